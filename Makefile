@@ -1,0 +1,64 @@
+# AlmenNet portal. `make run` serves the portal with demo data; `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+# Python 3.12 or newer: from PATH, else pyenv's installs.
+PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bin/python3 $$HOME/.pyenv/versions/3.12*/bin/python3 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
+
+export PYTHONDONTWRITEBYTECODE=1
+
+.PHONY: help install install-test run test lint format bench chromium messages vendor clean
+
+help:
+	@echo "make run    start the portal with demo data at http://127.0.0.1:8000/"
+	@echo "make test   install what the tests need and run the whole suite"
+	@echo "make bench  seed a large data set and measure the portal under load"
+
+$(VENV)/.installed: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "No Python 3.12 or newer found (tried python3.13, python3.12, pyenv)." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	DEBUG=$${DEBUG:-on} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-on} $(PY) manage.py seed_demo
+	DEBUG=$${DEBUG:-on} $(PY) manage.py runserver 127.0.0.1:8000
+
+# Debian's Chromium for the browser tests; Playwright never downloads a browser of its own.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing: install Debian's chromium package (browser tests will be skipped)"; fi; }
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test: install chromium lint
+	DEBUG=on $(PY) manage.py makemigrations --check --dry-run
+	DEBUG=on $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+messages: install
+	for d in . members events projects publications strategy mailings; do \
+	  (cd $$d && DEBUG=on $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l da --no-obsolete -i '.venv/*' -i 'var/*' -i 'static/*' -i 'tests/*'); done
+	DEBUG=on $(PY) manage.py compilemessages -i .venv -i var
+
+vendor:
+	cd $$(mktemp -d) && npm install --silent bootstrap@5 htmx.org@2 axe-core@4 bootstrap-icons && \
+	  cp node_modules/bootstrap/dist/css/bootstrap.min.css* node_modules/bootstrap/dist/js/bootstrap.bundle.min.js* $(CURDIR)/static/vendor/bootstrap/ && \
+	  cp node_modules/htmx.org/dist/htmx.min.js $(CURDIR)/static/vendor/htmx/ && \
+	  cp node_modules/axe-core/axe.min.js $(CURDIR)/static/vendor/axe-core/
+
+clean:
+	rm -rf $(VENV) var/static .pytest_cache

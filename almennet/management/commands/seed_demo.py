@@ -1,0 +1,24 @@
+import importlib
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+# Each app owns its demo data in <app>/demo.py with a function seed(*, stdout) that is
+# idempotent (get_or_create by a natural key). Order follows the dependencies between apps.
+APPS_IN_ORDER = ["members", "events", "projects", "publications", "strategy", "mailings"]
+
+
+class Command(BaseCommand):
+    help = "Fill the database with AlmenNet's demo content. Safe to run again: nothing doubles."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            for app in APPS_IN_ORDER:
+                try:
+                    demo = importlib.import_module(f"{app}.demo")
+                except ModuleNotFoundError as error:
+                    if error.name != f"{app}.demo":
+                        raise
+                    continue
+                demo.seed(stdout=self.stdout)
+        self.stdout.write(self.style.SUCCESS("Demo data is in place."))

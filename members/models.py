@@ -1,0 +1,248 @@
+import datetime
+
+from django.contrib.auth.base_user import BaseUserManager
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person. Email is the login; roles come from affiliations and seats, never from flags."""
+
+    username = None
+    email = models.EmailField(_("email address"), unique=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    job_title = models.CharField(_("job title"), max_length=150, blank=True)
+    language = models.CharField(
+        _("preferred language"),
+        max_length=5,
+        choices=[("da", _("Danish")), ("en", _("English"))],
+        default="da",
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["first_name", "last_name", "email"]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def with_active_membership(self, on: datetime.date | None = None):
+        on = on or _today()
+        return self.filter(
+            Q(member_since__isnull=False, member_since__lte=on)
+            & (Q(member_until__isnull=True) | Q(member_until__gte=on))
+        )
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        HOUSING = "housing", _("Housing organisation")
+        KNOWLEDGE = "knowledge", _("Knowledge organisation")
+        FINANCIAL = "financial", _("Financial partner or foundation")
+        OTHER = "other", _("Other")
+
+    class Region(models.TextChoices):
+        HOVEDSTADEN = "hovedstaden", _("Capital Region of Denmark")
+        SJAELLAND = "sjaelland", _("Region Zealand")
+        SYDDANMARK = "syddanmark", _("Region of Southern Denmark")
+        MIDTJYLLAND = "midtjylland", _("Central Denmark Region")
+        NORDJYLLAND = "nordjylland", _("North Denmark Region")
+
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=50, blank=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.HOUSING)
+    homes = models.PositiveIntegerField(_("social homes"), default=0)
+    municipality = models.CharField(_("municipality"), max_length=100, blank=True)
+    region = models.CharField(_("region"), max_length=20, choices=Region.choices, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    cvr = models.CharField(_("CVR number"), max_length=8, blank=True)
+    ean = models.CharField(_("EAN number"), max_length=13, blank=True)
+    member_since = models.DateField(_("member since"), null=True, blank=True)
+    member_until = models.DateField(_("member until"), null=True, blank=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cvr"], condition=~Q(cvr=""), name="organisation_unique_cvr"
+            ),
+            models.CheckConstraint(
+                condition=Q(member_until__isnull=True)
+                | Q(member_since__isnull=True)
+                | Q(member_until__gte=models.F("member_since")),
+                name="organisation_membership_dates_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("members:detail", kwargs={"slug": self.slug})
+
+    def has_active_membership(self, on: datetime.date | None = None) -> bool:
+        on = on or _today()
+        return (
+            self.member_since is not None
+            and self.member_since <= on
+            and (self.member_until is None or self.member_until >= on)
+        )
+
+
+class AffiliationQuerySet(models.QuerySet):
+    def current(self, on: datetime.date | None = None):
+        """Confirmed affiliations that run on the given day (default today)."""
+        on = on or _today()
+        return self.filter(
+            Q(confirmed_at__isnull=False, starts_on__lte=on)
+            & (Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+        )
+
+    def counting_as_member(self, on: datetime.date | None = None):
+        """Current affiliations to organisations whose membership is active that day."""
+        on = on or _today()
+        return self.current(on).filter(
+            Q(organisation__member_since__isnull=False, organisation__member_since__lte=on)
+            & (Q(organisation__member_until__isnull=True) | Q(organisation__member_until__gte=on))
+        )
+
+
+class Affiliation(models.Model):
+    """A person working at or representing an organisation, from a date, confirmed by staff."""
+
+    class Role(models.TextChoices):
+        CONTACT = "contact", _("Contact person")
+        REPRESENTATIVE = "representative", _("Representative in the representative council")
+        EMPLOYEE = "employee", _("Employee")
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="affiliations", verbose_name=_("person")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="affiliations",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.EMPLOYEE)
+    starts_on = models.DateField(_("from"), default=_today)
+    ends_on = models.DateField(_("to"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed by staff at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = AffiliationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("affiliation")
+        verbose_name_plural = _("affiliations")
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="affiliation_dates_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+
+class SeatQuerySet(models.QuerySet):
+    def current(self, on: datetime.date | None = None):
+        on = on or _today()
+        return self.filter(Q(starts_on__lte=on) & (Q(ends_on__isnull=True) | Q(ends_on__gte=on)))
+
+    def board(self):
+        return self.filter(body=Seat.Body.BOARD)
+
+    def advisory(self):
+        return self.filter(body=Seat.Body.ADVISORY)
+
+
+class Seat(models.Model):
+    """A seat on the board or the Advisory Board, held by a person between two dates."""
+
+    class Body(models.TextChoices):
+        BOARD = "board", _("Board")
+        ADVISORY = "advisory", _("Advisory Board")
+
+    class Role(models.TextChoices):
+        CHAIR = "chair", _("Chair")
+        VICE_CHAIR = "vice_chair", _("Vice chair")
+        MEMBER = "member", _("Member")
+        SUBSTITUTE = "substitute", _("Substitute")
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="seats", verbose_name=_("person")
+    )
+    body = models.CharField(_("body"), max_length=20, choices=Body.choices)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="seats",
+        verbose_name=_("on behalf of"),
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"), null=True, blank=True)
+
+    objects = SeatQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("seat")
+        verbose_name_plural = _("seats")
+        ordering = ["body", "role", "starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="seat_dates_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_body_display()} ({self.get_role_display()})"
