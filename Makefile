@@ -50,8 +50,10 @@ test: install chromium lint
 	DEBUG=on $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 messages: install
-	for d in . members events projects publications strategy mailings; do \
-	  (cd $$d && DEBUG=on $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l da --no-obsolete -i '.venv/*' -i 'var/*' -i 'static/*' -i 'tests/*'); done
+	DEBUG=on $(PY) manage.py makemessages -l da --no-obsolete -i '.venv/*' -i 'var/*' -i 'static/*' -i 'tests/*' \
+	  -i 'members/*' -i 'events/*' -i 'projects/*' -i 'publications/*' -i 'strategy/*' -i 'mailings/*'
+	for app in members events projects publications strategy mailings; do \
+	  (cd $$app && DEBUG=on $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l da --no-obsolete); done
 	DEBUG=on $(PY) manage.py compilemessages -i .venv -i var
 
 vendor:

@@ -145,16 +145,33 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/Copenhagen"
 CELERY_BEAT_SCHEDULE: dict = {}
 
-# --- Mail: SMTP from EMAIL_URL, else files in var/mail/ and the console ---
+# --- Mail: SMTP from EMAIL_URL, else files in var/mail/ and the console (Django 6.1 MAILERS) ---
 EMAIL_URL = env.str("EMAIL_URL", default="")
 if EMAIL_URL:
-    vars().update(env.email_url("EMAIL_URL"))
+    _smtp = env.email_url("EMAIL_URL")
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _smtp.get("EMAIL_HOST", "localhost"),
+                "port": _smtp.get("EMAIL_PORT", 25),
+                "username": _smtp.get("EMAIL_HOST_USER", ""),
+                "password": _smtp.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": bool(_smtp.get("EMAIL_USE_TLS", False)),
+                "use_ssl": bool(_smtp.get("EMAIL_USE_SSL", False)),
+                "timeout": 20,
+            },
+        }
+    }
 else:
-    EMAIL_BACKEND = "mailings.backends.FileAndConsoleBackend"
-    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+    MAILERS = {
+        "default": {
+            "BACKEND": "mailings.backends.FileAndConsoleBackend",
+            "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
+        }
+    }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="AlmenNet <noreply@almennet.dk>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_TIMEOUT = 20
 
 # --- Accounts ---
 AUTH_USER_MODEL = "members.User"

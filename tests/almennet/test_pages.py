@@ -1,0 +1,76 @@
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.django_db
+def test_front_page_is_danish_by_default(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="da">' in html
+    assert "Næste arrangementer" in html
+    assert "Spring til indhold" in html
+
+
+@pytest.mark.django_db
+def test_front_page_in_english_under_en(client):
+    response = client.get("/en/")
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert "Next events" in html
+
+
+@pytest.mark.django_db
+def test_language_switcher_switches_to_english(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/en/"
+
+
+@pytest.mark.django_db
+def test_front_page_has_landmarks_and_skip_link(client):
+    html = client.get("/").content.decode()
+    for landmark in ("<header", "<main", "<footer", "<nav"):
+        assert landmark in html
+    assert 'href="#main"' in html
+    assert 'id="main"' in html
+
+
+@pytest.mark.django_db
+def test_security_headers_and_strict_csp(client):
+    response = client.get("/")
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "camera=()" in response["Permissions-Policy"]
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+TEMPLATES = sorted(
+    p
+    for p in ROOT.glob("**/templates/**/*.html")
+    if ".venv" not in p.parts
+    and "mail" not in p.name
+    and "/mail/" not in str(p)
+    and "mailings" not in p.parts
+)
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+INLINE_STYLE = re.compile(r"<style\b|\sstyle\s*=", re.IGNORECASE)
+INLINE_HANDLER = re.compile(r"\son[a-z]+\s*=\s*[\"']", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_templates_have_no_inline_script_or_style(template):
+    """The Content Security Policy forbids inline code; this finds it before a browser does.
+    (Mail templates are exempt: mail clients need inline styles and run no scripts.)"""
+    text = template.read_text(encoding="utf-8")
+    assert not INLINE_SCRIPT.search(text), f"inline <script> in {template}"
+    assert not INLINE_STYLE.search(text), f"inline style in {template}"
+    assert not INLINE_HANDLER.search(text), f"inline event handler in {template}"
