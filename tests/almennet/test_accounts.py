@@ -73,7 +73,7 @@ def test_failed_logins_are_rate_limited(client):
     assert response.status_code in (200, 429)
     assert client.get("/accounts/email/").status_code == 302
     if response.status_code == 200:
-        assert "For mange mislykkede" in response.content.decode()
+        assert "for mange mislykkede" in response.content.decode()
 
 
 def test_admin_login_goes_through_allauth(client):
