@@ -81,3 +81,21 @@ def login(page, *, email: str, password: str = "correct horse battery staple") -
     page.fill("input[name=password]", password)
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_load_state("networkidle")
+
+
+def axe_violations(page, *, impacts=("serious", "critical")) -> list[dict]:
+    """Run axe-core (vendored from npm under static/vendor/axe-core) on the current page and
+    return the violations of the given impacts, each with its rule id and offending targets."""
+    # Loaded from the portal's own origin, which the Content Security Policy allows.
+    page.add_script_tag(url=page.base_url + "/static/vendor/axe-core/axe.min.js")
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {
+            "id": violation["id"],
+            "impact": violation["impact"],
+            "help": violation["help"],
+            "targets": [node["target"] for node in violation["nodes"]][:5],
+        }
+        for violation in result["violations"]
+        if violation["impact"] in impacts
+    ]
