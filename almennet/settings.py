@@ -143,7 +143,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/Copenhagen"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Mail queued while Redis or the worker was down, retries that are due, and rows whose
+    # worker died mid-batch (expired lease) are picked up here.
+    "mailings-outbox-drain": {"task": "mailings.tasks.outbox_drain", "schedule": 60.0},
+}
 
 # --- Mail: SMTP from EMAIL_URL, else files in var/mail/ and the console (Django 6.1 MAILERS) ---
 EMAIL_URL = env.str("EMAIL_URL", default="")
