@@ -116,7 +116,7 @@ def _finish(message: OutboxMessage, token, **fields) -> bool:
 
 
 def _retry_later(message: OutboxMessage, token, error: str) -> str:
-    attempts = message.attempts + 1  # the claim incremented it in the database
+    attempts = message.attempts  # loaded after the claim counted this attempt
     if attempts >= MAX_ATTEMPTS:
         _finish(message, token, status=OutboxMessage.Status.FAILED, last_error=error[:2000])
         return "failed"
@@ -139,10 +139,30 @@ def _fail_permanently(message: OutboxMessage, token, error: str, *, suppress: bo
         _finish(message, token, status=OutboxMessage.Status.FAILED, last_error=error[:2000])
 
 
-def _send_one(connection, message: OutboxMessage) -> tuple[str, str]:
-    """Send over the open connection. Returns (outcome, error text)."""
+class _BatchConnection:
+    """One connection for the batch, opened at the first send. (Django's SMTP backend opens and
+    closes a connection per call unless it was opened beforehand.)"""
+
+    def __init__(self):
+        self.backend = mailers.default
+        self.is_open = False
+
+    def send(self, email: EmailMultiAlternatives) -> None:
+        if not self.is_open:
+            self.backend.open()
+            self.is_open = True
+        self.backend.send_messages([email])
+
+    def close(self) -> None:
+        if self.is_open:
+            self.is_open = False
+            self.backend.close()
+
+
+def _send_one(connection: _BatchConnection, message: OutboxMessage) -> tuple[str, str]:
+    """Send one message. Returns (outcome, error text); raises _ConnectionBroken."""
     try:
-        connection.send_messages([email_build(message)])
+        connection.send(email_build(message))
     except smtplib.SMTPRecipientsRefused as error:
         code, text = next(iter(error.recipients.values()), (550, b""))
         detail = f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
@@ -183,7 +203,7 @@ def outbox_deliver(*, limit: int = BATCH_SIZE, ids: list[int] | None = None) -> 
         ).values_list("email", flat=True)
     )
     pending = list(messages)
-    connection = mailers.default
+    connection = _BatchConnection()
     try:
         while pending:
             message = pending.pop(0)

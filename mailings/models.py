@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .richtext import newsletter_body_clean
+
 
 class OutboxMessageQuerySet(models.QuerySet):
     def due(self, now=None):
@@ -283,6 +285,11 @@ class Newsletter(models.Model):
 
     def __str__(self):
         return self.subject
+
+    def save(self, *args, **kwargs):
+        # Sanitised on every save, whatever the path (admin, shell, demo data).
+        self.body = newsletter_body_clean(self.body)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("mailings:archive_detail", kwargs={"slug": self.slug})

@@ -22,3 +22,33 @@ def deliver_on_commit(django_capture_on_commit_callbacks):
             return func(*args, **kwargs)
 
     return run
+
+
+@pytest.fixture
+def smtp(settings):
+    """Route the outbox's deliveries through ScriptedBackend; returns the class to script."""
+    from tests.mailings.backends import ScriptedBackend
+
+    settings.MAILERS = {"default": {"BACKEND": "tests.mailings.backends.ScriptedBackend"}}
+    ScriptedBackend.failures = {}
+    ScriptedBackend.opened = 0
+    yield ScriptedBackend
+    ScriptedBackend.failures = {}
+
+
+@pytest.fixture
+def subscriber_factory():
+    from django.utils import timezone
+
+    from mailings.models import Subscriber
+
+    def make(email, *, status=Subscriber.Status.CONFIRMED, language="da", **kwargs):
+        return Subscriber.objects.create(
+            email=email,
+            status=status,
+            language=language,
+            confirmed_at=timezone.now() if status == Subscriber.Status.CONFIRMED else None,
+            **kwargs,
+        )
+
+    return make
