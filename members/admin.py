@@ -1,27 +1,109 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from import_export.admin import ImportExportMixin
+from simple_history.admin import SimpleHistoryAdmin
 
+from . import services
 from .models import Affiliation, Organisation, Seat, User
+from .resources import OrganisationResource, PersonResource
+
+
+class CurrentFilter(admin.SimpleListFilter):
+    """Runs today / ended / not yet started, for rows with starts_on and ends_on."""
+
+    title = _("period")
+    parameter_name = "period"
+
+    def lookups(self, request, model_admin):
+        return [("current", _("Current")), ("ended", _("Ended")), ("future", _("Not started"))]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "current":
+            return queryset.filter(starts_on__lte=today).filter(
+                Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+            )
+        if self.value() == "ended":
+            return queryset.filter(ends_on__lt=today)
+        if self.value() == "future":
+            return queryset.filter(starts_on__gt=today)
+        return queryset
+
+
+class ConfirmedFilter(admin.SimpleListFilter):
+    title = _("confirmed")
+    parameter_name = "confirmed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Confirmed")), ("no", _("Awaiting confirmation"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(confirmed_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(confirmed_at__isnull=True)
+        return queryset
+
+
+class MembershipFilter(admin.SimpleListFilter):
+    title = _("membership")
+    parameter_name = "membership"
+
+    def lookups(self, request, model_admin):
+        return [("active", _("Active member")), ("none", _("Not a member now"))]
+
+    def queryset(self, request, queryset):
+        members = Organisation.objects.with_active_membership().values("pk")
+        if self.value() == "active":
+            return queryset.filter(pk__in=members)
+        if self.value() == "none":
+            return queryset.exclude(pk__in=members)
+        return queryset
 
 
 class AffiliationInline(admin.TabularInline):
     model = Affiliation
+    fk_name = "user"
     extra = 0
     autocomplete_fields = ["organisation"]
+    fields = ["organisation", "role", "starts_on", "ends_on", "confirmed_at"]
+    readonly_fields = ["confirmed_at"]
+
+
+class OrganisationAffiliationInline(admin.TabularInline):
+    model = Affiliation
+    fk_name = "organisation"
+    extra = 0
+    autocomplete_fields = ["user"]
+    fields = ["user", "role", "starts_on", "ends_on", "confirmed_at"]
+    readonly_fields = ["confirmed_at"]
 
 
 class SeatInline(admin.TabularInline):
     model = Seat
+    fk_name = "user"
     extra = 0
     autocomplete_fields = ["organisation"]
 
 
+class OrganisationSeatInline(admin.TabularInline):
+    model = Seat
+    fk_name = "organisation"
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ImportExportMixin, DjangoUserAdmin):
+    resource_classes = [PersonResource]
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active"]
-    search_fields = ["email", "first_name", "last_name"]
+    list_filter = ["is_staff", "is_active", "groups", "affiliations__role", "seats__body"]
+    search_fields = ["email", "first_name", "last_name", "affiliations__organisation__name"]
     inlines = [AffiliationInline, SeatInline]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
@@ -39,11 +121,60 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
     ]
 
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        return queryset, True if search_term else may_have_duplicates
+
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "homes", "region", "member_since", "member_until"]
-    list_filter = ["kind", "region"]
-    search_fields = ["name", "short_name", "cvr", "ean"]
+class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [OrganisationResource]
+    list_display = ["name", "short_name", "kind", "homes", "region", "member_since", "member_until"]
+    list_filter = [MembershipFilter, "kind", "region"]
+    search_fields = ["name", "short_name", "municipality", "cvr", "ean"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [AffiliationInline]
+    inlines = [OrganisationAffiliationInline, OrganisationSeatInline]
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "slug", "kind", "logo", "website"]}),
+        (_("Size and place"), {"fields": ["homes", "municipality", "region"]}),
+        (_("Membership"), {"fields": ["member_since", "member_until"]}),
+        (
+            _("Invoicing"),
+            {"fields": ["cvr", "ean", "invoice_contact_name", "invoice_contact_email"]},
+        ),
+    ]
+
+
+@admin.register(Affiliation)
+class AffiliationAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "organisation", "role", "starts_on", "ends_on", "confirmed_at"]
+    list_filter = [ConfirmedFilter, CurrentFilter, "role", "organisation__kind"]
+    search_fields = ["user__email", "user__first_name", "user__last_name", "organisation__name"]
+    autocomplete_fields = ["user", "organisation"]
+    readonly_fields = ["confirmed_at", "confirmed_by", "created_at"]
+    list_select_related = ["user", "organisation"]
+    date_hierarchy = "starts_on"
+    actions = ["confirm_affiliations"]
+
+    @admin.action(description=_("Confirm the selected affiliations"), permissions=["change"])
+    def confirm_affiliations(self, request, queryset):
+        count = 0
+        for affiliation in queryset.filter(confirmed_at__isnull=True):
+            services.affiliation_confirm(affiliation=affiliation, actor=request.user)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d affiliation confirmed.", "%(count)d affiliations confirmed.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Seat)
+class SeatAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "body", "role", "organisation", "starts_on", "ends_on"]
+    list_filter = [CurrentFilter, "body", "role"]
+    search_fields = ["user__email", "user__first_name", "user__last_name", "organisation__name"]
+    autocomplete_fields = ["user", "organisation"]
+    list_select_related = ["user", "organisation"]
+    date_hierarchy = "starts_on"

@@ -2,11 +2,15 @@ import datetime
 
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .validators import validate_cvr, validate_ean, validate_logo
 
 
 def _today() -> datetime.date:
@@ -63,12 +67,51 @@ class User(AbstractUser):
         return self.get_full_name() or self.email
 
 
+# Size bands for the directory filter: (key, label, lowest number of homes, highest or None).
+SIZE_BANDS = [
+    ("small", _("Under 2,500 homes"), 0, 2499),
+    ("medium", _("2,500–9,999 homes"), 2500, 9999),
+    ("large", _("10,000–24,999 homes"), 10000, 24999),
+    ("largest", _("25,000 homes or more"), 25000, None),
+]
+
+
+# Paths under /members/ that an organisation's slug must not shadow.
+RESERVED_SLUGS = {"me", "board", "engagement"}
+
+
 class OrganisationQuerySet(models.QuerySet):
     def with_active_membership(self, on: datetime.date | None = None):
         on = on or _today()
         return self.filter(
             Q(member_since__isnull=False, member_since__lte=on)
             & (Q(member_until__isnull=True) | Q(member_until__gte=on))
+        )
+
+    def members(self, on: datetime.date | None = None):
+        """Organisations whose membership is active on the day: the association's members."""
+        return self.with_active_membership(on)
+
+    def partners(self):
+        """Knowledge organisations, financial partners and others: organisations that are not
+        housing organisations."""
+        return self.exclude(kind=Organisation.Kind.HOUSING)
+
+    def in_size_band(self, key: str):
+        for band_key, _label, low, high in SIZE_BANDS:
+            if band_key == key:
+                rows = self.filter(homes__gte=low)
+                return rows.filter(homes__lte=high) if high is not None else rows
+        return self.none()
+
+    def search(self, text: str):
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(name__icontains=text)
+            | Q(short_name__icontains=text)
+            | Q(municipality__icontains=text)
         )
 
 
@@ -94,12 +137,34 @@ class Organisation(models.Model):
     municipality = models.CharField(_("municipality"), max_length=100, blank=True)
     region = models.CharField(_("region"), max_length=20, choices=Region.choices, blank=True)
     website = models.URLField(_("website"), blank=True)
-    cvr = models.CharField(_("CVR number"), max_length=8, blank=True)
-    ean = models.CharField(_("EAN number"), max_length=13, blank=True)
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="organisations/logos/",
+        blank=True,
+        validators=[validate_logo],
+        help_text=_("PNG, JPEG, GIF or WebP, at most 2 MB."),
+    )
+    cvr = models.CharField(
+        _("CVR number"),
+        max_length=8,
+        blank=True,
+        validators=[validate_cvr],
+        help_text=_("8 digits, from the Danish business register."),
+    )
+    ean = models.CharField(
+        _("EAN number"),
+        max_length=13,
+        blank=True,
+        validators=[validate_ean],
+        help_text=_("13 digits (GLN). Public-sector members are invoiced by EAN."),
+    )
     member_since = models.DateField(_("member since"), null=True, blank=True)
     member_until = models.DateField(_("member until"), null=True, blank=True)
+    invoice_contact_name = models.CharField(_("invoice contact"), max_length=150, blank=True)
+    invoice_contact_email = models.EmailField(_("invoice contact email"), blank=True)
 
     objects = OrganisationQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["logo"])
 
     class Meta:
         verbose_name = _("organisation")
@@ -122,6 +187,25 @@ class Organisation(models.Model):
 
     def get_absolute_url(self):
         return reverse("members:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errors = {}
+        if self.slug in RESERVED_SLUGS:
+            errors["slug"] = _("“%(slug)s” is used by the portal itself; choose another.") % {
+                "slug": self.slug
+            }
+        if self.member_since and self.member_until and self.member_until < self.member_since:
+            errors["member_until"] = _("Membership cannot end before it starts.")
+        if self.member_until and not self.member_since:
+            errors["member_since"] = _("Give the date the membership started.")
+        if self.cvr:
+            duplicate = Organisation.objects.filter(cvr=self.cvr).exclude(pk=self.pk).first()
+            if duplicate is not None:
+                errors["cvr"] = _(
+                    "The CVR number %(cvr)s is already registered for %(organisation)s."
+                ) % {"cvr": self.cvr, "organisation": duplicate.name}
+        if errors:
+            raise ValidationError(errors)
 
     def has_active_membership(self, on: datetime.date | None = None) -> bool:
         on = on or _today()
@@ -171,9 +255,18 @@ class Affiliation(models.Model):
     starts_on = models.DateField(_("from"), default=_today)
     ends_on = models.DateField(_("to"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed by staff at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = AffiliationQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("affiliation")
@@ -189,6 +282,27 @@ class Affiliation(models.Model):
     def __str__(self):
         return f"{self.user} – {self.organisation} ({self.get_role_display()})"
 
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+    def is_current(self, on: datetime.date | None = None) -> bool:
+        on = on or _today()
+        return (
+            self.is_confirmed
+            and self.starts_on <= on
+            and (self.ends_on is None or self.ends_on >= on)
+        )
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError(
+                {
+                    "ends_on": _("The affiliation cannot end before it starts (%(start)s).")
+                    % {"start": self.starts_on.isoformat()}
+                }
+            )
+
 
 class SeatQuerySet(models.QuerySet):
     def current(self, on: datetime.date | None = None):
@@ -200,6 +314,11 @@ class SeatQuerySet(models.QuerySet):
 
     def advisory(self):
         return self.filter(body=Seat.Body.ADVISORY)
+
+    def overlapping(self, starts_on: datetime.date, ends_on: datetime.date | None):
+        """Seats whose period shares at least one day with starts_on..ends_on (None: open)."""
+        rows = self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on))
+        return rows.filter(starts_on__lte=ends_on) if ends_on is not None else rows
 
 
 class Seat(models.Model):
@@ -232,6 +351,10 @@ class Seat(models.Model):
     ends_on = models.DateField(_("to"), null=True, blank=True)
 
     objects = SeatQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    # Roles that only one person holds at a time on a body.
+    SINGLE_HOLDER_ROLES = (Role.CHAIR, Role.VICE_CHAIR)
 
     class Meta:
         verbose_name = _("seat")
@@ -246,3 +369,47 @@ class Seat(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.get_body_display()} ({self.get_role_display()})"
+
+    def is_current(self, on: datetime.date | None = None) -> bool:
+        on = on or _today()
+        return self.starts_on <= on and (self.ends_on is None or self.ends_on >= on)
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError(
+                {
+                    "ends_on": _("The seat cannot end before it starts (%(start)s).")
+                    % {"start": self.starts_on.isoformat()}
+                }
+            )
+        if not self.starts_on or not self.body:
+            return
+        others = Seat.objects.filter(body=self.body).overlapping(self.starts_on, self.ends_on)
+        if self.pk:
+            others = others.exclude(pk=self.pk)
+        if self.role in self.SINGLE_HOLDER_ROLES:
+            holder = others.filter(role=self.role).select_related("user").first()
+            if holder is not None:
+                raise ValidationError(
+                    {
+                        "role": _(
+                            "%(body)s already has a %(role)s in this period: %(person)s "
+                            "(from %(start)s). End that seat first."
+                        )
+                        % {
+                            "body": self.get_body_display(),
+                            "role": self.get_role_display().lower(),
+                            "person": holder.user,
+                            "start": holder.starts_on.isoformat(),
+                        }
+                    }
+                )
+        if self.user_id and others.filter(user_id=self.user_id).exists():
+            raise ValidationError(
+                {
+                    "starts_on": _(
+                        "This person already holds a seat on the %(body)s in this period."
+                    )
+                    % {"body": self.get_body_display()}
+                }
+            )

@@ -55,3 +55,226 @@ def board_members(*, on: datetime.date | None = None):
 
 def today() -> datetime.date:
     return timezone.localdate()
+
+
+def user_is_representative(*, user, on: datetime.date | None = None) -> bool:
+    """Sits in the representative council: a current representative affiliation to a member
+    organisation."""
+    if not _is_real_user(user):
+        return False
+    return (
+        Affiliation.objects.counting_as_member(on)
+        .filter(user=user, role=Affiliation.Role.REPRESENTATIVE)
+        .exists()
+    )
+
+
+def user_can_see_engagement_report(*, user) -> bool:
+    if not _is_real_user(user):
+        return False
+    return user.is_staff or user_is_representative(user=user)
+
+
+# --- the directory ---------------------------------------------------------------------
+
+
+def member_organisations(*, on: datetime.date | None = None):
+    return Organisation.objects.members(on).order_by("name")
+
+
+def directory_totals(*, on: datetime.date | None = None) -> dict:
+    from django.db.models import Count, Sum
+
+    totals = Organisation.objects.members(on).aggregate(count=Count("id"), homes=Sum("homes"))
+    return {"count": totals["count"] or 0, "homes": totals["homes"] or 0}
+
+
+def organisation_people(*, organisation: Organisation, on: datetime.date | None = None):
+    """The confirmed, current affiliations of an organisation with their people, in one
+    query."""
+    return (
+        Affiliation.objects.current(on)
+        .filter(organisation=organisation, user__is_active=True)
+        .select_related("user")
+        .order_by("role", "user__first_name", "user__last_name")
+    )
+
+
+def organisation_current_seats(*, organisation: Organisation, on: datetime.date | None = None):
+    return Seat.objects.current(on).filter(organisation=organisation).select_related("user")
+
+
+def governing_bodies(*, on: datetime.date | None = None) -> list[dict]:
+    """The board and the Advisory Board today, chair first, each seat with its person and the
+    organisation they sit for."""
+    order = {role: index for index, role in enumerate(Seat.Role.values)}
+    seats = list(Seat.objects.current(on).select_related("user", "organisation"))
+    seats.sort(key=lambda s: (order[s.role], s.user.get_full_name()))
+    return [
+        {"body": body, "label": label, "seats": [s for s in seats if s.body == body]}
+        for body, label in Seat.Body.choices
+    ]
+
+
+def organisation_people_counts(
+    *, organisation_ids, starts_on: datetime.date, ends_on: datetime.date
+) -> dict[int, int]:
+    """Per organisation: how many people had a confirmed affiliation at some point in the
+    period."""
+    from django.db.models import Count, Q
+
+    rows = (
+        Affiliation.objects.filter(
+            organisation_id__in=list(organisation_ids),
+            confirmed_at__isnull=False,
+            starts_on__lte=ends_on,
+        )
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on))
+        .values("organisation_id")
+        .annotate(people=Count("user_id", distinct=True))
+    )
+    return {row["organisation_id"]: row["people"] for row in rows}
+
+
+# --- the engagement report -------------------------------------------------------------
+
+
+def engagement_report(*, starts_on: datetime.date, ends_on: datetime.date) -> dict:
+    """Per member organisation, one number for each registered engagement metric over the
+    period. One query for the organisations plus one per metric."""
+    from .registry import engagement_metrics
+
+    organisations = list(member_organisations().only("id", "name", "slug", "homes"))
+    ids = [o.id for o in organisations]
+    metrics = engagement_metrics()
+    values = {m.key: m.compute(ids, starts_on, ends_on) or {} for m in metrics}
+    rows = [
+        {
+            "organisation": organisation,
+            "values": [int(values[m.key].get(organisation.id, 0)) for m in metrics],
+        }
+        for organisation in organisations
+    ]
+    totals = [sum(row["values"][i] for row in rows) for i in range(len(metrics))]
+    return {
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "metrics": metrics,
+        "rows": rows,
+        "totals": totals,
+    }
+
+
+def engagement_chart(*, report: dict, bar_height: int = 14, width: int = 640) -> dict:
+    """Geometry for a horizontal bar chart drawn as SVG in the template: one group per
+    organisation, one bar per metric, scaled to the largest value."""
+    metrics = report["metrics"]
+    label_width = 220
+    plot_width = width - label_width - 50
+    largest = max([v for row in report["rows"] for v in row["values"]] or [0]) or 1
+    group_height = bar_height * max(len(metrics), 1) + 10
+    groups = []
+    for index, row in enumerate(report["rows"]):
+        y = 30 + index * group_height
+        bars = []
+        for m_index, value in enumerate(row["values"]):
+            bar_width = round(plot_width * value / largest, 1)
+            bars.append(
+                {
+                    "x": label_width,
+                    "y": y + m_index * bar_height,
+                    "width": bar_width,
+                    "height": bar_height - 2,
+                    "value": value,
+                    "text_x": label_width + bar_width + 4,
+                    "text_y": y + m_index * bar_height + bar_height - 4,
+                    "series": m_index % 6,
+                    "metric": metrics[m_index].label,
+                }
+            )
+        groups.append(
+            {
+                "label": row["organisation"].name,
+                "label_y": y + (group_height - 10) / 2 + 4,
+                "bars": bars,
+            }
+        )
+    legend = [
+        {
+            "label": m.label,
+            "series": i % 6,
+            "x": label_width + i * 160,
+            "text_x": label_width + i * 160 + 16,
+        }
+        for i, m in enumerate(metrics)
+    ]
+    return {
+        "width": width,
+        "height": 40 + len(groups) * group_height,
+        "label_x": label_width - 8,
+        "groups": groups,
+        "legend": legend,
+    }
+
+
+# --- personal data (GDPR) --------------------------------------------------------------
+
+
+def user_profile_data(*, user) -> dict:
+    """What members holds about a person: profile, affiliations and seats."""
+    return {
+        "profile": {
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "phone": user.phone,
+            "job_title": user.job_title,
+            "language": user.language,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+        },
+        "affiliations": [
+            {
+                "organisation": a.organisation.name,
+                "role": a.role,
+                "starts_on": a.starts_on.isoformat(),
+                "ends_on": a.ends_on.isoformat() if a.ends_on else None,
+                "confirmed": a.confirmed_at is not None,
+            }
+            for a in user.affiliations.select_related("organisation").order_by("starts_on")
+        ],
+        "seats": [
+            {
+                "body": s.body,
+                "role": s.role,
+                "organisation": s.organisation.name if s.organisation else None,
+                "starts_on": s.starts_on.isoformat(),
+                "ends_on": s.ends_on.isoformat() if s.ends_on else None,
+            }
+            for s in user.seats.select_related("organisation").order_by("starts_on")
+        ],
+        "email_addresses": _email_addresses(user),
+    }
+
+
+def _email_addresses(user) -> list[dict]:
+    from allauth.account.models import EmailAddress
+
+    return [
+        {"email": e.email, "verified": e.verified, "primary": e.primary}
+        for e in EmailAddress.objects.filter(user=user).order_by("email")
+    ]
+
+
+def user_personal_data(*, user) -> dict:
+    """Everything every app has registered about the person, for the JSON download."""
+    from .registry import personal_data_sources
+
+    data = {
+        "generated_at": timezone.now().isoformat(),
+        "user_id": user.pk,
+        "members": user_profile_data(user=user),
+    }
+    for source in personal_data_sources():
+        data[source.key] = source.export(user)
+    return data

@@ -1,0 +1,252 @@
+"""Writes about organisations, people and their roles.
+
+Every change to a membership, an affiliation or a seat goes through a function here, which
+validates before saving and records who did it: django-simple-history keeps a row per change
+with the acting user (`_history_user`, or the request's user through its middleware) and a
+reason.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import registry
+from .models import Affiliation, Organisation, Seat, User
+
+
+def _audited_save(instance, *, actor: User | None, reason: str) -> None:
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        instance._history_user = actor
+    instance._change_reason = reason
+    instance.save()
+
+
+def _lock_seats(body: str) -> None:
+    """Serialise seat changes on one body, so two staff cannot both add a chair at once."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [3100, body])
+
+
+# --- organisations and memberships -------------------------------------------------------
+
+
+@transaction.atomic
+def organisation_save(*, organisation: Organisation, actor: User | None) -> Organisation:
+    """Create or update an organisation after checking every field (CVR, EAN, logo, dates)."""
+    organisation.full_clean()
+    _audited_save(
+        organisation,
+        actor=actor,
+        reason="created" if organisation.pk is None else "updated",
+    )
+    return organisation
+
+
+@transaction.atomic
+def organisation_membership_set(
+    *,
+    organisation: Organisation,
+    member_since: datetime.date | None,
+    member_until: datetime.date | None,
+    actor: User | None,
+) -> Organisation:
+    """Start, change or end an organisation's membership."""
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    organisation.member_since = member_since
+    organisation.member_until = member_until
+    organisation.full_clean()
+    _audited_save(organisation, actor=actor, reason="membership changed")
+    return organisation
+
+
+# --- affiliations ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def affiliation_create(
+    *,
+    user: User,
+    organisation: Organisation,
+    role: str,
+    starts_on: datetime.date | None = None,
+    ends_on: datetime.date | None = None,
+    confirmed: bool = False,
+    actor: User | None = None,
+) -> Affiliation:
+    affiliation = Affiliation(
+        user=user,
+        organisation=organisation,
+        role=role,
+        starts_on=starts_on or timezone.localdate(),
+        ends_on=ends_on,
+    )
+    if confirmed:
+        affiliation.confirmed_at = timezone.now()
+        affiliation.confirmed_by = actor if getattr(actor, "is_authenticated", False) else None
+    affiliation.full_clean()
+    _audited_save(affiliation, actor=actor, reason="created")
+    return affiliation
+
+
+@transaction.atomic
+def affiliation_request(
+    *,
+    user: User,
+    organisation: Organisation,
+    role: str,
+    starts_on: datetime.date | None = None,
+) -> Affiliation:
+    """A person says "I work at X". It does not count until staff confirm it."""
+    pending = Affiliation.objects.filter(
+        user=user, organisation=organisation, role=role, confirmed_at__isnull=True
+    )
+    if pending.exists():
+        raise ValidationError(
+            {
+                "organisation": _("You have already asked to be affiliated with %(name)s.")
+                % {"name": organisation.name}
+            }
+        )
+    if (
+        Affiliation.objects.current()
+        .filter(user=user, organisation=organisation, role=role)
+        .exists()
+    ):
+        raise ValidationError(
+            {
+                "organisation": _("You are already affiliated with %(name)s in that role.")
+                % {"name": organisation.name}
+            }
+        )
+    return affiliation_create(
+        user=user,
+        organisation=organisation,
+        role=role,
+        starts_on=starts_on,
+        confirmed=False,
+        actor=user,
+    )
+
+
+@transaction.atomic
+def affiliation_confirm(*, affiliation: Affiliation, actor: User) -> Affiliation:
+    affiliation = Affiliation.objects.select_for_update().get(pk=affiliation.pk)
+    if affiliation.confirmed_at is not None:
+        return affiliation
+    affiliation.confirmed_at = timezone.now()
+    affiliation.confirmed_by = actor
+    affiliation.full_clean()
+    _audited_save(affiliation, actor=actor, reason="confirmed")
+    return affiliation
+
+
+@transaction.atomic
+def affiliation_end(
+    *, affiliation: Affiliation, ends_on: datetime.date, actor: User | None
+) -> Affiliation:
+    affiliation = Affiliation.objects.select_for_update().get(pk=affiliation.pk)
+    affiliation.ends_on = ends_on
+    affiliation.full_clean()
+    _audited_save(affiliation, actor=actor, reason="ended")
+    return affiliation
+
+
+@transaction.atomic
+def affiliation_withdraw(*, affiliation: Affiliation, user: User) -> None:
+    """A person withdraws their own request before staff have confirmed it."""
+    if affiliation.user_id != user.pk or affiliation.confirmed_at is not None:
+        raise ValidationError(_("Only your own unconfirmed requests can be withdrawn."))
+    affiliation._history_user = user
+    affiliation._change_reason = "withdrawn"
+    affiliation.delete()
+
+
+# --- seats -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def seat_create(
+    *,
+    user: User,
+    body: str,
+    role: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None = None,
+    organisation: Organisation | None = None,
+    actor: User | None = None,
+) -> Seat:
+    """Give a person a seat. Refuses a second chair or vice chair in the same period and a
+    second overlapping seat for the same person on the same body."""
+    _lock_seats(body)
+    seat = Seat(
+        user=user,
+        body=body,
+        role=role,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        organisation=organisation,
+    )
+    seat.full_clean()
+    _audited_save(seat, actor=actor, reason="created")
+    return seat
+
+
+@transaction.atomic
+def seat_update(*, seat: Seat, actor: User | None, **changes) -> Seat:
+    _lock_seats(seat.body)
+    seat = Seat.objects.select_for_update().get(pk=seat.pk)
+    allowed = {"user", "body", "role", "starts_on", "ends_on", "organisation"}
+    for name, value in changes.items():
+        if name not in allowed:
+            raise TypeError(f"seat_update() cannot change {name!r}")
+        setattr(seat, name, value)
+    if "body" in changes:
+        _lock_seats(seat.body)
+    seat.full_clean()
+    _audited_save(seat, actor=actor, reason="updated")
+    return seat
+
+
+@transaction.atomic
+def seat_end(*, seat: Seat, ends_on: datetime.date, actor: User | None) -> Seat:
+    return seat_update(seat=seat, ends_on=ends_on, actor=actor)
+
+
+# --- people ----------------------------------------------------------------------------
+
+
+PROFILE_FIELDS = ("first_name", "last_name", "phone", "job_title", "language")
+
+
+@transaction.atomic
+def user_profile_update(*, user: User, **changes) -> User:
+    for name, value in changes.items():
+        if name not in PROFILE_FIELDS:
+            raise TypeError(f"user_profile_update() cannot change {name!r}")
+        setattr(user, name, value.strip() if isinstance(value, str) else value)
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=list(changes))
+    return user
+
+
+@transaction.atomic
+def user_delete(*, user: User) -> None:
+    """Delete a person's account at their own request (GDPR).
+
+    Each app's registered `erase()` runs first, inside the same transaction, so an app can
+    anonymise what it keeps for statistics (an event's attendance count, say) before the
+    account and everything tied to it (profile, affiliations, seats, e-mail addresses,
+    sessions and authenticators) is deleted. If any step fails, nothing is deleted.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    for source in registry.personal_data_sources():
+        source.erase(user)
+    user_id = user.pk
+    user.delete()
+    # Deleting the account deletes its affiliations and seats; their change history would
+    # still tie the person's id to organisations and dates, so it goes too.
+    Affiliation.history.filter(user_id=user_id).delete()
+    Seat.history.filter(user_id=user_id).delete()

@@ -1,0 +1,168 @@
+import pytest
+from allauth.mfa.models import Authenticator
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from members.groups import GROUP_PERMISSIONS, groups_sync
+from members.models import Affiliation, Organisation, Seat
+
+from .factories import AffiliationFactory, OrganisationFactory, SeatFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _staff_in(group_name: str) -> Client:
+    user = UserFactory(is_staff=True)
+    user.groups.add(Group.objects.get(name=group_name))
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_groups_exist_after_migrate_with_permissions_by_app():
+    groups = {g.name: g for g in Group.objects.prefetch_related("permissions__content_type")}
+    assert set(GROUP_PERMISSIONS) <= set(groups)
+    event_apps = {p.content_type.app_label for p in groups["Event managers"].permissions.all()}
+    assert "members" in event_apps
+    editors = {p.codename for p in groups["Editors"].permissions.all()}
+    assert "view_organisation" in editors and "change_organisation" not in editors
+    secretariat = {p.codename for p in groups["Secretariat"].permissions.all()}
+    assert {"add_organisation", "change_seat", "delete_affiliation"} <= secretariat
+
+
+def test_groups_sync_is_idempotent_and_repairs_changes():
+    first = groups_sync()
+    group = Group.objects.get(name="Editors")
+    group.permissions.clear()
+    second = groups_sync()
+    assert first == second
+    assert Group.objects.filter(name="Editors").count() == 1
+    assert group.permissions.count() == first["Editors"]
+
+
+def test_sync_groups_command(capsys):
+    call_command("sync_groups")
+    assert "Secretariat" in capsys.readouterr().out
+
+
+def test_event_managers_by_app_label_get_every_events_permission():
+    from django.contrib.auth.models import Permission
+
+    events = Permission.objects.filter(content_type__app_label="events")
+    group = Group.objects.get(name="Event managers")
+    assert set(events) <= set(group.permissions.all())
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "admin:members_organisation_changelist",
+        "admin:members_organisation_add",
+        "admin:members_affiliation_changelist",
+        "admin:members_seat_changelist",
+        "admin:members_user_changelist",
+        "admin:members_organisation_import",
+        "admin:members_organisation_export",
+        "admin:members_user_import",
+    ],
+)
+def test_admin_pages_load_for_the_secretariat(url_name):
+    OrganisationFactory()
+    AffiliationFactory()
+    SeatFactory()
+    client = _staff_in("Secretariat")
+    assert client.get(reverse(url_name)).status_code == 200
+
+
+def test_admin_search_filters_and_history(staff_client):
+    organisation = OrganisationFactory(name="Boligselskabet Søgbar", cvr="10150817")
+    affiliation = AffiliationFactory(organisation=organisation)
+    seat = SeatFactory(organisation=organisation)
+    changelist = reverse("admin:members_organisation_changelist")
+    response = staff_client.get(changelist, {"q": "10150817"})
+    assert "Boligselskabet Søgbar" in response.content.decode()
+    response = staff_client.get(changelist, {"membership": "active", "region": "hovedstaden"})
+    assert response.status_code == 200
+    for model, obj in ((Organisation, organisation), (Affiliation, affiliation), (Seat, seat)):
+        name = model._meta.model_name
+        assert (
+            staff_client.get(reverse(f"admin:members_{name}_change", args=[obj.pk])).status_code
+            == 200
+        )
+        assert (
+            staff_client.get(reverse(f"admin:members_{name}_history", args=[obj.pk])).status_code
+            == 200
+        )
+    response = staff_client.get(
+        reverse("admin:members_affiliation_changelist"), {"confirmed": "no", "period": "current"}
+    )
+    assert response.status_code == 200
+
+
+def test_admin_autocomplete_for_organisations(staff_client):
+    OrganisationFactory(name="Boligforeningen Autocomplete")
+    response = staff_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "term": "Autocomp",
+            "app_label": "members",
+            "model_name": "affiliation",
+            "field_name": "organisation",
+        },
+    )
+    assert response.status_code == 200
+    assert response.json()["results"][0]["text"] == "Boligforeningen Autocomplete"
+
+
+def test_admin_change_records_the_staff_user_in_history(staff_client):
+    organisation = OrganisationFactory(name="Før", slug="foer")
+    url = reverse("admin:members_organisation_change", args=[organisation.pk])
+    data = {
+        "name": "Efter",
+        "slug": "foer",
+        "kind": "housing",
+        "homes": "10",
+        "member_since": "2010-01-01",
+        "affiliations-TOTAL_FORMS": "0",
+        "affiliations-INITIAL_FORMS": "0",
+        "seats-TOTAL_FORMS": "0",
+        "seats-INITIAL_FORMS": "0",
+    }
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    latest = Organisation.history.filter(id=organisation.pk).latest("history_date")
+    assert latest.name == "Efter"
+    assert latest.history_user == staff_client.user
+
+
+def test_admin_seat_form_refuses_a_second_chair(staff_client):
+    SeatFactory(role="chair")
+    other = UserFactory()
+    response = staff_client.post(
+        reverse("admin:members_seat_add"),
+        {"user": other.pk, "body": "board", "role": "chair", "starts_on": "2025-01-01"},
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["role"]
+    assert Seat.objects.count() == 1
+
+
+def test_editors_may_view_but_not_change_organisations():
+    organisation = OrganisationFactory()
+    client = _staff_in("Editors")
+    assert client.get(reverse("admin:members_organisation_changelist")).status_code == 200
+    response = client.post(
+        reverse("admin:members_organisation_change", args=[organisation.pk]), {"name": "X"}
+    )
+    assert response.status_code == 403
+
+
+def test_staff_without_a_group_cannot_open_members_admin():
+    user = UserFactory(is_staff=True)
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    client = Client()
+    client.force_login(user)
+    assert client.get(reverse("admin:members_organisation_changelist")).status_code == 403
