@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bi
 
 export PYTHONDONTWRITEBYTECODE=1
 
-.PHONY: help install install-test run test lint format bench chromium messages vendor clean
+.PHONY: help install install-test run test lint format bench bench-search chromium messages vendor clean
 
 help:
 	@echo "make run    start the portal with demo data at http://127.0.0.1:8000/"
@@ -61,6 +61,11 @@ vendor:
 	  cp node_modules/bootstrap/dist/css/bootstrap.min.css* node_modules/bootstrap/dist/js/bootstrap.bundle.min.js* $(CURDIR)/static/vendor/bootstrap/ && \
 	  cp node_modules/htmx.org/dist/htmx.min.js $(CURDIR)/static/vendor/htmx/ && \
 	  cp node_modules/axe-core/axe.min.js $(CURDIR)/static/vendor/axe-core/
+
+# The knowledge-hub search over 10,000 publications and 1,000 projects (rolled back after).
+bench-search: install
+	DEBUG=$${DEBUG:-on} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-on} $(PY) manage.py bench_search
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache

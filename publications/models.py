@@ -1,7 +1,64 @@
+import os
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from projects.content import sanitise_html, validate_image
+
+from .uploads import validate_publication_file
+
+
+class PrivateFileStorage(FileSystemStorage):
+    """Attached files live outside MEDIA_ROOT, so nothing serves them but the download view,
+    which checks who may have them and counts the download."""
+
+    # Read from the settings on every use (not cached) so that a changed setting applies.
+    @property
+    def base_location(self):
+        configured = getattr(settings, "PRIVATE_MEDIA_ROOT", None)
+        return str(configured or Path(settings.MEDIA_ROOT).parent / "private-media")
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self):
+        return None
+
+
+def private_storage():
+    return PrivateFileStorage()
+
+
+def publication_file_path(instance, filename: str) -> str:
+    # A random name: the stored path tells nothing and cannot be guessed.
+    suffix = Path(filename).suffix.lower()[:8]
+    return f"publications/files/{timezone.now():%Y}/{uuid.uuid4().hex}{suffix}"
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
 
 
 class PublicationQuerySet(models.QuerySet):
@@ -10,6 +67,14 @@ class PublicationQuerySet(models.QuerySet):
 
     def visible_to(self, *, is_member: bool):
         return self if is_member else self.filter(is_member_only=False)
+
+    def for_list(self):
+        """What a list row shows, in a constant number of queries whatever the page size."""
+        return (
+            self.prefetch_related("organisations", "tags")
+            .annotate(downloads=models.Sum("files__download_count", default=0))
+            .order_by("-published_on", "-id")
+        )
 
 
 class Publication(models.Model):
@@ -26,8 +91,24 @@ class Publication(models.Model):
     slug = models.SlugField(_("slug"), max_length=250, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.REPORT)
     summary = models.TextField(_("summary"), max_length=800, blank=True)
-    body = models.TextField(_("body"), blank=True)
+    body = models.TextField(
+        _("body"),
+        blank=True,
+        help_text=_("Simple HTML: paragraphs, headings, lists, links. Anything else is removed."),
+    )
+    authors = models.CharField(
+        _("authors"), max_length=500, blank=True, help_text=_("Names separated by commas.")
+    )
     published_on = models.DateField(_("publication date"), default=timezone.localdate)
+    cover_image = models.ImageField(
+        _("cover image"),
+        upload_to="publications/covers/%Y/",
+        blank=True,
+        validators=[validate_image],
+    )
+    cover_alt_text = models.CharField(
+        _("cover description for screen readers"), max_length=250, blank=True
+    )
     organisations = models.ManyToManyField(
         "members.Organisation",
         blank=True,
@@ -43,11 +124,15 @@ class Publication(models.Model):
     events = models.ManyToManyField(
         "events.Event", blank=True, related_name="publications", verbose_name=_("related events")
     )
+    tags = models.ManyToManyField(
+        Tag, blank=True, related_name="publications", verbose_name=_("tags")
+    )
     is_member_only = models.BooleanField(_("members only"), default=False)
     is_published = models.BooleanField(_("published"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    history = HistoricalRecords()
     objects = PublicationQuerySet.as_manager()
 
     class Meta:
@@ -58,5 +143,135 @@ class Publication(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        self.body = sanitise_html(self.body)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("publications:detail", kwargs={"slug": self.slug})
+
+    @property
+    def author_list(self) -> list[str]:
+        return [name.strip() for name in self.authors.split(",") if name.strip()]
+
+    @property
+    def is_visible_to_public(self) -> bool:
+        return self.is_published and self.published_on <= timezone.localdate()
+
+
+class PublicationFile(models.Model):
+    """A file attached to a publication. Its type is read from its content, never its name;
+    the metadata below is filled from the file when it is checked."""
+
+    class Kind(models.TextChoices):
+        PDF = "pdf", "PDF"
+        DOCX = "docx", "Word (docx)"
+        XLSX = "xlsx", "Excel (xlsx)"
+        PPTX = "pptx", "PowerPoint (pptx)"
+        DOC = "doc", "Word (doc)"
+        XLS = "xls", "Excel (xls)"
+        PPT = "ppt", "PowerPoint (ppt)"
+
+    publication = models.ForeignKey(
+        Publication, on_delete=models.CASCADE, related_name="files", verbose_name=_("publication")
+    )
+    title = models.CharField(_("title"), max_length=250, blank=True)
+    file = models.FileField(
+        _("file"),
+        upload_to=publication_file_path,
+        storage=private_storage,
+        max_length=300,
+        validators=[validate_publication_file],
+    )
+    original_name = models.CharField(_("original file name"), max_length=250, blank=True)
+    kind = models.CharField(_("file type"), max_length=10, choices=Kind.choices, editable=False)
+    content_type = models.CharField(_("content type"), max_length=120, editable=False)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0, editable=False)
+    page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True, editable=False)
+    text = models.TextField(_("extracted text"), blank=True, editable=False)
+    is_member_only = models.BooleanField(_("members only"), default=False)
+    download_count = models.PositiveIntegerField(_("downloads"), default=0, editable=False)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("file")
+        verbose_name_plural = _("files")
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.title or self.original_name or self.file.name
+
+    def save(self, *args, **kwargs):
+        from .uploads import inspect_upload
+
+        # Fill the metadata from the content whenever a new file arrives, whether it came
+        # through a form (already checked by the field's validator) or from code.
+        if self.file and not getattr(self.file, "_committed", True):
+            if not self.original_name:
+                self.original_name = Path(self.file.name).name[:250]
+            facts = getattr(self.file, "checked_facts", None) or inspect_upload(self.file)
+            self.kind = facts.kind
+            self.content_type = facts.content_type
+            self.size = facts.size
+            self.page_count = facts.page_count
+            self.text = facts.text
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(
+            "publications:download", kwargs={"slug": self.publication.slug, "pk": self.pk}
+        )
+
+    @property
+    def display_name(self) -> str:
+        return self.title or self.original_name or f"{self.publication.slug}.{self.kind}"
+
+    @property
+    def download_name(self) -> str:
+        stem = Path(self.original_name).stem if self.original_name else self.publication.slug
+        return f"{stem}.{self.kind}"
+
+
+class SearchDocument(models.Model):
+    """One row per searchable thing (publication, project, event, focus area): the text that
+    is searched, with its stored, GIN-indexed vector, and what facets and access need.
+    Kept current by `publications.search` on save and delete."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    kind = models.CharField(max_length=40)
+    subkind = models.CharField(max_length=40, blank=True)
+    title = models.CharField(max_length=300)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    url_name = models.CharField(max_length=100, blank=True)
+    url_kwargs = models.JSONField(default=dict, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    date = models.DateField(null=True, blank=True)
+    organisation_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    focus_area_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    is_member_only = models.BooleanField(default=False)
+    is_published = models.BooleanField(default=True)
+    visible_from = models.DateField(null=True, blank=True)
+    vector = SearchVectorField(null=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="search_document_unique_object"
+            )
+        ]
+        indexes = [
+            GinIndex(fields=["vector"], name="search_document_vector"),
+            GinIndex(
+                fields=["title"], name="search_document_title_trgm", opclasses=["gin_trgm_ops"]
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind}: {self.title}"

@@ -1,0 +1,67 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Organisation
+from projects.filters import StyledFilterSet
+
+from .models import Publication, Tag
+
+
+def _focus_areas(request):
+    model = Publication._meta.get_field("focus_areas").related_model
+    return model.objects.filter(publications__is_published=True).distinct().order_by("title")
+
+
+def _organisations(request):
+    return Organisation.objects.filter(publications__is_published=True).distinct().order_by("name")
+
+
+def _tags(request):
+    return Tag.objects.filter(publications__is_published=True).distinct().order_by("name")
+
+
+class PublicationFilter(StyledFilterSet):
+    q = django_filters.CharFilter(label=_("Title contains"), method="filter_title")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Publication.Kind.choices)
+    focus = django_filters.ModelChoiceFilter(
+        label=_("Focus area"),
+        field_name="focus_areas",
+        queryset=_focus_areas,
+        to_field_name="slug",
+    )
+    organisation = django_filters.ModelChoiceFilter(
+        label=_("Organisation"),
+        field_name="organisations",
+        queryset=_organisations,
+        to_field_name="slug",
+    )
+    tag = django_filters.ModelChoiceFilter(
+        label=_("Tag"), field_name="tags", queryset=_tags, to_field_name="slug"
+    )
+    year = django_filters.NumberFilter(
+        label=_("Year"), field_name="published_on", lookup_expr="year"
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(("published_on", "date"), ("title", "title"), ("downloads", "downloads")),
+        field_labels={
+            "-date": _("Newest first"),
+            "date": _("Oldest first"),
+            "title": _("Title A–Å"),
+            "-title": _("Title Å–A"),
+            "-downloads": _("Most downloaded"),
+            "downloads": _("Least downloaded"),
+        },
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Publication
+        fields: list[str] = []
+
+    def filter_title(self, queryset, name, value):
+        value = value.replace("\x00", "")[:200].strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(summary__icontains=value))
