@@ -51,6 +51,9 @@ class NewsletterAdmin(admin.ModelAdmin):
         (_("Sending"), {"fields": ["status", "issued_at", "finished_at", "sent_by", "progress"]}),
     ]
 
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj and obj.status != Newsletter.Status.DRAFT else self.prepopulated_fields
+
     def get_readonly_fields(self, request, obj=None):
         if obj and obj.status != Newsletter.Status.DRAFT:
             # A released issue is what its readers got; it no longer changes.

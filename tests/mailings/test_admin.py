@@ -1,0 +1,97 @@
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from mailings.models import Newsletter, OutboxMessage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_preview_shows_the_mail_with_its_inline_styles(staff_client, newsletter_factory):
+    newsletter = newsletter_factory(subject="Forårsnyt")
+    response = staff_client.get(reverse("admin:mailings_newsletter_preview", args=[newsletter.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Forårsnyt" in html and "#1f5f4a" in html and "Afmeld" in html
+    assert "'unsafe-inline'" in response["Content-Security-Policy"]
+    english = staff_client.get(
+        reverse("admin:mailings_newsletter_preview", args=[newsletter.pk]) + "?language=en"
+    )
+    assert "Unsubscribe" in english.content.decode()
+
+
+def test_change_page_offers_test_and_send(staff_client, newsletter_factory):
+    newsletter = newsletter_factory()
+    response = staff_client.get(reverse("admin:mailings_newsletter_change", args=[newsletter.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert reverse("admin:mailings_newsletter_send_test", args=[newsletter.pk]) in page
+    assert reverse("admin:mailings_newsletter_send", args=[newsletter.pk]) in page
+
+
+def test_send_test_to_myself(staff_client, newsletter_factory, django_capture_on_commit_callbacks):
+    newsletter = newsletter_factory()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            reverse("admin:mailings_newsletter_send_test", args=[newsletter.pk])
+        )
+    assert response.status_code == 302
+    assert [m.to[0] for m in mail.outbox] == ["staff@example.dk"]
+
+
+def test_send_confirms_audience_then_sends_once_on_double_click(
+    staff_client, newsletter_factory, subscriber_factory, django_capture_on_commit_callbacks
+):
+    subscriber_factory("a@example.dk")
+    subscriber_factory("b@example.dk")
+    newsletter = newsletter_factory()
+    url = reverse("admin:mailings_newsletter_send", args=[newsletter.pk])
+    response = staff_client.get(url)
+    assert "2 adresser modtager det" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = staff_client.post(url, follow=True)
+        second = staff_client.post(url, follow=True)
+    assert "sendes til 2 adresser" in first.content.decode()
+    assert "ikke sendt igen" in second.content.decode()
+    assert len(mail.outbox) == 2
+    newsletter.refresh_from_db()
+    assert newsletter.status == Newsletter.Status.SENT
+
+    change = staff_client.get(reverse("admin:mailings_newsletter_change", args=[newsletter.pk]))
+    assert "2 i alt: 0 i kø, 2 sendt, 0 fejlet" in change.content.decode()
+
+
+def test_pause_and_resume_buttons(staff_client, newsletter_factory, subscriber_factory):
+    subscriber_factory("a@example.dk")
+    newsletter = newsletter_factory()
+    from mailings.services import newsletter_send
+
+    newsletter_send(newsletter=newsletter, actor=None)  # the test never commits: stays queued
+    staff_client.post(reverse("admin:mailings_newsletter_pause", args=[newsletter.pk]))
+    newsletter.refresh_from_db()
+    assert newsletter.status == Newsletter.Status.PAUSED
+    staff_client.post(reverse("admin:mailings_newsletter_resume", args=[newsletter.pk]))
+    newsletter.refresh_from_db()
+    assert newsletter.status == Newsletter.Status.SENDING
+
+
+def test_delivery_log_and_subscribers_are_listed(staff_client, subscriber_factory):
+    subscriber_factory("a@example.dk")
+    from mailings.services import message_queue
+
+    message_queue(to="a@example.dk", template="mailings_test/hello", context={"thing": "x"})
+    for name in ["outboxmessage", "subscriber", "suppressedaddress", "newsletter"]:
+        response = staff_client.get(reverse(f"admin:mailings_{name}_changelist"))
+        assert response.status_code == 200, name
+    log = staff_client.get(reverse("admin:mailings_outboxmessage_changelist") + "?q=a@example.dk")
+    assert "Confirmation: x" in log.content.decode()
+    message = OutboxMessage.objects.get()
+    detail = staff_client.get(reverse("admin:mailings_outboxmessage_change", args=[message.pk]))
+    assert detail.status_code == 200
+
+
+def test_admin_is_for_staff_only(client, newsletter_factory):
+    newsletter = newsletter_factory()
+    response = client.get(reverse("admin:mailings_newsletter_preview", args=[newsletter.pk]))
+    assert response.status_code == 302
+    assert not Newsletter.objects.exclude(status="draft").exists()
