@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bi
 
 export PYTHONDONTWRITEBYTECODE=1
 
-.PHONY: help install install-test run test lint format bench bench-search chromium messages vendor clean
+.PHONY: help install install-test run test lint format bench bandit bench-search chromium messages vendor clean
 
 help:
 	@echo "make run    start the portal with demo data at http://127.0.0.1:8000/"
@@ -66,6 +66,20 @@ vendor:
 bench-search: install
 	DEBUG=$${DEBUG:-on} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-on} $(PY) manage.py bench_search
+
+# Load generator and security linter (the `bench` extras) on top of the test install.
+$(VENV)/.installed-bench: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	touch $@
+
+# Seeds its own database (almennet_bench), serves it with gunicorn under production settings,
+# drives it with locust and writes a table and var/bench/*.json. BENCH_ARGS="--seconds 10" etc.
+bench: $(VENV)/.installed-bench
+	$(PY) -m bench.run $(BENCH_ARGS)
+
+# Bandit over the project's own code at medium severity and up (tests/measure runs it too).
+bandit: $(VENV)/.installed-bench
+	$(VENV)/bin/bandit -q -r almennet members events projects publications strategy mailings bench -x '*/migrations/*' -ll
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache

@@ -1,0 +1,78 @@
+"""Locust users for `make bench`; bench/run.py starts one headless run per scenario.
+
+BENCH_PLAN names the plan bench/seed.py wrote; BENCH_SCENARIO picks what the users do:
+a read scenario (front, event_list, event_detail, search, publication_list, organisation,
+bare) requests its paths in turn with no think time; `signup` POSTs the sign-up form as
+logged-in members, each user signing up for the seeded target events one after another.
+
+The portal runs with production settings, so its cookies are Secure; over plain HTTP on
+127.0.0.1 a client would not send them back, so the session and CSRF cookies are sent by hand.
+"""
+
+import itertools
+import json
+import os
+import random
+
+from locust import FastHttpUser, constant, task
+
+PLAN = json.loads(open(os.environ["BENCH_PLAN"], encoding="utf-8").read())  # noqa: SIM115
+SCENARIO = os.environ.get("BENCH_SCENARIO", "front")
+_user_numbers = itertools.count()
+
+
+class ReadUser(FastHttpUser):
+    wait_time = constant(0)
+
+    def on_start(self):
+        paths = list(PLAN["paths"][SCENARIO])
+        random.Random(next(_user_numbers)).shuffle(paths)  # noqa: S311 - load pattern only
+        self.paths = itertools.cycle(paths)
+
+    @task
+    def read(self):
+        with self.client.get(next(self.paths), name=SCENARIO, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"status {response.status_code}")
+
+
+class SignupUser(FastHttpUser):
+    wait_time = constant(0)
+
+    def on_start(self):
+        number = next(_user_numbers)
+        session = PLAN["sessions"][number % len(PLAN["sessions"])]
+        self.csrf = session["csrf"]
+        self.headers = {
+            "Cookie": f"sessionid={session['sessionid']}; csrftoken={self.csrf}",
+            "Content-Type": "application/x-www-form-urlencoded",
+        }
+        events = list(PLAN["signup_events"])
+        random.Random(number).shuffle(events)  # noqa: S311 - load pattern only
+        self.events = iter(events)
+
+    @task
+    def signup(self):
+        event = next(self.events, None)
+        if event is None:  # signed up for every target: the user is done
+            self.stop()
+            return
+        path = f"/events/{event['slug']}/signup/"
+        body = f"csrfmiddlewaretoken={self.csrf}&dietary_needs=&comment=bench"
+        with self.client.post(
+            path,
+            data=body,
+            headers=self.headers,
+            name="signup",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            location = response.headers.get("Location", "") if response.headers else ""
+            if response.status_code != 302 or "login" in location:
+                response.failure(f"status {response.status_code} {location}")
+
+
+if SCENARIO == "signup":
+    del ReadUser
+else:
+    del SignupUser
