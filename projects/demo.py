@@ -130,6 +130,7 @@ def seed(*, stdout) -> None:
                 "ends_on": spec["ends_on"],
                 "budget": spec["budget"],
                 "owner": owner,
+                "status_changed_on": spec["starts_on"],
                 "is_published": True,
             },
         )

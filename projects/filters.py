@@ -58,14 +58,14 @@ class ProjectFilter(StyledFilterSet):
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(("updated_at", "updated"), ("title", "title"), ("starts_on", "start")),
-        field_labels={
-            "-updated": _("Recently updated"),
-            "updated": _("Least recently updated"),
-            "title": _("Title A–Å"),
-            "-title": _("Title Å–A"),
-            "-start": _("Newest start"),
-            "start": _("Oldest start"),
-        },
+        choices=[
+            ("-updated", _("Recently updated")),
+            ("updated", _("Least recently updated")),
+            ("title", _("Title A–Å")),
+            ("-title", _("Title Å–A")),
+            ("-start", _("Newest start")),
+            ("start", _("Oldest start")),
+        ],
         empty_label=None,
     )
 

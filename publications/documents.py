@@ -23,10 +23,11 @@ def publication_document(publication: Publication) -> dict:
         "summary": publication.summary,
         "body": "\n".join(
             [
-                publication.authors,
-                " ".join(tag.name for tag in publication.tags.all()),
                 publication.body,
                 *(f.text for f in public_files),
+                # Last, so that a snippet shows text rather than names.
+                publication.authors,
+                " ".join(tag.name for tag in publication.tags.all()),
             ]
         ),
         "url_name": "publications:detail",

@@ -45,14 +45,14 @@ class PublicationFilter(StyledFilterSet):
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(("published_on", "date"), ("title", "title"), ("downloads", "downloads")),
-        field_labels={
-            "-date": _("Newest first"),
-            "date": _("Oldest first"),
-            "title": _("Title A–Å"),
-            "-title": _("Title Å–A"),
-            "-downloads": _("Most downloaded"),
-            "downloads": _("Least downloaded"),
-        },
+        choices=[
+            ("-date", _("Newest first")),
+            ("date", _("Oldest first")),
+            ("title", _("Title A–Å")),
+            ("-title", _("Title Å–A")),
+            ("-downloads", _("Most downloaded")),
+            ("downloads", _("Least downloaded")),
+        ],
         empty_label=None,
     )
 

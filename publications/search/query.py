@@ -70,6 +70,7 @@ class Hit:
     kind_label: str
     subkind_label: str
     title: str
+    title_html: SafeString
     url: str
     year: int | None
     date: Any
@@ -211,7 +212,17 @@ def _hits(ids: list[int], tsquery) -> list[Hit]:
         max_fragments=2,
         fragment_delimiter=" … ",
     )
-    documents = SearchDocument.objects.filter(id__in=ids).annotate(headline=headline)
+    title_headline = SearchHeadline(
+        "title",
+        tsquery,
+        config="danish",
+        start_sel=MARKERS[0],
+        stop_sel=MARKERS[1],
+        highlight_all=True,
+    )
+    documents = SearchDocument.objects.filter(id__in=ids).annotate(
+        headline=headline, title_headline=title_headline
+    )
     documents = documents.defer("body", "vector")
     by_id = {document.id: document for document in documents}
     hits = []
@@ -226,6 +237,7 @@ def _hits(ids: list[int], tsquery) -> list[Hit]:
                 kind_label=str(registration.label) if registration else document.kind,
                 subkind_label=registration.subkind_label(document.subkind) if registration else "",
                 title=document.title,
+                title_html=highlight(document.title_headline),
                 url=document_url(document),
                 year=document.year,
                 date=document.date,

@@ -78,13 +78,19 @@ def test_member_only_and_unpublished_items_are_hidden_from_visitors():
 def test_member_only_items_reach_members_through_the_view(client):
     PublicationFactory(title="Huslejeanalyse for medlemmer", is_member_only=True)
     url = reverse("search")
-    assert "Huslejeanalyse" not in client.get(url, {"q": "huslejeanalyse"}).content.decode()
+
+    def found():
+        response = client.get(url, {"q": "huslejeanalyse"})
+        assert response.status_code == 200
+        return [hit.title for hit in response.context["results"].hits], response.content.decode()
+
+    assert found()[0] == [] and "for medlemmer" not in found()[1]
     client.force_login(UserFactory())
-    assert "Huslejeanalyse" not in client.get(url, {"q": "huslejeanalyse"}).content.decode()
+    assert found()[0] == [] and "for medlemmer" not in found()[1]
     client.force_login(member_user())
-    assert (
-        "Huslejeanalyse for medlemmer" in client.get(url, {"q": "huslejeanalyse"}).content.decode()
-    )
+    titles_seen, content = found()
+    assert titles_seen == ["Huslejeanalyse for medlemmer"]
+    assert "<mark>Huslejeanalyse</mark> for medlemmer" in content
 
 
 def test_snippets_highlight_hits_and_escape_html():
