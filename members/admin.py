@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -65,6 +67,36 @@ class MembershipFilter(admin.SimpleListFilter):
         return queryset
 
 
+class SeatFormSet(BaseInlineFormSet):
+    """Seats added together in one inline must not collide with each other either; the
+    model's clean() only sees what is already saved."""
+
+    def clean(self):
+        super().clean()
+        seats = [
+            form.instance
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.instance.starts_on
+        ]
+        for index, seat in enumerate(seats):
+            for other in seats[index + 1 :]:
+                if seat.body != other.body or not _periods_overlap(seat, other):
+                    continue
+                same_person = seat.user_id and seat.user_id == other.user_id
+                same_single_role = seat.role == other.role and seat.role in Seat.SINGLE_HOLDER_ROLES
+                if same_person or same_single_role:
+                    raise ValidationError(
+                        _("Two of these seats overlap: %(first)s and %(second)s.")
+                        % {"first": seat, "second": other}
+                    )
+
+
+def _periods_overlap(first, second) -> bool:
+    return (second.ends_on is None or first.starts_on <= second.ends_on) and (
+        first.ends_on is None or second.starts_on <= first.ends_on
+    )
+
+
 class AffiliationInline(admin.TabularInline):
     model = Affiliation
     fk_name = "user"
@@ -85,6 +117,7 @@ class OrganisationAffiliationInline(admin.TabularInline):
 
 class SeatInline(admin.TabularInline):
     model = Seat
+    formset = SeatFormSet
     fk_name = "user"
     extra = 0
     autocomplete_fields = ["organisation"]
@@ -92,6 +125,7 @@ class SeatInline(admin.TabularInline):
 
 class OrganisationSeatInline(admin.TabularInline):
     model = Seat
+    formset = SeatFormSet
     fk_name = "organisation"
     extra = 0
     autocomplete_fields = ["user"]
@@ -144,6 +178,9 @@ class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin):
         ),
     ]
 
+    def save_model(self, request, obj, form, change):
+        services.organisation_save(organisation=obj, actor=request.user)
+
 
 @admin.register(Affiliation)
 class AffiliationAdmin(SimpleHistoryAdmin):
@@ -155,6 +192,9 @@ class AffiliationAdmin(SimpleHistoryAdmin):
     list_select_related = ["user", "organisation"]
     date_hierarchy = "starts_on"
     actions = ["confirm_affiliations"]
+
+    def save_model(self, request, obj, form, change):
+        services.affiliation_save(affiliation=obj, actor=request.user)
 
     @admin.action(description=_("Confirm the selected affiliations"), permissions=["change"])
     def confirm_affiliations(self, request, queryset):
@@ -178,3 +218,6 @@ class SeatAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["user", "organisation"]
     list_select_related = ["user", "organisation"]
     date_hierarchy = "starts_on"
+
+    def save_model(self, request, obj, form, change):
+        services.seat_save(seat=obj, actor=request.user)

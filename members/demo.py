@@ -286,7 +286,7 @@ def seed(*, stdout) -> None:
                 first,
                 last,
                 phone=f"+45 70 {10 + n // 100:02d} {n % 100:02d} 00",
-                job_title="Kontaktperson" if offset == 0 else "Direktør",
+                job_title="Udviklingskonsulent" if offset == 0 else "Direktør",
             )
             _affiliate(person, organisation, role)
             people.append(person)

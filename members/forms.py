@@ -38,7 +38,7 @@ class AffiliationRequestForm(forms.Form):
     starts_on = forms.DateField(
         label=_("Since"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def clean_starts_on(self):

@@ -92,6 +92,16 @@ def affiliation_create(
 
 
 @transaction.atomic
+def affiliation_save(*, affiliation: Affiliation, actor: User | None) -> Affiliation:
+    """Save an affiliation edited as a whole (the admin form)."""
+    affiliation.full_clean()
+    _audited_save(
+        affiliation, actor=actor, reason="created" if affiliation.pk is None else "updated"
+    )
+    return affiliation
+
+
+@transaction.atomic
 def affiliation_request(
     *,
     user: User,
@@ -207,6 +217,16 @@ def seat_update(*, seat: Seat, actor: User | None, **changes) -> Seat:
         _lock_seats(seat.body)
     seat.full_clean()
     _audited_save(seat, actor=actor, reason="updated")
+    return seat
+
+
+@transaction.atomic
+def seat_save(*, seat: Seat, actor: User | None) -> Seat:
+    """Save a seat edited as a whole (the admin form): the same checks and lock as
+    seat_create."""
+    _lock_seats(seat.body)
+    seat.full_clean()
+    _audited_save(seat, actor=actor, reason="created" if seat.pk is None else "updated")
     return seat
 
 

@@ -166,3 +166,31 @@ def test_staff_without_a_group_cannot_open_members_admin():
     client = Client()
     client.force_login(user)
     assert client.get(reverse("admin:members_organisation_changelist")).status_code == 403
+
+
+def test_two_chairs_added_together_in_one_inline_are_refused(staff_client):
+    organisation = OrganisationFactory(slug="to-formaend")
+    first, second = UserFactory(), UserFactory()
+    url = reverse("admin:members_organisation_change", args=[organisation.pk])
+    data = {
+        "name": organisation.name,
+        "slug": organisation.slug,
+        "kind": "housing",
+        "homes": "10",
+        "member_since": "2010-01-01",
+        "affiliations-TOTAL_FORMS": "0",
+        "affiliations-INITIAL_FORMS": "0",
+        "seats-TOTAL_FORMS": "2",
+        "seats-INITIAL_FORMS": "0",
+    }
+    for index, user in enumerate((first, second)):
+        data |= {
+            f"seats-{index}-user": user.pk,
+            f"seats-{index}-body": "board",
+            f"seats-{index}-role": "chair",
+            f"seats-{index}-starts_on": "2025-01-01",
+        }
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert "overlap" in str(response.context["inline_admin_formsets"][1].formset.non_form_errors())
+    assert not Seat.objects.exists()

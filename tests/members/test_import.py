@@ -59,7 +59,9 @@ def test_bad_cvr_and_ean_are_reported_on_their_row_and_field_and_nothing_is_save
     assert result.has_validation_errors()
     errors = _errors_by_row(result)
     assert list(errors) == [2, 3, 4]
-    assert list(errors[2]) == ["cvr"] and "check digit" in errors[2]["cvr"][0]
+    # The message is translated (Danish is the default language) and names the value.
+    assert list(errors[2]) == ["cvr"]
+    assert "10150818" in errors[2]["cvr"][0] and "kontrolcifferet" in errors[2]["cvr"][0]
     assert list(errors[3]) == ["ean"]
     assert list(errors[4]) == ["kind"]
     # One invalid row rolls the whole file back: the good row is not saved either.

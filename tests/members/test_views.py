@@ -325,7 +325,7 @@ def test_account_delete_needs_the_confirmation(client):
     user = UserFactory()
     client.force_login(user)
     page = client.get(reverse("members:account_delete"))
-    assert "anonymised event statistics" in page.content.decode()
+    assert "anonymiseret statistik om arrangementer" in page.content.decode()
     response = client.post(reverse("members:account_delete"), {})
     assert response.status_code == 400
     assert User.objects.filter(pk=user.pk).exists()
@@ -435,3 +435,11 @@ def test_engagement_excel_export(client, metric):
 def test_engagement_export_unknown_format_is_404(client):
     client.force_login(UserFactory(is_staff=True))
     assert client.get("/members/engagement/export.pdf").status_code == 404
+
+
+def test_directory_speaks_danish_by_default_and_english_under_en(client):
+    OrganisationFactory(homes=1234)
+    danish = client.get("/members/").content.decode()
+    assert "1 medlemsorganisation med i alt 1.234 almene boliger." in danish
+    english = client.get("/en/members/").content.decode()
+    assert "1 member organisation representing 1,234 social homes." in english
