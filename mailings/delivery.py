@@ -10,9 +10,10 @@ Why this shape ("killed mid-batch: nothing lost, nothing twice"):
   whose lease could have run out before the send finishes (the lease outlives the SMTP timeout).
 - A worker killed after claiming leaves `sending` rows whose lease runs out; the next drain (beat,
   every minute) claims and sends them. Nothing is lost.
-- The one window for a second copy: the process dies after the server accepted the message and
-  before the `sent` update commits (a fraction of a millisecond per message). The copy then
-  carries the same Message-ID, so receiving systems that deduplicate drop it.
+- The one window for a second copy: the process is killed (SIGKILL, power loss) after the server
+  accepted the message and before the one-row `sent` update commits: one database round trip
+  per message. An exception in that window (a soft time limit) still marks the row sent. A copy
+  sent after such a crash carries the same Message-ID, so systems that deduplicate drop it.
 """
 
 import logging
@@ -203,6 +204,7 @@ def outbox_deliver(*, limit: int = BATCH_SIZE, ids: list[int] | None = None) -> 
         ).values_list("email", flat=True)
     )
     pending = list(messages)
+    accepted = None  # accepted by the server, not yet marked sent
     connection = _BatchConnection()
     try:
         while pending:
@@ -228,6 +230,7 @@ def outbox_deliver(*, limit: int = BATCH_SIZE, ids: list[int] | None = None) -> 
                 pending = []
                 break
             if outcome == "sent":
+                accepted = message
                 _finish(
                     message,
                     token,
@@ -235,6 +238,7 @@ def outbox_deliver(*, limit: int = BATCH_SIZE, ids: list[int] | None = None) -> 
                     sent_at=timezone.now(),
                     last_error="",
                 )
+                accepted = None
                 result.sent += 1
             elif outcome == "temporary":
                 if _retry_later(message, token, error) == "failed":
@@ -249,6 +253,9 @@ def outbox_deliver(*, limit: int = BATCH_SIZE, ids: list[int] | None = None) -> 
             connection.close()
         except Exception:  # noqa: BLE001 - closing a broken connection must not hide the batch
             log.debug("closing the SMTP connection failed", exc_info=True)
+        if accepted is not None:
+            # Interrupted (a soft time limit, say) after the server took it: it is sent.
+            _finish(accepted, token, status=OutboxMessage.Status.SENT, sent_at=timezone.now())
         # Rows we claimed but did not get to (lease too short, an exception): back to the queue.
         OutboxMessage.objects.filter(claim_token=token, status=OutboxMessage.Status.SENDING).update(
             status=OutboxMessage.Status.QUEUED, lease_until=None, claim_token=None
