@@ -5,3 +5,54 @@ from django.utils.translation import gettext_lazy as _
 class EventsConfig(AppConfig):
     name = "events"
     verbose_name = _("Events")
+
+    def ready(self):
+        from members import registry
+
+        from . import personal_data, selectors
+
+        registry.register_engagement_metric(
+            registry.EngagementMetric(
+                key="event_signups",
+                label=_("Event sign-ups"),
+                compute=lambda ids, start, end: selectors.organisation_metric(
+                    organisation_ids=ids, start=start, end=end, attended=False
+                ),
+                order=10,
+            )
+        )
+        registry.register_engagement_metric(
+            registry.EngagementMetric(
+                key="event_attendance",
+                label=_("Event attendance"),
+                compute=lambda ids, start, end: selectors.organisation_metric(
+                    organisation_ids=ids, start=start, end=end, attended=True
+                ),
+                order=11,
+            )
+        )
+        registry.register_organisation_panel(
+            registry.Panel(
+                key="event_participation",
+                title=_("Event participation"),
+                template="events/includes/_organisation_panel.html",
+                context=personal_data.organisation_panel_context,
+                order=20,
+            )
+        )
+        registry.register_my_page_panel(
+            registry.Panel(
+                key="event_registrations",
+                title=_("My registrations"),
+                template="events/includes/_my_page_panel.html",
+                context=personal_data.my_page_panel_context,
+                order=10,
+            )
+        )
+        registry.register_personal_data(
+            registry.PersonalData(
+                key="events",
+                export=personal_data.registrations_export,
+                erase=personal_data.registrations_erase,
+            )
+        )

@@ -1,9 +1,35 @@
+from decimal import Decimal
+
+import nh3
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Min, Q
+from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+# Tags and attributes an editor may use in an event description; everything else is stripped.
+BODY_ALLOWED_TAGS = {
+    "p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "a", "h2", "h3", "h4",
+    "blockquote", "table", "thead", "tbody", "tr", "th", "td", "hr", "span",
+}  # fmt: skip
+# Paths under /events/ that an event's slug must not shadow.
+RESERVED_SLUGS = {"mine", "statistics", "feed"}
+
+BODY_ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}, "td": {"colspan"}}
+
+
+def sanitise_html(html: str) -> str:
+    return nh3.clean(
+        html or "",
+        tags=BODY_ALLOWED_TAGS,
+        attributes=BODY_ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
 
 
 class EventQuerySet(models.QuerySet):
@@ -11,13 +37,46 @@ class EventQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
     def with_start(self):
-        return self.annotate(first_start=Min("sessions__starts_at"))
+        """first_start and last_end from the sessions, as subqueries so that they never
+        multiply rows with other annotations."""
+        sessions = EventSession.objects.filter(event=OuterRef("pk")).order_by()
+        return self.annotate(
+            first_start=Subquery(
+                sessions.values("event").annotate(v=Min("starts_at")).values("v")[:1]
+            ),
+            last_end=Subquery(sessions.values("event").annotate(v=Max("ends_at")).values("v")[:1]),
+        )
 
     def upcoming(self, now=None):
+        """Events that have not ended yet, the next first."""
         now = now or timezone.now()
-        return (
-            self.with_start().filter(sessions__ends_at__gte=now).distinct().order_by("first_start")
-        )
+        return self.with_start().filter(last_end__gte=now).order_by("first_start", "pk")
+
+    def past(self, now=None):
+        """Events that have ended, the most recent first."""
+        now = now or timezone.now()
+        return self.with_start().filter(last_end__lt=now).order_by("-first_start", "-pk")
+
+    def with_seat_counts(self):
+        """confirmed_count (seats taken), waiting_count and seats_left, one query for any
+        number of events."""
+        registrations = Registration.objects.filter(event=OuterRef("pk")).order_by()
+
+        def count(statuses):
+            return Coalesce(
+                Subquery(
+                    registrations.filter(status__in=statuses)
+                    .values("event")
+                    .annotate(c=Count("pk"))
+                    .values("c")[:1]
+                ),
+                Value(0),
+            )
+
+        return self.annotate(
+            confirmed_count=count(Registration.SEAT_STATUSES),
+            waiting_count=count([Registration.Status.WAITING]),
+        ).annotate(seats_left=Greatest(F("capacity") - F("confirmed_count"), Value(0)))
 
 
 class Event(models.Model):
@@ -76,6 +135,7 @@ class Event(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = EventQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("event")
@@ -91,8 +151,25 @@ class Event(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        self.body = sanitise_html(self.body)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("events:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError({"slug": _("This address is reserved; choose another slug.")})
+
+    @property
+    def is_free(self) -> bool:
+        return self.member_price == 0 and self.non_member_price == 0
+
+    @property
+    def is_course(self) -> bool:
+        return self.kind in (self.Kind.COURSE, self.Kind.EDUCATION)
 
 
 class EventSession(models.Model):
@@ -115,3 +192,152 @@ class EventSession(models.Model):
 
     def __str__(self):
         return f"{self.event} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def active(self):
+        return self.exclude(status__in=Registration.INACTIVE_STATUSES)
+
+    def holding_seats(self):
+        return self.filter(status__in=Registration.SEAT_STATUSES)
+
+    def waiting(self):
+        return self.filter(status=Registration.Status.WAITING).order_by("waiting_position", "pk")
+
+
+class Registration(models.Model):
+    """A person's sign-up for an event. Seats are taken only through events.services."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITING = "waiting", _("Waiting list")
+        PENDING = "pending", _("Awaiting approval")
+        REJECTED = "rejected", _("Rejected")
+        CANCELLED = "cancelled", _("Cancelled")
+        ATTENDED = "attended", _("Attended")
+        NO_SHOW = "no_show", _("No-show")
+
+    class PriceCategory(models.TextChoices):
+        MEMBER = "member", _("Member")
+        NON_MEMBER = "non_member", _("Non-member")
+
+    class Liability(models.TextChoices):
+        NONE = "", _("None")
+        FULL_PRICE = "full_price", _("Full price (late cancellation)")
+        WAIVED = "waived", _("Waived: seat taken from the waiting list")
+
+    # A confirmed seat stays taken when the person attends or fails to show up.
+    SEAT_STATUSES = (Status.CONFIRMED, Status.ATTENDED, Status.NO_SHOW)
+    INACTIVE_STATUSES = (Status.CANCELLED, Status.REJECTED)
+
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("event")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="event_registrations",
+        verbose_name=_("participant"),
+        help_text=_("Empty once the person's data has been erased; kept for statistics."),
+    )
+    organisation = models.ForeignKey(
+        "members.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="event_registrations",
+        verbose_name=_("organisation"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    price_category = models.CharField(
+        _("price category"), max_length=20, choices=PriceCategory.choices
+    )
+    price = models.DecimalField(
+        _("price charged (DKK)"), max_digits=9, decimal_places=2, default=Decimal("0")
+    )
+    dietary_needs = models.CharField(_("dietary needs"), max_length=300, blank=True)
+    comment = models.TextField(_("comment"), max_length=2000, blank=True)
+    motivation = models.TextField(_("motivation"), max_length=4000, blank=True)
+    waiting_position = models.PositiveIntegerField(
+        _("place in the waiting order"),
+        null=True,
+        blank=True,
+        help_text=_("Arrival order on the waiting list; lower goes first."),
+    )
+    created_at = models.DateTimeField(_("signed up"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    liability = models.CharField(
+        _("late-cancellation liability"),
+        max_length=20,
+        choices=Liability.choices,
+        blank=True,
+        default=Liability.NONE,
+    )
+    liability_waived_at = models.DateTimeField(_("liability waived"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminder queued"), null=True, blank=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["event", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "user"],
+                condition=~Q(status__in=["cancelled", "rejected"]),
+                name="registration_one_active_per_user",
+                violation_error_message=_("You are already signed up for this event."),
+            ),
+            models.CheckConstraint(condition=Q(price__gte=0), name="registration_price_gte_0"),
+            models.CheckConstraint(
+                condition=~Q(status="waiting") | Q(waiting_position__isnull=False),
+                name="registration_waiting_has_position",
+            ),
+        ]
+        indexes = [models.Index(fields=["event", "status"], name="registration_event_status")]
+
+    def __str__(self):
+        who = self.user or _("(erased)")
+        return f"{who} – {self.event} ({self.get_status_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status not in self.INACTIVE_STATUSES
+
+    @property
+    def holds_seat(self) -> bool:
+        return self.status in self.SEAT_STATUSES
+
+
+class RegistrationLog(models.Model):
+    """Audit trail: who changed a registration, from what to what, and when."""
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="log", verbose_name=_("registration")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    action = models.CharField(_("action"), max_length=40)
+    from_status = models.CharField(_("from"), max_length=20, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("registration change")
+        verbose_name_plural = _("registration changes")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.action}: {self.from_status} → {self.to_status}"

@@ -1,0 +1,373 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from import_export import fields, resources
+from import_export.admin import ExportActionMixin
+from import_export.formats.base_formats import CSV, XLSX
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .forms import EventAdminForm
+from .models import Event, EventSession, Registration, RegistrationLog
+
+Status = Registration.Status
+
+
+class EventSessionInline(admin.TabularInline):
+    model = EventSession
+    extra = 1
+    min_num = 1
+
+
+class RegistrationInline(admin.TabularInline):
+    """The participant list on the event page; changes go through the registration admin."""
+
+    model = Registration
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["user", "organisation", "status", "price", "created_at", "waiting_position"]
+    readonly_fields = fields
+    ordering = ["status", "waiting_position", "created_at"]
+    verbose_name_plural = _("participants")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user", "organisation")
+
+
+@admin.register(Event)
+class EventAdmin(SimpleHistoryAdmin):
+    form = EventAdminForm
+    inlines = [EventSessionInline, RegistrationInline]
+    list_display = [
+        "title",
+        "kind",
+        "first_start",
+        "capacity",
+        "confirmed_count",
+        "waiting_count",
+        "is_published",
+    ]
+    list_filter = ["kind", "is_published", "region", "requires_approval"]
+    search_fields = ["title", "summary", "venue_name"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["contact"]
+    readonly_fields = ["secretariat_links"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "summary", "body", "is_published"]}),
+        (_("Venue"), {"fields": ["venue_name", "venue_address", "region"]}),
+        (
+            _("Sign-up"),
+            {
+                "fields": [
+                    "capacity",
+                    "member_price",
+                    "non_member_price",
+                    "signup_opens_at",
+                    "signup_closes_at",
+                    "cancellation_deadline",
+                    "requires_approval",
+                    "contact",
+                ]
+            },
+        ),
+        (_("For the day"), {"fields": ["secretariat_links"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_start().with_seat_counts()
+
+    @admin.display(description=_("starts"), ordering="first_start")
+    def first_start(self, obj):
+        return obj.first_start
+
+    @admin.display(description=_("seats taken"), ordering="confirmed_count")
+    def confirmed_count(self, obj):
+        return obj.confirmed_count
+
+    @admin.display(description=_("waiting"), ordering="waiting_count")
+    def waiting_count(self, obj):
+        return obj.waiting_count
+
+    @admin.display(description=_("lists and print-outs"))
+    def secretariat_links(self, obj):
+        if not obj.pk:
+            return "-"
+        links = [
+            (
+                reverse("admin:events_registration_changelist") + f"?event__id__exact={obj.pk}",
+                _("Participant list (export CSV/Excel from here)"),
+            ),
+            (reverse("events:check_in", args=[obj.slug]), _("Check-in on the day")),
+            (reverse("events:badges", args=[obj.slug]), _("Name badges")),
+            (reverse("events:certificates", args=[obj.slug]), _("Certificates of attendance")),
+            (reverse("events:statistics"), _("Attendance statistics")),
+        ]
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a></li>', links)
+        )
+
+    def save_model(self, request, obj, form, change):
+        # A new capacity is applied under the event lock, so it is checked against the seats
+        # confirmed at that moment, and freed seats go to the waiting list.
+        new_capacity = obj.capacity
+        if change and "capacity" in form.changed_data:
+            obj.capacity = form.initial["capacity"]
+        super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            try:
+                services.event_capacity_change(event=obj, capacity=new_capacity, actor=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            obj.refresh_from_db()
+
+
+class RegistrationResource(resources.ModelResource):
+    """The participant list for invoicing: organisation with CVR and EAN."""
+
+    event = fields.Field(attribute="event__title", column_name=_("Event"))
+    name = fields.Field(column_name=_("Name"))
+    email = fields.Field(attribute="user__email", column_name=_("Email"))
+    organisation = fields.Field(attribute="organisation__name", column_name=_("Organisation"))
+    cvr = fields.Field(attribute="organisation__cvr", column_name=_("CVR"))
+    ean = fields.Field(attribute="organisation__ean", column_name=_("EAN"))
+    status = fields.Field(column_name=_("Status"))
+    price_category = fields.Field(column_name=_("Price category"))
+    price = fields.Field(attribute="price", column_name=_("Price (DKK)"))
+    liability = fields.Field(column_name=_("Late-cancellation liability"))
+    dietary_needs = fields.Field(attribute="dietary_needs", column_name=_("Dietary needs"))
+    comment = fields.Field(attribute="comment", column_name=_("Comment"))
+    created_at = fields.Field(attribute="created_at", column_name=_("Signed up"))
+
+    class Meta:
+        model = Registration
+        fields = [
+            "event",
+            "name",
+            "email",
+            "organisation",
+            "cvr",
+            "ean",
+            "status",
+            "price_category",
+            "price",
+            "liability",
+            "dietary_needs",
+            "comment",
+            "created_at",
+        ]
+        export_order = fields
+
+    def dehydrate_name(self, registration):
+        return registration.user.get_full_name() if registration.user else ""
+
+    def dehydrate_status(self, registration):
+        return str(registration.get_status_display())
+
+    def dehydrate_price_category(self, registration):
+        return str(registration.get_price_category_display())
+
+    def dehydrate_liability(self, registration):
+        return str(registration.get_liability_display()) if registration.liability else ""
+
+
+class RegistrationLogInline(admin.TabularInline):
+    model = RegistrationLog
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "actor", "action", "from_status", "to_status", "note"]
+    readonly_fields = fields
+    verbose_name_plural = _("history")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+def _move_action(status, description):
+    @admin.action(description=description, permissions=["change"])
+    def action(modeladmin, request, queryset):
+        moved, problems = 0, []
+        for registration in queryset.select_related("user", "event"):
+            try:
+                services.registration_move(
+                    registration=registration, status=status, actor=request.user
+                )
+                moved += 1
+            except ValidationError as error:
+                problems.append(
+                    f"{registration.user or registration.pk}: {' '.join(error.messages)}"
+                )
+            except PermissionDenied:
+                problems.append(f"{registration.user or registration.pk}: {_('not allowed')}")
+        if moved:
+            modeladmin.message_user(
+                request,
+                ngettext("%(count)d registration moved.", "%(count)d registrations moved.", moved)
+                % {"count": moved},
+                messages.SUCCESS,
+            )
+        for problem in problems:
+            modeladmin.message_user(request, problem, messages.WARNING)
+
+    action.__name__ = f"move_to_{status}"
+    return action
+
+
+@admin.register(Registration)
+class RegistrationAdmin(ExportActionMixin, admin.ModelAdmin):
+    resource_classes = [RegistrationResource]
+    export_formats = [CSV, XLSX]
+    list_display = [
+        "person",
+        "organisation",
+        "event",
+        "status",
+        "price_category",
+        "price",
+        "liability",
+        "waiting_position",
+        "created_at",
+    ]
+    list_filter = [
+        "status",
+        "price_category",
+        "liability",
+        ("event", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = [
+        "user__email",
+        "user__first_name",
+        "user__last_name",
+        "organisation__name",
+        "event__title",
+    ]
+    list_select_related = ["user", "organisation", "event"]
+    autocomplete_fields = ["event", "user", "organisation"]
+    inlines = [RegistrationLogInline]
+    actions = [
+        _move_action(Status.CONFIRMED, _("Approve / confirm (seat permitting)")),
+        _move_action(Status.WAITING, _("Move to the waiting list (applications)")),
+        _move_action(Status.REJECTED, _("Reject")),
+        _move_action(Status.ATTENDED, _("Mark as attended")),
+        _move_action(Status.NO_SHOW, _("Mark as no-show")),
+        _move_action(Status.CANCELLED, _("Cancel (the waiting list moves up)")),
+    ]
+    date_hierarchy = "created_at"
+
+    add_fields = ["event", "user", "organisation", "dietary_needs", "comment"]
+    change_readonly = [
+        "event",
+        "user",
+        "organisation",
+        "status",
+        "price_category",
+        "price",
+        "waiting_position",
+        "created_at",
+        "confirmed_at",
+        "cancelled_at",
+        "checked_in_at",
+        "liability",
+        "liability_waived_at",
+        "reminded_at",
+        "motivation",
+    ]
+
+    @admin.display(description=_("participant"), ordering="user__last_name")
+    def person(self, obj):
+        return obj.user or _("(erased)")
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return self.add_fields
+        return [*self.change_readonly, "dietary_needs", "comment"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.change_readonly
+
+    def has_delete_permission(self, request, obj=None):
+        # Registrations are statistics: cancel, never delete.
+        return False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None:
+            form.clean = _add_form_clean
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # Only the participant's own answers are editable here; states move by actions.
+            super().save_model(request, obj, form, change)
+            RegistrationLog.objects.create(
+                registration=obj,
+                actor=request.user,
+                action="edited",
+                from_status=obj.status,
+                to_status=obj.status,
+                note=", ".join(form.changed_data)[:500],
+            )
+            return
+        registration = services.registration_add_by_staff(
+            event=obj.event,
+            user=obj.user,
+            actor=request.user,
+            answers={
+                "organisation": obj.organisation_id or "",
+                "dietary_needs": obj.dietary_needs,
+                "comment": obj.comment,
+            },
+        )
+        obj.__dict__.update(
+            {key: value for key, value in registration.__dict__.items() if key != "_state"}
+        )
+        obj._state.adding = False
+        self.message_user(
+            request,
+            _("%(person)s added: %(status)s.")
+            % {"person": registration.user, "status": registration.get_status_display()},
+            messages.SUCCESS,
+        )
+
+
+def _add_form_clean(form):
+    """Refuse what the service would refuse, while the form can still show it."""
+    cleaned = form.cleaned_data
+    event, user = cleaned.get("event"), cleaned.get("user")
+    if event and user:
+        if Registration.objects.active().filter(event=event, user=user).exists():
+            raise ValidationError(_("This person is already signed up for this event."))
+        organisation = cleaned.get("organisation")
+        if (
+            organisation
+            and not services.user_signup_organisations(user=user)
+            .filter(pk=organisation.pk)
+            .exists()
+        ):
+            raise ValidationError(
+                {"organisation": _("This person is not affiliated with that organisation.")}
+            )
+    return cleaned
+
+
+@admin.register(RegistrationLog)
+class RegistrationLogAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "registration", "actor", "action", "from_status", "to_status"]
+    list_filter = ["action"]
+    search_fields = ["registration__user__email", "actor__email", "note"]
+    list_select_related = ["registration__user", "registration__event", "actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,79 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .models import Event
+from .services import event_capacity_problem, user_signup_organisations
+
+
+class SignupForm(forms.Form):
+    """The participant's answers. The price and the event are never fields: the price comes
+    from the members rule and the event from the URL."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("On behalf of"), queryset=None, required=False, empty_label=None
+    )
+    dietary_needs = forms.CharField(label=_("Dietary needs"), max_length=300, required=False)
+    comment = forms.CharField(
+        label=_("Comment"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    motivation = forms.CharField(
+        label=_("Motivation"),
+        help_text=_("Why do you apply? The secretariat assesses the applications."),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def __init__(self, *args, event: Event, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        organisations = user_signup_organisations(user=user)
+        if len(organisations) > 1:
+            self.fields["organisation"].queryset = organisations
+        else:
+            del self.fields["organisation"]
+        if not event.requires_approval:
+            del self.fields["motivation"]
+        self.helper = FormHelper()
+        self.helper.form_action = reverse("events:signup", kwargs={"slug": event.slug})
+        self.helper.form_id = "signup-form"
+        self.helper.add_input(
+            Submit(
+                "submit",
+                _("Apply") if event.requires_approval else _("Sign up"),
+                css_class="btn-primary",
+            )
+        )
+
+
+class EventAdminForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = "__all__"  # noqa: DJ007 - the admin lists its fieldsets
+
+    def clean_capacity(self):
+        capacity = self.cleaned_data["capacity"]
+        if self.instance.pk:
+            problem = event_capacity_problem(event=self.instance, capacity=capacity)
+            if problem:
+                raise forms.ValidationError(problem)
+        return capacity
+
+
+class RegistrationAddForm(forms.Form):
+    """The secretariat adds a participant by hand (admin)."""
+
+    user = forms.ModelChoiceField(label=_("Person"), queryset=None)
+    dietary_needs = forms.CharField(label=_("Dietary needs"), max_length=300, required=False)
+    comment = forms.CharField(label=_("Comment"), max_length=2000, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = get_user_model().objects.filter(is_active=True)

@@ -1,0 +1,232 @@
+"""Reads for the events pages, the member panels and the engagement report."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from members.selectors import user_is_member
+
+from .models import Event, EventSession, Registration
+
+Status = Registration.Status
+
+
+def focus_area_model():
+    """strategy.FocusArea, reached through the reverse relation so events never imports
+    strategy (DESIGN.md: strategy may import events, not the other way round)."""
+    return Event._meta.get_field("focus_areas").related_model
+
+
+def event_list(*, past: bool = False, now=None):
+    """Published events with dates and seat counts, for the list page, in one query."""
+    events = Event.objects.published()
+    events = events.past(now) if past else events.upcoming(now)
+    return events.with_seat_counts()
+
+
+def event_for_viewer(*, slug: str, user):
+    """A published event (staff also see drafts), with its seat counts."""
+    events = Event.objects.with_start().with_seat_counts()
+    if not (user.is_authenticated and user.is_staff):
+        events = events.published()
+    return get_object_or_404(events, slug=slug)
+
+
+def event_related(*, event: Event, user) -> dict:
+    """What is linked to the event from the other apps, through the reverse relations."""
+    publications = event.publications.published()
+    if not user_is_member(user=user) and not (user.is_authenticated and user.is_staff):
+        publications = publications.filter(is_member_only=False)
+    return {
+        "projects": list(event.projects.published().order_by("title")),
+        "publications": list(publications.order_by("-published_on")[:10]),
+        "focus_areas": list(event.focus_areas.order_by("title")),
+    }
+
+
+def user_registration_for(*, event: Event, user) -> Registration | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        Registration.objects.active()
+        .filter(event=event, user=user)
+        .select_related("organisation")
+        .first()
+    )
+
+
+def waiting_list_place(*, registration: Registration) -> int | None:
+    """1 for the first in line, counted among those still waiting."""
+    if registration.status != Status.WAITING:
+        return None
+    ahead = (
+        Registration.objects.filter(event_id=registration.event_id, status=Status.WAITING)
+        .filter(
+            Q(waiting_position__lt=registration.waiting_position)
+            | Q(waiting_position=registration.waiting_position, pk__lt=registration.pk)
+        )
+        .count()
+    )
+    return ahead + 1
+
+
+def user_registrations(*, user):
+    """The user's registrations with their events' dates, the next event first."""
+    sessions = EventSession.objects.filter(event=OuterRef("event")).order_by("starts_at")
+    return (
+        Registration.objects.filter(user=user)
+        .select_related("event", "organisation")
+        .annotate(
+            event_start=Subquery(sessions.values("starts_at")[:1]),
+            event_end=Subquery(
+                EventSession.objects.filter(event=OuterRef("event"))
+                .order_by("-ends_at")
+                .values("ends_at")[:1]
+            ),
+        )
+        .order_by("-event_start", "-pk")
+    )
+
+
+def registration_of_user_or_404(*, user, pk: int) -> Registration:
+    """Someone else's registration is a 404, never a hint that it exists."""
+    return get_object_or_404(Registration.objects.select_related("event"), pk=pk, user=user)
+
+
+def check_in_list(*, event: Event, query: str = ""):
+    registrations = (
+        Registration.objects.filter(event=event, status__in=Registration.SEAT_STATUSES)
+        .select_related("user", "organisation")
+        .order_by("user__first_name", "user__last_name", "pk")
+    )
+    query = (query or "").strip()[:100]
+    if query:
+        for word in query.split():
+            registrations = registrations.filter(
+                Q(user__first_name__icontains=word)
+                | Q(user__last_name__icontains=word)
+                | Q(user__email__icontains=word)
+                | Q(organisation__name__icontains=word)
+                | Q(organisation__short_name__icontains=word)
+            )
+    return registrations
+
+
+def event_participants(*, event: Event, statuses: Iterable[str] = Registration.SEAT_STATUSES):
+    return (
+        Registration.objects.filter(event=event, status__in=list(statuses))
+        .select_related("user", "organisation")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+
+
+# --- statistics --------------------------------------------------------------------------------
+
+
+def _count(status_filter: Q):
+    return Count("registrations", filter=status_filter)
+
+
+def event_statistics(*, events=None):
+    """Per event: sign-ups, confirmed seats, waiting, cancelled, attended, no-shows."""
+    events = events if events is not None else Event.objects.all()
+    return (
+        events.with_start()
+        .annotate(
+            signups=_count(~Q(registrations__status=Status.REJECTED)),
+            confirmed=_count(Q(registrations__status__in=Registration.SEAT_STATUSES)),
+            waiting=_count(Q(registrations__status=Status.WAITING)),
+            cancelled=_count(Q(registrations__status=Status.CANCELLED)),
+            attended=_count(Q(registrations__status=Status.ATTENDED)),
+            no_shows=_count(Q(registrations__status=Status.NO_SHOW)),
+        )
+        .order_by("-first_start", "-pk")
+    )
+
+
+def organisation_statistics(
+    *, start: datetime.date | None = None, end: datetime.date | None = None
+):
+    """Per organisation: sign-ups and attendance at events starting in the period."""
+    from members.models import Organisation
+
+    registrations = _registrations_in_period(start=start, end=end)
+    rows = (
+        registrations.exclude(organisation=None)
+        .values("organisation")
+        .annotate(
+            signups=Count("pk", filter=~Q(status__in=Registration.INACTIVE_STATUSES)),
+            attended=Count("pk", filter=Q(status=Status.ATTENDED)),
+            no_shows=Count("pk", filter=Q(status=Status.NO_SHOW)),
+            events=Count(
+                "event", distinct=True, filter=~Q(status__in=Registration.INACTIVE_STATUSES)
+            ),
+        )
+        .order_by()
+    )
+    by_id = {row["organisation"]: row for row in rows}
+    organisations = Organisation.objects.filter(pk__in=by_id).order_by("name")
+    return [{**by_id[o.pk], "organisation": o} for o in organisations]
+
+
+def _registrations_in_period(*, start=None, end=None):
+    first_start = Subquery(
+        EventSession.objects.filter(event=OuterRef("event"))
+        .order_by("starts_at")
+        .values("starts_at")[:1]
+    )
+    registrations = Registration.objects.annotate(event_start=first_start)
+    if start:
+        registrations = registrations.filter(event_start__date__gte=start)
+    if end:
+        registrations = registrations.filter(event_start__date__lte=end)
+    return registrations
+
+
+def organisation_metric(
+    *, organisation_ids: Iterable[int], start: datetime.date, end: datetime.date, attended: bool
+) -> dict[int, int]:
+    """For the members engagement report: sign-ups (active or attended) or attendances per
+    organisation at events starting within [start, end]."""
+    registrations = _registrations_in_period(start=start, end=end).filter(
+        organisation_id__in=list(organisation_ids)
+    )
+    if attended:
+        registrations = registrations.filter(status=Status.ATTENDED)
+    else:
+        registrations = registrations.exclude(status__in=Registration.INACTIVE_STATUSES)
+    rows = registrations.values("organisation_id").annotate(n=Count("pk")).order_by()
+    return {row["organisation_id"]: row["n"] for row in rows}
+
+
+def organisation_event_participation(*, organisation, limit: int = 10) -> list[dict]:
+    """The organisation page's panel: its latest events with how many came from it."""
+    events = (
+        Event.objects.published()
+        .with_start()
+        .filter(
+            Exists(Registration.objects.filter(event=OuterRef("pk"), organisation=organisation))
+        )
+        .annotate(
+            from_organisation=Count(
+                "registrations",
+                filter=Q(registrations__organisation=organisation)
+                & ~Q(registrations__status__in=Registration.INACTIVE_STATUSES),
+            ),
+            attended_from_organisation=Count(
+                "registrations",
+                filter=Q(
+                    registrations__organisation=organisation, registrations__status=Status.ATTENDED
+                ),
+            ),
+        )
+        .order_by("-first_start")[:limit]
+    )
+    return list(events)
+
+
+def now() -> datetime.datetime:
+    return timezone.now()

@@ -1,0 +1,109 @@
+"""No overbooking, ever: many sign-ups at once against the real PostgreSQL.
+
+Each thread has its own database connection (Django gives every thread its own) and closes it
+when done. The threads start together at a barrier; the count-then-insert window is widened
+with a short sleep so that, without the row lock, they would all see free seats.
+"""
+
+import threading
+import time
+
+import pytest
+from django.db import connection
+
+from events import services
+from events.models import Event, Registration
+from tests.events.factories import EventFactory
+from tests.members.factories import UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+Status = Registration.Status
+
+
+def _widen_race_window(monkeypatch):
+    real = services._seats_taken
+
+    def slow_seats_taken(event):
+        taken = real(event)
+        time.sleep(0.02)
+        return taken
+
+    monkeypatch.setattr(services, "_seats_taken", slow_seats_taken)
+
+
+def _sign_up_all_at_once(event, users):
+    barrier = threading.Barrier(len(users))
+    errors = []
+
+    def sign_up(user):
+        try:
+            barrier.wait(timeout=30)
+            services.event_signup(event=event, user=user, answers={})
+        except Exception as error:  # noqa: BLE001 - reported by the test
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sign_up, args=(user,)) for user in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads)
+    return errors
+
+
+@pytest.mark.parametrize("run", range(3))
+def test_thirty_concurrent_sign_ups_for_ten_seats(monkeypatch, run):
+    _widen_race_window(monkeypatch)
+    event = EventFactory(capacity=10, member_price=0, non_member_price=0)
+    users = UserFactory.create_batch(30)
+    errors = _sign_up_all_at_once(event, users)
+    assert errors == []
+
+    registrations = list(Registration.objects.filter(event=event).order_by("created_at", "pk"))
+    assert len(registrations) == 30
+    confirmed = [r for r in registrations if r.status == Status.CONFIRMED]
+    waiting = [r for r in registrations if r.status == Status.WAITING]
+    assert len(confirmed) == 10
+    assert len(waiting) == 20
+    # Arrival order is the order in which the lock was granted: the first ten got the seats,
+    # and the waiting list is numbered 1..20 in the order the others arrived.
+    assert registrations[:10] == confirmed
+    assert [r.waiting_position for r in waiting] == list(range(1, 21))
+    assert Event.objects.with_seat_counts().get(pk=event.pk).seats_left == 0
+
+
+def test_concurrent_cancellations_promote_each_waiting_person_once(monkeypatch):
+    event = EventFactory(capacity=5, member_price=0, non_member_price=0)
+    seated = [services.event_signup(event=event, user=UserFactory(), answers={}) for _ in range(5)]
+    waiting = [services.event_signup(event=event, user=UserFactory(), answers={}) for _ in range(8)]
+    _widen_race_window(monkeypatch)
+    barrier = threading.Barrier(len(seated))
+
+    def cancel(registration):
+        try:
+            barrier.wait(timeout=30)
+            services.registration_cancel(registration=registration, actor=registration.user)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=cancel, args=(r,)) for r in seated]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    statuses = [Registration.objects.get(pk=r.pk).status for r in waiting]
+    assert statuses == [Status.CONFIRMED] * 5 + [Status.WAITING] * 3
+    assert Registration.objects.filter(event=event).holding_seats().count() == 5
+
+
+def test_without_the_lock_the_same_race_overbooks(monkeypatch):
+    """Proof that the lock is what holds the line: the same sign-ups with the lock replaced
+    by a plain read confirm more people than there are seats."""
+    _widen_race_window(monkeypatch)
+    monkeypatch.setattr(services, "_lock_event", lambda event: Event.objects.get(pk=event.pk))
+    event = EventFactory(capacity=10, member_price=0, non_member_price=0)
+    _sign_up_all_at_once(event, UserFactory.create_batch(30))
+    assert Registration.objects.filter(event=event, status=Status.CONFIRMED).count() > 10
