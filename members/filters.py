@@ -7,7 +7,7 @@ from .models import SIZE_BANDS, Organisation
 
 class DirectoryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label=_("Search"),
+        label=_("Search member organisations"),
         method="filter_search",
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name or municipality")}),
     )

@@ -27,7 +27,7 @@ def test_directory_filters_and_hides_contact_details_from_visitors(page, demo_da
     assert page.locator("table.directory-table tbody tr").count() == expected
     assert "region=nordjylland" in page.url
 
-    page.get_by_label("Søg").fill("Nordhavn")
+    page.get_by_label("Søg i medlemsorganisationer").fill("Nordhavn")
     page.get_by_label("Region").select_option("")
     page.get_by_role("button", name="Filtrer").click()
     rows = page.locator("table.directory-table tbody tr")
