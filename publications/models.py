@@ -256,6 +256,9 @@ class SearchDocument(models.Model):
     is_published = models.BooleanField(default=True)
     visible_from = models.DateField(null=True, blank=True)
     vector = SearchVectorField(null=True)
+    # Title, summary and the start of the body only: small enough to rank every match quickly,
+    # where the full vector (which may hold a long PDF) is only used to find them.
+    rank_vector = SearchVectorField(null=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVector
 from django.db import models
+from django.db.models.functions import Left
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
@@ -36,12 +37,19 @@ DOCUMENT_FIELDS = [
 ]
 
 
-def search_vector():
+RANK_BODY_CHARS = 2_000
+
+
+def search_vector(body=None):
     return (
         SearchVector("title", weight="A", config="danish")
         + SearchVector("summary", weight="B", config="danish")
-        + SearchVector("body", weight="C", config="danish")
+        + SearchVector(body or "body", weight="C", config="danish")
     )
+
+
+def rank_vector():
+    return search_vector(Left("body", RANK_BODY_CHARS))
 
 
 @dataclass(frozen=True)
@@ -161,7 +169,7 @@ def _upsert(content_type: ContentType, rows: list[tuple[int, dict]]) -> None:
     )
     SearchDocument.objects.filter(
         content_type=content_type, object_id__in=[object_id for object_id, _ in rows]
-    ).update(vector=search_vector())
+    ).update(vector=search_vector(), rank_vector=rank_vector())
 
 
 def index_object(obj) -> None:

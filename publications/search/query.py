@@ -19,6 +19,7 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.core.paginator import Paginator
+from django.db import connection, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Left
 from django.urls import NoReverseMatch, reverse
@@ -30,7 +31,7 @@ from .index import MARKERS, registrations
 
 QUERY_MAX_CHARS = 200
 PER_PAGE = 20
-SUGGESTION_THRESHOLD = 0.3
+SUGGESTION_THRESHOLD = 0.45
 FACET_PARAMS = ("type", "year", "focus", "org")
 
 
@@ -112,18 +113,6 @@ def clean_filters(params) -> dict:
     return filters
 
 
-def _apply(queryset, filters: dict, skip: str | None = None):
-    if filters.get("type") and skip != "type":
-        queryset = queryset.filter(kind=filters["type"])
-    if filters.get("year") and skip != "year":
-        queryset = queryset.filter(year=filters["year"])
-    if filters.get("focus") and skip != "focus":
-        queryset = queryset.filter(focus_area_ids__contains=[filters["focus"]])
-    if filters.get("org") and skip != "org":
-        queryset = queryset.filter(organisation_ids__contains=[filters["org"]])
-    return queryset
-
-
 def visible_documents(*, can_see_member_only: bool):
     from publications.models import SearchDocument
 
@@ -173,22 +162,19 @@ def search(
     base = visible_documents(can_see_member_only=can_see_member_only)
     matches = base.filter(vector=tsquery)
 
-    # One pass over the matches gives the facet counts and the total; ranking and snippets
-    # are then computed for one page only.
+    # One pass over the matches, ranked on the small rank vector, gives the facet counts, the
+    # total and the order; snippets are then made for one page only.
     rows = list(
-        matches.values_list("kind", "year", "organisation_ids", "focus_area_ids").order_by()
+        matches.annotate(rank=SearchRank(F("rank_vector"), tsquery, normalization=Value(1)))
+        .values_list("kind", "year", "organisation_ids", "focus_area_ids", "id", "rank", "date")
+        .order_by()
     )
     results.facets = _facets(rows, results.filters)
     _link_facets(results.facets, text, results.filters)
-    results.total = sum(1 for row in rows if _passes(row, results.filters))
-
-    ranked = _apply(matches, results.filters).annotate(
-        rank=SearchRank(F("vector"), tsquery, normalization=Value(1))
-    )
-    ranked = ranked.order_by("-rank", F("date").desc(nulls_last=True), "id").values_list(
-        "id", flat=True
-    )
-    page_obj = Paginator(_Counted(ranked, results.total), per_page).get_page(page)
+    chosen = [row for row in rows if _passes(row, results.filters)]
+    chosen.sort(key=_order)
+    results.total = len(chosen)
+    page_obj = Paginator([row[4] for row in chosen], per_page).get_page(page)
     results.page = page_obj
     ids = list(page_obj.object_list)
     results.hits = _hits(ids, tsquery) if ids else []
@@ -259,24 +245,17 @@ def _link_facets(facets: list[Facet], text: str, filters: dict) -> None:
             option.url = "?" + urlencode({"q": text, **chosen})
 
 
-class _Counted:
-    """A queryset whose length is already known, so the paginator does not count again."""
-
-    def __init__(self, queryset, count: int):
-        self.queryset, self.total = queryset, count
-
-    def count(self) -> int:
-        return self.total
-
-    def __getitem__(self, index):
-        return list(self.queryset[index])
+FacetRow = tuple  # (kind, year, organisation_ids, focus_area_ids, id, rank, date)
 
 
-FacetRow = tuple  # (kind, year, organisation_ids, focus_area_ids)
+def _order(row: FacetRow):
+    """Best rank first, then the newest, then by id so that pages are stable."""
+    date = row[6]
+    return (-(row[5] or 0.0), date is None, -(date.toordinal() if date else 0), row[4])
 
 
 def _passes(row: FacetRow, filters: dict, skip: str | None = None) -> bool:
-    kind, year, organisation_ids, focus_area_ids = row
+    kind, year, organisation_ids, focus_area_ids = row[:4]
     return (
         (skip == "type" or not filters.get("type") or kind == filters["type"])
         and (skip == "year" or not filters.get("year") or year == filters["year"])
@@ -349,14 +328,18 @@ def _facets(rows: list[FacetRow], filters: dict) -> list[Facet]:
 
 
 def suggestions(text: str, base, limit: int = 5) -> list[Suggestion]:
-    """Titles that look like the query (trigram word similarity), for 'did you mean'."""
+    """Titles that look like the query (trigram word similarity), for 'did you mean'. The
+    `%>` operator lets PostgreSQL use the trigram index on titles."""
     kinds = registrations()
-    close = (
-        base.annotate(similarity=TrigramWordSimilarity(text[:100], "title"))
-        .filter(similarity__gte=SUGGESTION_THRESHOLD)
-        .order_by("-similarity", "title")
-        .only("title", "kind", "url", "url_name", "url_kwargs")[:limit]
-    )
+    probe = text[:100]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = %s", [SUGGESTION_THRESHOLD])
+        close = list(
+            base.filter(title__trigram_word_similar=probe)
+            .annotate(similarity=TrigramWordSimilarity(probe, "title"))
+            .order_by("-similarity", "title")
+            .only("title", "kind", "url", "url_name", "url_kwargs")[:limit]
+        )
     return [
         Suggestion(
             title=document.title,

@@ -22,76 +22,24 @@ from publications.models import Publication, PublicationFile
 from publications.search import reindex_all, search
 
 PREFIX = "bench-"
-WORDS = [
-    "boligafdeling",
-    "boligafdelinger",
-    "beboerdemokrati",
-    "beboere",
-    "afdelingsbestyrelse",
-    "renovering",
-    "helhedsplan",
-    "tryghed",
-    "trivsel",
-    "fællesskab",
-    "fælleshus",
-    "byggeskader",
-    "energirenovering",
-    "klima",
-    "klimatilpasning",
-    "regnvand",
-    "varmepumpe",
-    "solceller",
-    "udlejning",
-    "venteliste",
-    "boligsocial",
-    "indsats",
-    "nybyggeri",
-    "almene",
-    "boliger",
-    "boligorganisation",
-    "kommune",
-    "landsbyggefonden",
-    "facader",
-    "tage",
-    "vinduer",
-    "ventilation",
-    "fugt",
-    "skimmel",
-    "vedligeholdelse",
-    "driftsøkonomi",
-    "husleje",
-    "huslejestøtte",
-    "integration",
-    "uddannelse",
-    "beskæftigelse",
-    "børn",
-    "unge",
-    "ældre",
-    "seniorbofællesskab",
-    "tilgængelighed",
-    "friarealer",
-    "grønne",
-    "områder",
-    "biodiversitet",
-    "affaldssortering",
-    "digitalisering",
-    "beboerportal",
-    "dataanalyse",
-    "ejendomskontor",
-    "viceværter",
-    "medarbejdere",
-    "ledelse",
-    "samarbejde",
-    "partnerskab",
-    "evaluering",
-    "erfaringer",
-    "metode",
-    "værktøj",
-    "guide",
-    "anbefalinger",
-    "analyse",
-    "undersøgelse",
+# Each seeded text is about one or two themes, as real publications are, with words from the
+# other themes now and then; so a query matches a realistic share of the documents.
+THEMES = [
+    "boligafdeling boligafdelinger afdelingsbestyrelse afdelingsmøde beboerdemokrati beboere",
+    "renovering helhedsplan byggeskader facader tage vinduer betonbyggeri energirenovering",
+    "tryghed trivsel naboskab opgang belysning kriminalitet forebyggelse",
+    "klimatilpasning regnvand skybrud regnbede friarealer biodiversitet grønne områder",
+    "energi varmepumpe solceller fjernvarme ventilation indeklima fugt skimmel",
+    "udlejning venteliste anvisning husleje huslejestøtte driftsøkonomi budget",
+    "fællesskab fælleshus frivillige madklub seniorbofællesskab ældre",
+    "boligsocial indsats beskæftigelse uddannelse børn unge lektiecafé",
+    "digitalisering beboerportal data selvbetjening kommunikation",
+    "nybyggeri almene boliger kommune lokalplan byggeri arkitektur",
+    "drift ejendomskontor viceværter medarbejdere ledelse arbejdsmiljø",
+    "evaluering metode analyse erfaringer anbefalinger værktøj guide",
 ]
+FILLER = "og i at det en der som med for på af til er kan har skal vi de om når".split()  # noqa: SIM905
+THEME_WORDS = [theme.split() for theme in THEMES]
 QUERIES = [
     "boligafdelinger",
     "beboerdemokrati",
@@ -108,8 +56,18 @@ QUERIES = [
 ]
 
 
-def _text(rng: random.Random, words: int) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
+def _text(rng: random.Random, words: int, themes: list[int] | None = None) -> str:
+    themes = themes or rng.sample(range(len(THEMES)), rng.choice((1, 2)))
+    chosen = []
+    for _ in range(words):
+        roll = rng.random()
+        if roll < 0.45:
+            chosen.append(rng.choice(FILLER))
+        elif roll < 0.995:
+            chosen.append(rng.choice(THEME_WORDS[rng.choice(themes)]))
+        else:
+            chosen.append(rng.choice(rng.choice(THEME_WORDS)))
+    return " ".join(chosen).capitalize() + "."
 
 
 class Command(BaseCommand):
@@ -246,7 +204,7 @@ class Command(BaseCommand):
                     content_type="application/pdf",
                     size=100_000,
                     page_count=20,
-                    text=_text(rng, 3000),
+                    text=_text(rng, 3000, themes=[rng.randrange(len(THEMES))]),
                 )
                 for publication in publications
                 if rng.random() < 0.2
