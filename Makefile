@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bi
 
 export PYTHONDONTWRITEBYTECODE=1
 
-.PHONY: help install install-test run test lint format bench bandit bench-search chromium messages vendor clean
+.PHONY: help install install-test run test lint format bench bandit bench-search bench-mail chromium messages vendor clean
 
 help:
 	@echo "make run    start the portal with demo data at http://127.0.0.1:8000/"
@@ -66,6 +66,11 @@ vendor:
 bench-search: install
 	DEBUG=$${DEBUG:-on} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-on} $(PY) manage.py bench_search
+
+# Newsletter throughput to a local SMTP sink (aiosmtpd) in mails per second, with the machine.
+bench-mail: install
+	DEBUG=$${DEBUG:-on} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-on} $(PY) manage.py bench_mail $(BENCH_MAIL_ARGS)
 
 # Load generator and security linter (the `bench` extras) on top of the test install.
 $(VENV)/.installed-bench: $(VENV)/.installed pyproject.toml
