@@ -22,16 +22,23 @@ def month_choices(*, today: datetime.date | None = None, back: int = 12, ahead: 
 
 
 class EventFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Event.Kind.choices)
-    month = django_filters.ChoiceFilter(label=_("Month"), choices=[], method="filter_month")
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=Event.Kind.choices, empty_label=_("All kinds")
+    )
+    month = django_filters.ChoiceFilter(
+        label=_("Month"), choices=[], method="filter_month", empty_label=_("Any month")
+    )
     region = django_filters.ChoiceFilter(
-        label=_("Region"), choices=Event._meta.get_field("region").choices
+        label=_("Region"),
+        choices=Event._meta.get_field("region").choices,
+        empty_label=_("All regions"),
     )
     focus_area = django_filters.ModelChoiceFilter(
         label=_("Focus area"),
         field_name="focus_areas",
         to_field_name="slug",
         queryset=None,
+        empty_label=_("All focus areas"),
     )
     free_places = django_filters.BooleanFilter(
         label=_("Only events with free places"),

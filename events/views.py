@@ -43,6 +43,7 @@ def _detail_context(request, event: Event, form=None) -> dict:
         "registration": registration,
         "waiting_place": registration and selectors.waiting_list_place(registration=registration),
         "signup_problem": problem,
+        "past": bool(event.last_end and event.last_end < timezone.now()),
         "is_member": user_is_member(user=user),
         **selectors.event_related(event=event, user=user),
     }

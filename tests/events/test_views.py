@@ -510,3 +510,33 @@ def test_no_inline_scripts_or_styles_on_the_pages(client, secretary):
         text = client.get(url).content.decode()
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text), url
         assert " style=" not in text, url
+
+
+def test_detail_query_count_does_not_grow_with_registrations(client, django_assert_max_num_queries):
+    member = AffiliationFactory().user
+    client.force_login(member)
+    event = EventFactory()
+    RegistrationFactory(event=event)
+    with django_assert_max_num_queries(30) as small:
+        client.get(en("events:detail", event.slug))
+    RegistrationFactory.create_batch(40, event=event)
+    RegistrationFactory.create_batch(5, event=event, status=Status.WAITING, waiting_position=1)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(en("events:detail", event.slug)).status_code == 200
+
+
+def test_past_event_detail_says_it_was_held(client):
+    client.force_login(UserFactory())
+    text = client.get(en("events:detail", past_event().slug)).content.decode()
+    assert "Held" in text and "places left" not in text and 'id="signup-form"' not in text
+
+
+@pytest.mark.parametrize(
+    "name", ["admin:events_event_changelist", "admin:events_registration_changelist"]
+)
+def test_admin_lists_are_closed_to_visitors_and_members(client, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 302 and "login" in response["Location"]
+    client.force_login(AffiliationFactory().user)
+    response = client.get(reverse(name))
+    assert response.status_code == 302 and "login" in response["Location"]
