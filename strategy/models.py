@@ -1,7 +1,38 @@
+import datetime
+
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+
+class StrategyQuerySet(models.QuerySet):
+    def current(self):
+        """The strategy in force: the latest adopted on or before today."""
+        return self.filter(adopted_on__lte=timezone.localdate()).order_by("-adopted_on").first()
+
+
+class Strategy(models.Model):
+    """A strategy adopted by the representative council (the 2022 strategy, for one)."""
+
+    title = models.CharField(_("title"), max_length=200)
+    adopted_on = models.DateField(_("adopted on"))
+    adopted_by = models.CharField(_("adopted by"), max_length=200, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+
+    objects = StrategyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("strategy")
+        verbose_name_plural = _("strategies")
+        ordering = ["-adopted_on"]
+
+    def __str__(self):
+        return f"{self.title} ({self.adopted_on:%Y})"
 
 
 class Ambition(models.Model):
@@ -10,6 +41,14 @@ class Ambition(models.Model):
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("text"), blank=True)
+    strategy = models.ForeignKey(
+        Strategy,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ambitions",
+        verbose_name=_("strategy"),
+    )
 
     class Meta:
         verbose_name = _("ambition")
@@ -20,7 +59,68 @@ class Ambition(models.Model):
         return f"{self.number}. {self.title}"
 
 
+class Trend(models.Model):
+    """A trend for the built environment (ambition 3 looks 50 to 100 years ahead)."""
+
+    class Horizon(models.IntegerChoices):
+        Y10 = 10, _("10 years")
+        Y25 = 25, _("25 years")
+        Y50 = 50, _("50 years")
+        Y100 = 100, _("100 years")
+
+    class Level(models.IntegerChoices):
+        LOW = 1, _("Low")
+        MEDIUM = 2, _("Medium")
+        HIGH = 3, _("High")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    horizon = models.PositiveSmallIntegerField(
+        _("horizon"), choices=Horizon.choices, default=Horizon.Y25
+    )
+    impact = models.PositiveSmallIntegerField(
+        _("expected impact"), choices=Level.choices, default=Level.MEDIUM
+    )
+    certainty = models.PositiveSmallIntegerField(
+        _("certainty"), choices=Level.choices, default=Level.MEDIUM
+    )
+    sources = models.TextField(_("sources"), blank=True, help_text=_("One source per line."))
+    is_published = models.BooleanField(_("published"), default=True)
+
+    class Meta:
+        verbose_name = _("trend")
+        verbose_name_plural = _("trends")
+        ordering = ["horizon", "-impact", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(horizon__in=[10, 25, 50, 100]), name="trend_horizon_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(impact__gte=1, impact__lte=3, certainty__gte=1, certainty__lte=3),
+                name="trend_levels_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def source_list(self) -> list[str]:
+        return [line.strip() for line in self.sources.splitlines() if line.strip()]
+
+
+class FocusAreaQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(moderation=FocusArea.Moderation.APPROVED)
+
+
 class FocusArea(models.Model):
+    class Moderation(models.TextChoices):
+        PENDING = "pending", _("Awaiting moderation")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Proposed")
         CONSIDERATION = "consideration", _("Under consideration")
@@ -61,8 +161,21 @@ class FocusArea(models.Model):
         related_name="proposed_focus_areas",
         verbose_name=_("proposer"),
     )
+    trends = models.ManyToManyField(
+        Trend, blank=True, related_name="focus_areas", verbose_name=_("trends it answers")
+    )
+    moderation = models.CharField(
+        _("moderation"),
+        max_length=10,
+        choices=Moderation.choices,
+        default=Moderation.APPROVED,
+        help_text=_("Proposals from the site await moderation by staff before they are shown."),
+    )
+    status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = FocusAreaQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("focus area")
@@ -74,3 +187,486 @@ class FocusArea(models.Model):
 
     def get_absolute_url(self):
         return reverse("strategy:focus_area", kwargs={"slug": self.slug})
+
+
+class FocusAreaStatusChange(models.Model):
+    """A dated row of a focus area's status history."""
+
+    focus_area = models.ForeignKey(
+        FocusArea, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=FocusArea.Status.choices)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status history")
+        ordering = ["changed_at", "id"]
+
+    def __str__(self):
+        return f"{self.focus_area}: {self.get_status_display()} ({self.changed_at:%Y-%m-%d})"
+
+
+class CommentQuerySet(models.QuerySet):
+    def visible(self):
+        return self.filter(is_hidden=False)
+
+
+class Comment(models.Model):
+    """A member's comment on a focus area; staff can hide it."""
+
+    focus_area = models.ForeignKey(FocusArea, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="focus_area_comments",
+        verbose_name=_("author"),
+    )
+    body = models.TextField(_("comment"), max_length=4000)
+    is_hidden = models.BooleanField(_("hidden by staff"), default=False)
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.author} – {self.focus_area}"
+
+
+class Pledge(models.Model):
+    """At a summit, an organisation (through a person affiliated with it) assesses a focus area
+    and pledges practical, theoretical (knowledge) or financial backing."""
+
+    class Assessment(models.TextChoices):
+        STRONG = "strong", _("Strongly supports")
+        SUPPORT = "support", _("Supports")
+        NEUTRAL = "neutral", _("Neutral")
+        CONCERNS = "concerns", _("Has concerns")
+        AGAINST = "against", _("Against")
+
+    class Backing(models.TextChoices):
+        PRACTICAL = "practical", _("Practical")
+        THEORETICAL = "theoretical", _("Theoretical (knowledge)")
+        FINANCIAL = "financial", _("Financial")
+
+    summit = models.ForeignKey(
+        "events.Event",
+        on_delete=models.CASCADE,
+        related_name="pledges",
+        limit_choices_to={"kind": "summit"},
+        verbose_name=_("summit"),
+    )
+    focus_area = models.ForeignKey(
+        FocusArea, on_delete=models.CASCADE, related_name="pledges", verbose_name=_("focus area")
+    )
+    organisation = models.ForeignKey(
+        "members.Organisation",
+        on_delete=models.CASCADE,
+        related_name="strategy_pledges",
+        verbose_name=_("organisation"),
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="strategy_pledges",
+        verbose_name=_("person"),
+    )
+    assessment = models.CharField(
+        _("assessment"), max_length=10, choices=Assessment.choices, default=Assessment.SUPPORT
+    )
+    practical = models.BooleanField(_("practical backing"), default=False)
+    theoretical = models.BooleanField(_("theoretical backing"), default=False)
+    financial = models.BooleanField(_("financial backing"), default=False)
+    amount = models.DecimalField(
+        _("amount (DKK)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    comment = models.TextField(_("comment"), blank=True, max_length=4000)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("summit pledge")
+        verbose_name_plural = _("summit pledges")
+        ordering = ["focus_area", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["summit", "focus_area", "organisation"], name="pledge_once_per_org"
+            ),
+            models.CheckConstraint(
+                condition=Q(financial=False, amount__isnull=True)
+                | Q(financial=True, amount__isnull=False, amount__gt=0),
+                name="pledge_amount_with_financial_backing",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} – {self.focus_area}"
+
+    @property
+    def backing_kinds(self) -> list[str]:
+        return [kind for kind in self.Backing.values if getattr(self, kind)]
+
+
+class VotingRoundQuerySet(models.QuerySet):
+    def visible(self):
+        return self.filter(opened_at__isnull=False)
+
+
+class VotingRound(models.Model):
+    """A ballot of focus areas. Its rules lock once the first ballot is cast; the electorate is
+    fixed (as Voter rows) when staff open it."""
+
+    class Method(models.TextChoices):
+        APPROVAL = "approval", _("Approval (pick up to N)")
+        RANKED = "ranked", _("Ranked (Schulze, with Borda beside it)")
+
+    class Electorate(models.TextChoices):
+        BOARD = "board", _("The board (members holding a board seat)")
+        COUNCIL = "council", _("The representative council (one vote per member organisation)")
+
+    class Outcome(models.TextChoices):
+        VALID = "valid", _("Valid")
+        NOT_VALID = "not_valid", _("Not valid: below quorum")
+
+    RULE_FIELDS = (
+        "method",
+        "max_choices",
+        "quorum",
+        "is_secret",
+        "electorate",
+        "weight_by_homes",
+        "opens_at",
+        "closes_at",
+    )
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    method = models.CharField(
+        _("method"), max_length=10, choices=Method.choices, default=Method.RANKED
+    )
+    max_choices = models.PositiveSmallIntegerField(
+        _("most choices per ballot"),
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text=_("Approval: how many focus areas a voter may pick."),
+    )
+    quorum = models.PositiveIntegerField(
+        _("quorum"), default=1, help_text=_("The least number of ballots for a valid result.")
+    )
+    is_secret = models.BooleanField(
+        _("secret ballot"),
+        default=True,
+        help_text=_("A secret ballot lists ballots by receipt code only, never by name."),
+    )
+    electorate = models.CharField(
+        _("electorate"), max_length=10, choices=Electorate.choices, default=Electorate.BOARD
+    )
+    weight_by_homes = models.BooleanField(
+        _("weight by homes"),
+        default=False,
+        help_text=_("Council rounds only: each organisation's vote weighs its number of homes."),
+    )
+    opens_at = models.DateTimeField(_("opens"))
+    closes_at = models.DateTimeField(_("closes"))
+    opened_at = models.DateTimeField(_("electorate fixed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("counted at"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    priorities_confirmed_at = models.DateTimeField(
+        _("priorities confirmed at"), null=True, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = VotingRoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("voting round")
+        verbose_name_plural = _("voting rounds")
+        ordering = ["-opens_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")), name="round_closes_after_open"
+            ),
+            models.CheckConstraint(
+                condition=Q(weight_by_homes=False) | Q(electorate="council"),
+                name="round_weights_only_for_council",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("strategy:vote_detail", kwargs={"pk": self.pk})
+
+    def is_open_for_voting(self, now: datetime.datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.opened_at is not None and self.opens_at <= now < self.closes_at
+
+    def has_ended(self, now: datetime.datetime | None = None) -> bool:
+        return (now or timezone.now()) >= self.closes_at
+
+    @property
+    def is_counted(self) -> bool:
+        return self.closed_at is not None
+
+    @property
+    def is_ranked(self) -> bool:
+        return self.method == self.Method.RANKED
+
+    def state_label(self, now=None):
+        if self.opened_at is None:
+            return _("Draft")
+        if self.is_counted or self.has_ended(now):
+            return _("Closed")
+        if self.is_open_for_voting(now):
+            return _("Open for voting")
+        return _("Not yet open")
+
+
+class BallotItem(models.Model):
+    """A focus area on a round's ballot; `position` is drawn by lot when the round opens."""
+
+    round = models.ForeignKey(VotingRound, on_delete=models.CASCADE, related_name="items")
+    focus_area = models.ForeignKey(FocusArea, on_delete=models.PROTECT, related_name="ballot_items")
+    position = models.PositiveSmallIntegerField(_("place on the ballot"), default=0)
+
+    class Meta:
+        verbose_name = _("ballot item")
+        verbose_name_plural = _("ballot items")
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "focus_area"], name="ballot_item_once"),
+        ]
+
+    def __str__(self):
+        return str(self.focus_area)
+
+
+class StandIn(models.Model):
+    """Staff let a board substitute stand in for a named board member in one round."""
+
+    round = models.ForeignKey(VotingRound, on_delete=models.CASCADE, related_name="stand_ins")
+    substitute = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("substitute"),
+    )
+    stands_in_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("stands in for"),
+    )
+
+    class Meta:
+        verbose_name = _("stand-in")
+        verbose_name_plural = _("stand-ins")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "stands_in_for"], name="standin_once"),
+            models.UniqueConstraint(fields=["round", "substitute"], name="standin_substitute_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.substitute} → {self.stands_in_for}"
+
+
+class Voter(models.Model):
+    """The electorate of a round, fixed when it opens."""
+
+    round = models.ForeignKey(VotingRound, on_delete=models.CASCADE, related_name="voters")
+    # SET_NULL: deleting an account keeps its ballot, anonymous, so results never change.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="strategy_voter_rows",
+        verbose_name=_("voter"),
+    )
+    organisation = models.ForeignKey(
+        "members.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("votes for"),
+    )
+    stands_in_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("stands in for"),
+    )
+    weight = models.PositiveIntegerField(_("weight"), default=1)
+
+    class Meta:
+        verbose_name = _("voter")
+        verbose_name_plural = _("electorate")
+        ordering = ["round", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "user"], name="voter_once_per_round"),
+            models.UniqueConstraint(
+                fields=["round", "organisation"],
+                condition=Q(organisation__isnull=False),
+                name="voter_one_per_organisation",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.user) if self.user_id else gettext("(deleted account)")
+
+
+class Ballot(models.Model):
+    """A voter's ballot; changeable until the close, identified publicly by its receipt code."""
+
+    round = models.ForeignKey(VotingRound, on_delete=models.CASCADE, related_name="ballots")
+    voter = models.OneToOneField(Voter, on_delete=models.CASCADE, related_name="ballot")
+    receipt = models.CharField(_("receipt code"), max_length=20, unique=True)
+    cast_at = models.DateTimeField(_("cast"), default=timezone.now)
+    changed_at = models.DateTimeField(_("last changed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")
+        ordering = ["receipt"]
+
+    def __str__(self):
+        return self.receipt
+
+
+class BallotChoice(models.Model):
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="choices")
+    item = models.ForeignKey(BallotItem, on_delete=models.CASCADE, related_name="choices")
+    rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["rank", "item__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "item"], name="choice_item_once"),
+            models.UniqueConstraint(
+                fields=["ballot", "rank"], condition=Q(rank__isnull=False), name="choice_rank_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.rank or '✓'} {self.item}"
+
+
+class Recommendation(models.Model):
+    """A recommendation for action (ambition 4), resting on projects and publications."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ADOPTED = "adopted", _("Adopted")
+        PUBLISHED = "published", _("Published")
+
+    focus_area = models.ForeignKey(
+        FocusArea,
+        on_delete=models.CASCADE,
+        related_name="recommendations",
+        verbose_name=_("focus area"),
+    )
+    title = models.CharField(_("title"), max_length=250)
+    text = models.TextField(_("text"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    projects = models.ManyToManyField(
+        "projects.Project", blank=True, related_name="recommendations", verbose_name=_("projects")
+    )
+    publications = models.ManyToManyField(
+        "publications.Publication",
+        blank=True,
+        related_name="recommendations",
+        verbose_name=_("publications"),
+    )
+    adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        ordering = ["focus_area", "title"]
+
+    def __str__(self):
+        return self.title
+
+
+class Announcement(models.Model):
+    """One announcement mail of a round's prioritised focus areas to one contact person; the
+    unique constraint is the per round and recipient deduplication."""
+
+    round = models.ForeignKey(VotingRound, on_delete=models.CASCADE, related_name="announcements")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "members.Organisation", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    queued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "recipient"], name="announcement_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.round} → {self.recipient}"
+
+
+class AuditEntry(models.Model):
+    """Who did what, when, in the strategy app. Ballot rows of secret rounds never name the
+    choices here."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    action = models.CharField(_("action"), max_length=60)
+    round = models.ForeignKey(
+        VotingRound, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    focus_area = models.ForeignKey(
+        FocusArea, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"

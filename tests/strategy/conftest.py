@@ -1,0 +1,29 @@
+import pytest
+
+from . import factories
+
+
+@pytest.fixture
+def staff(db):
+    return factories.staff_user()
+
+
+@pytest.fixture
+def areas(db):
+    return [factories.FocusAreaFactory(title=t) for t in ("Klima", "Ældre", "Data")]
+
+
+@pytest.fixture
+def board(db):
+    """Three board members with two-factor authentication, and a substitute."""
+    members = [factories.board_member() for _ in range(3)]
+    substitute = factories.board_member(role="substitute")
+    return members, substitute
+
+
+@pytest.fixture
+def mail_outbox(monkeypatch):
+    """Replace the mailings outbox with a recorder of message_queue calls."""
+    calls = []
+    monkeypatch.setattr("strategy.mail._message_queue", lambda: lambda **kw: calls.append(kw))
+    return calls
