@@ -9,7 +9,12 @@ from factory.django import DjangoModelFactory
 from events.models import Event
 from members.models import Affiliation, Seat
 from strategy.models import FocusArea, Trend, VotingRound
-from tests.members.factories import AffiliationFactory, OrganisationFactory, SeatFactory, UserFactory
+from tests.members.factories import (
+    AffiliationFactory,
+    OrganisationFactory,
+    SeatFactory,
+    UserFactory,
+)
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 

@@ -437,17 +437,16 @@ def test_below_quorum_closes_as_not_valid(staff, areas, board):
     assert round.outcome == VotingRound.Outcome.NOT_VALID
     assert not selectors.round_result(round=round)["valid"]
     with pytest.raises(ValidationError):
-        services.round_confirm_priorities(
-            round=round, actor=staff, focus_areas=[areas[2]]
-        )
+        services.round_confirm_priorities(round=round, actor=staff, focus_areas=[areas[2]])
 
 
 def test_weighted_council_counts_like_duplicated_ballots(staff, areas):
     big, _ = representative(homes=5)
     small1, _ = representative(homes=2)
     small2, _ = representative(homes=2)
-    round = _opened(staff, areas, electorate="council", weight_by_homes=True, method="approval",
-                    max_choices=1)
+    round = _opened(
+        staff, areas, electorate="council", weight_by_homes=True, method="approval", max_choices=1
+    )
     services.ballot_cast(round=round, user=big, approvals=_item_ids(round, "Klima"))
     services.ballot_cast(round=round, user=small1, approvals=_item_ids(round, "Data"))
     services.ballot_cast(round=round, user=small2, approvals=_item_ids(round, "Data"))

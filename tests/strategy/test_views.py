@@ -1,0 +1,466 @@
+import datetime
+import json
+import re
+from decimal import Decimal
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from django.utils import timezone
+
+from members.models import Affiliation, Seat
+from members.registry import my_page_panels, personal_data_sources
+from strategy import services
+from strategy.models import Ballot, Comment, FocusArea, Pledge, Trend, VotingRound
+
+from . import factories
+from .factories import (
+    AffiliationFactory,
+    FocusAreaFactory,
+    OrganisationFactory,
+    SummitFactory,
+    TrendFactory,
+    UserFactory,
+    board_member,
+    make_round,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _opened(staff, areas, **fields):
+    return services.round_open(
+        round=make_round(staff=staff, focus_areas=areas, **fields), actor=staff
+    )
+
+
+def _close(round):
+    VotingRound.objects.filter(pk=round.pk).update(
+        closes_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    round.refresh_from_db()
+    return round
+
+
+# --- The strategy page ----------------------------------------------------------------------
+
+
+def test_strategy_page_shows_strategy_ambitions_advisory_board_focus_areas_trends(client):
+    from strategy.models import Ambition, Strategy
+
+    strategy = Strategy.objects.create(title="AlmenNets strategi 2022", adopted_on="2022-06-15")
+    ambition = Ambition.objects.create(number=3, title="Skue fremad", strategy=strategy)
+    area = FocusAreaFactory(title="Klimarobuste boligområder", status="prioritised")
+    area.ambitions.add(ambition)
+    FocusAreaFactory(title="Skjult forslag", moderation="pending")
+    seat = factories.SeatFactory(
+        body=Seat.Body.ADVISORY, organisation=OrganisationFactory(name="Videnscenter Ø")
+    )
+    factories.SeatFactory(body=Seat.Body.ADVISORY, ends_on=datetime.date(2023, 1, 1))
+    TrendFactory(title="Havvandsstigning", horizon=100, impact=3)
+    response = client.get(reverse("strategy:index"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "15. juni 2022" in html
+    assert "Skue fremad" in html and "Klimarobuste boligområder" in html
+    assert "Skjult forslag" not in html
+    assert seat.user.get_full_name() in html and "Videnscenter Ø" in html
+    assert "<svg" in html and "Havvandsstigning" in html and 'id="trend-table"' in html
+    assert " style=" not in html  # the CSP forbids inline styles
+
+
+def test_strategy_page_query_count_does_not_grow(client, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("strategy:index")).status_code == 200
+        return len(ctx.captured_queries)
+
+    FocusAreaFactory()
+    TrendFactory()
+    factories.SeatFactory(body=Seat.Body.ADVISORY)
+    small = count()
+    for _ in range(8):
+        FocusAreaFactory()
+        TrendFactory()
+        factories.SeatFactory(body=Seat.Body.ADVISORY)
+    assert count() == small
+
+
+# --- Focus areas, proposals, comments, pledges ----------------------------------------------
+
+
+def test_focus_area_page_for_everyone_pending_only_for_proposer_and_staff(client, staff):
+    area = FocusAreaFactory(title="Data i driften")
+    assert client.get(area.get_absolute_url()).status_code == 200
+    member = AffiliationFactory().user
+    pending = services.focus_area_propose(user=member, title="Nyt forslag", problem="x")
+    assert client.get(pending.get_absolute_url()).status_code == 404
+    client.force_login(UserFactory())
+    assert client.get(pending.get_absolute_url()).status_code == 404
+    client.force_login(member)
+    assert client.get(pending.get_absolute_url()).status_code == 200
+    client.force_login(staff)
+    assert client.get(pending.get_absolute_url()).status_code == 200
+
+
+def test_propose_page_access_and_post(client):
+    url = reverse("strategy:propose")
+    assert client.get(url).status_code == 302
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 403
+    member = AffiliationFactory().user
+    client.force_login(member)
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"title": "Grønne tage", "problem": "Tagene er ubrugte."})
+    area = FocusArea.objects.get(title="Grønne tage")
+    assert response.status_code == 302 and area.moderation == "pending"
+    assert client.post(url, {"title": "", "problem": ""}).status_code == 400
+
+
+def test_members_comment_and_the_comment_is_escaped(client):
+    area = FocusAreaFactory()
+    url = reverse("strategy:comment", args=[area.slug])
+    assert client.post(url, {"body": "hej"}).status_code == 302  # to login
+    assert not Comment.objects.exists()
+    client.force_login(UserFactory())
+    assert client.post(url, {"body": "hej"}).status_code == 400
+    client.force_login(AffiliationFactory().user)
+    response = client.post(url, {"body": "<script>alert(1)</script>"}, follow=True)
+    html = response.content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert(1)</script>" not in html
+    assert client.get(url).status_code == 405
+
+
+def test_pledge_page_and_bad_pledge(client):
+    area = FocusAreaFactory()
+    summit = SummitFactory()
+    url = reverse("strategy:pledge", args=[area.slug])
+    assert client.get(url).status_code == 302
+    client.force_login(UserFactory())  # no affiliation at all
+    assert client.get(url).status_code == 403
+    affiliation = AffiliationFactory(organisation=OrganisationFactory(kind="financial"))
+    client.force_login(affiliation.user)
+    assert client.get(url).status_code == 200
+    other = OrganisationFactory(kind="knowledge")
+    data = {"summit": summit.pk, "assessment": "support", "practical": "on"}
+    response = client.post(url, {**data, "organisation": other.pk})
+    assert response.status_code == 400
+    assert "currently affiliated" in response.content.decode()
+    assert not Pledge.objects.exists()
+    response = client.post(
+        url,
+        {
+            **data,
+            "organisation": affiliation.organisation.pk,
+            "financial": "on",
+            "amount": "250000",
+        },
+    )
+    assert response.status_code == 302
+    pledge = Pledge.objects.get()
+    assert pledge.amount == Decimal("250000") and pledge.practical
+    page = client.get(area.get_absolute_url()).content.decode()
+    assert affiliation.organisation.name in page and "250.000 kr." in page
+
+
+# --- Voting pages ---------------------------------------------------------------------------
+
+
+def test_votes_list_access(client, staff, areas, board):
+    url = reverse("strategy:votes")
+    assert client.get(url).status_code == 302
+    client.force_login(AffiliationFactory().user)
+    assert client.get(url).status_code == 403
+    round = _opened(staff, areas, title="Bestyrelsens runde")
+    client.force_login(board[0][0])
+    assert "Bestyrelsens runde" in client.get(url).content.decode()
+    client.force_login(staff)
+    assert client.get(url).status_code == 200
+    assert round.get_absolute_url() in client.get(url).content.decode()
+
+
+def test_vote_detail_access(client, staff, areas, board):
+    round = _opened(staff, areas)
+    url = round.get_absolute_url()
+    assert client.get(url).status_code == 302
+    client.force_login(AffiliationFactory().user)
+    assert client.get(url).status_code == 403
+    assert client.get(reverse("strategy:vote_detail", args=[999_999])).status_code == 404
+    draft = make_round(staff=staff, focus_areas=areas)
+    client.force_login(board[0][0])
+    assert client.get(draft.get_absolute_url()).status_code == 403
+    response = client.get(url)
+    assert response.status_code == 200 and 'id="ballot-form"' in response.content.decode()
+    client.force_login(board[1])  # substitute, not in the electorate, still a board member
+    html = client.get(url).content.decode()
+    assert "not in this round" in html and 'id="ballot-form"' not in html
+
+
+def test_voter_without_two_factor_is_led_to_set_it_up(client, staff, areas):
+    voter = board_member(mfa=False)
+    round = _opened(staff, areas)
+    client.force_login(voter)
+    html = client.get(round.get_absolute_url()).content.decode()
+    assert 'id="mfa-required"' in html and reverse("mfa_index") in html
+    assert 'id="ballot-form"' not in html
+    items = list(round.items.all())
+    response = client.post(round.get_absolute_url(), {f"rank_{items[0].pk}": "1"})
+    assert response.status_code == 400 and not Ballot.objects.exists()
+
+
+def test_ranked_ballot_through_the_page_change_and_result_after_close(client, staff, areas, board):
+    voter = board[0][0]
+    round = _opened(staff, areas, is_secret=True)
+    client.force_login(voter)
+    items = {i.focus_area.title: i.pk for i in round.items.select_related("focus_area")}
+    url = round.get_absolute_url()
+    response = client.post(
+        url, {f"rank_{items['Data']}": "1", f"rank_{items['Klima']}": "2"}, follow=True
+    )
+    ballot = Ballot.objects.get()
+    html = response.content.decode()
+    assert ballot.receipt in html
+    assert 'id="result"' not in html and 'id="results-hidden"' in html
+    client.post(url, {f"rank_{items['Klima']}": "1", f"rank_{items['Ældre']}": "2"})
+    assert [c.item_id for c in Ballot.objects.get().choices.order_by("rank")] == [
+        items["Klima"],
+        items["Ældre"],
+    ]
+    _close(round)
+    html = client.get(url).content.decode()
+    assert 'id="result"' in html and 'id="pairwise"' in html and 'id="tie-break-rule"' in html
+    assert ballot.receipt in html
+    assert voter.get_full_name() not in html.split('id="ballots"')[1]
+    assert "<svg" in html
+    round.refresh_from_db()
+    assert round.is_counted
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"rank_{a}": "1", "rank_{b}": "1"},  # duplicate rank
+        {"rank_999999": "1"},  # not on the ballot
+        {"rank_{a}": "x"},  # not a number
+        {"rank_{a}": "9"},  # out of range
+        {"rank_abc": "1"},  # not an id
+        {},  # empty
+    ],
+)
+def test_bad_ranked_posts_are_refused_with_a_message(client, staff, areas, board, bad):
+    round = _opened(staff, areas)
+    a, b, _c = (i.pk for i in round.items.all())
+    client.force_login(board[0][0])
+    data = {k.format(a=a, b=b): v for k, v in bad.items()}
+    response = client.post(round.get_absolute_url(), data)
+    assert response.status_code == 400
+    errors = [m for m in get_messages(response.wsgi_request) if m.level_tag == "error"]
+    assert errors and str(errors[0])
+    assert not Ballot.objects.exists()
+
+
+def test_posting_another_rounds_items_is_refused(client, staff, areas, board):
+    round = _opened(staff, areas[:2], title="A")
+    other = _opened(staff, [FocusAreaFactory(), FocusAreaFactory()], title="B")
+    client.force_login(board[0][0])
+    foreign = other.items.first().pk
+    response = client.post(round.get_absolute_url(), {f"rank_{foreign}": "1"})
+    assert response.status_code == 400 and not Ballot.objects.exists()
+
+
+def test_approval_ballot_through_the_page(client, staff, areas, board):
+    round = _opened(staff, areas, method="approval", max_choices=2)
+    ids = [i.pk for i in round.items.all()]
+    client.force_login(board[0][0])
+    html = client.get(round.get_absolute_url()).content.decode()
+    assert 'type="checkbox"' in html
+    assert client.post(round.get_absolute_url(), {"item": ids}).status_code == 400
+    assert client.post(round.get_absolute_url(), {"item": ids[:2]}).status_code == 302
+    assert Ballot.objects.get().choices.count() == 2
+
+
+def test_post_by_someone_outside_the_electorate_is_refused(client, staff, areas, board):
+    round = _opened(staff, areas)
+    client.force_login(board[1])  # substitute
+    item = round.items.first().pk
+    assert client.post(round.get_absolute_url(), {f"rank_{item}": "1"}).status_code == 403
+    assert not Ballot.objects.exists()
+
+
+def test_open_ballot_result_lists_names_and_below_quorum_says_not_valid(
+    client, staff, areas, board
+):
+    round = _opened(staff, areas, is_secret=False, quorum=2)
+    item = round.items.first().pk
+    client.force_login(board[0][0])
+    client.post(round.get_absolute_url(), {f"rank_{item}": "1"})
+    _close(round)
+    html = client.get(round.get_absolute_url()).content.decode()
+    assert board[0][0].get_full_name() in html
+    assert "alert-danger" in html  # not valid: below quorum
+
+
+def test_confirm_priorities_page_is_staff_only(client, staff, areas, board, mail_outbox):
+    round = _opened(staff, areas)
+    item = round.items.first()
+    client.force_login(board[0][0])
+    client.post(round.get_absolute_url(), {f"rank_{item.pk}": "1"})
+    _close(round)
+    client.get(round.get_absolute_url())  # counts
+    url = reverse("strategy:confirm_priorities", args=[round.pk])
+    assert client.get(url).status_code == 302  # to the admin login
+    client.force_login(staff)
+    assert client.get(url).status_code == 200
+    AffiliationFactory(organisation=OrganisationFactory(kind="housing"), role="contact")
+    response = client.post(url, {"focus_areas": [item.focus_area_id]})
+    assert response.status_code == 302 and len(mail_outbox) == 1
+    item.focus_area.refresh_from_db()
+    assert item.focus_area.status == "prioritised"
+
+
+# --- Admin ----------------------------------------------------------------------------------
+
+
+def test_every_strategy_admin_page_opens_for_staff(client, staff, areas, board):
+    from django.contrib import admin
+
+    round = _opened(staff, areas)
+    services.ballot_cast(round=round, user=board[0][0], ranks={round.items.first().pk: 1})
+    a = AffiliationFactory()
+    services.pledge_save(
+        summit=SummitFactory(),
+        focus_area=areas[0],
+        organisation=a.organisation,
+        user=a.user,
+        assessment="support",
+    )
+    TrendFactory()
+    client.force_login(staff)
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label != "strategy":
+            continue
+        name = f"admin:strategy_{model._meta.model_name}"
+        assert client.get(reverse(f"{name}_changelist")).status_code == 200, model
+        if model_admin.has_add_permission(type("R", (), {"user": staff})()):
+            assert client.get(reverse(f"{name}_add")).status_code == 200, model
+        obj = model.objects.first()
+        if obj is not None:
+            assert client.get(reverse(f"{name}_change", args=[obj.pk])).status_code == 200
+
+
+def test_admin_refuses_rule_change_after_votes(client, staff, areas, board):
+    round = _opened(staff, areas)
+    services.ballot_cast(round=round, user=board[0][0], ranks={round.items.first().pk: 1})
+    client.force_login(staff)
+    html = client.get(reverse("admin:strategy_votinground_change", args=[round.pk])).content
+    # the rule fields are read-only: no inputs for them
+    assert b'name="method"' not in html and b'name="quorum"' not in html
+    from strategy.admin import VotingRoundForm
+
+    form = VotingRoundForm(
+        instance=round,
+        data={
+            "title": round.title,
+            "method": "approval",
+            "max_choices": 3,
+            "quorum": 1,
+            "is_secret": "on",
+            "electorate": "board",
+            "opens_at_0": "2026-01-01",
+            "opens_at_1": "10:00",
+            "closes_at_0": "2030-01-01",
+            "closes_at_1": "10:00",
+        },
+    )
+    assert not form.is_valid()
+    assert "rules" in str(form.errors)
+
+
+def test_admin_open_action_fixes_the_electorate(client, staff, areas, board):
+    round = make_round(staff=staff, focus_areas=areas)
+    client.force_login(staff)
+    client.post(
+        reverse("admin:strategy_votinground_changelist"),
+        {"action": "open_rounds", "_selected_action": [round.pk]},
+    )
+    round.refresh_from_db()
+    assert round.opened_at is not None and round.voters.count() == 3
+
+
+# --- Registrations with members -------------------------------------------------------------
+
+
+def test_my_votes_panel_and_personal_data(staff, areas, board):
+    voter = board[0][0]
+    round = _opened(staff, areas)
+    services.ballot_cast(round=round, user=voter, ranks={round.items.first().pk: 1})
+    services.comment_add(focus_area=areas[0], user=AffiliationFactory(user=voter).user, body="x")
+    panel = next(p for p in my_page_panels() if p.key == "strategy.my_votes")
+    context = panel.context(user=voter)
+    assert context["rows"][0]["receipt"] == Ballot.objects.get().receipt
+    assert panel.context(user=UserFactory()) is None
+    source = next(s for s in personal_data_sources() if s.key == "strategy")
+    data = source.export(voter)
+    json.dumps(data)
+    assert data["ballots"][0]["receipt"] and data["comments"][0]["body"] == "x"
+    source.erase(voter)
+    assert not Comment.objects.exists()
+    voter.delete()
+    assert Ballot.objects.count() == 1  # the ballot stays, anonymous
+
+
+def test_focus_area_is_registered_with_search_when_the_registry_exists():
+    search = pytest.importorskip("publications.search")
+    assert "strategy.focusarea" in {
+        r.model._meta.label_lower for r in search.registrations().values()
+    }
+
+
+# --- Demo -----------------------------------------------------------------------------------
+
+
+def test_demo_is_idempotent_and_has_every_part(staff):
+    import io
+
+    from strategy import demo
+    from strategy.models import Ambition, Recommendation
+
+    for _ in range(6):
+        board_member()
+    factories.SeatFactory(body=Seat.Body.ADVISORY)
+    for kind in ("housing", "knowledge", "financial"):
+        AffiliationFactory(organisation=OrganisationFactory(kind=kind))
+    for _ in range(3):
+        factories.representative()
+    demo.seed(stdout=io.StringIO())
+    counts = [
+        m.objects.count()
+        for m in (Ambition, Trend, FocusArea, Pledge, VotingRound, Ballot, Recommendation)
+    ]
+    demo.seed(stdout=io.StringIO())
+    assert counts == [
+        m.objects.count()
+        for m in (Ambition, Trend, FocusArea, Pledge, VotingRound, Ballot, Recommendation)
+    ]
+    assert Ambition.objects.count() == 6
+    assert "VidensHub" in Ambition.objects.get(number=1).text
+    closed = VotingRound.objects.get(title__contains="2025")
+    assert closed.outcome == "valid" and closed.result["ranking"]
+    open_round = VotingRound.objects.exclude(pk=closed.pk).get()
+    assert open_round.is_open_for_voting()
+    statuses = set(FocusArea.objects.values_list("status", flat=True))
+    assert {
+        "proposed",
+        "consideration",
+        "summit",
+        "ballot",
+        "prioritised",
+        "active",
+        "not_chosen",
+    } <= statuses
+    assert re.match(r"^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$", Ballot.objects.first().receipt)
+    assert Affiliation.objects.exists()
