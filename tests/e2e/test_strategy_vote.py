@@ -30,8 +30,10 @@ def test_board_member_ranks_changes_and_sees_result(page):
     voter = board_member()  # with a TOTP authenticator
     board_member()
     EmailAddress.objects.create(user=voter, email=voter.email, verified=True, primary=True)
-    areas = [FocusAreaFactory(title=t) for t in ("Klimarobuste boligområder", "Data i driften",
-                                                  "Boliger til et langt liv")]
+    areas = [
+        FocusAreaFactory(title=t)
+        for t in ("Klimarobuste boligområder", "Data i driften", "Boliger til et langt liv")
+    ]
     round = make_round(staff=staff, focus_areas=areas, title="Bestyrelsens prioritering")
     services.round_open(round=round, actor=staff)
     items = {i.focus_area.title: i.pk for i in round.items.select_related("focus_area")}

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from members.models import Affiliation, Organisation
 from strategy import selectors, services
@@ -31,6 +31,14 @@ from .factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are asserted in English here; test_views reads them in Danish."""
+    with translation.override("en"):
+        yield
+
 
 NOW = timezone.now()
 

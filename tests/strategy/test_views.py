@@ -67,6 +67,9 @@ def test_strategy_page_shows_strategy_ambitions_advisory_board_focus_areas_trend
     assert seat.user.get_full_name() in html and "Videnscenter Ø" in html
     assert "<svg" in html and "Havvandsstigning" in html and 'id="trend-table"' in html
     assert " style=" not in html  # the CSP forbids inline styles
+    assert "De seks ambitioner" in html and "Trendradar" in html
+    english = client.get("/en" + reverse("strategy:index")).content.decode()
+    assert "The six ambitions" in english
 
 
 def test_strategy_page_query_count_does_not_grow(client, django_assert_max_num_queries):
@@ -149,7 +152,7 @@ def test_pledge_page_and_bad_pledge(client):
     data = {"summit": summit.pk, "assessment": "support", "practical": "on"}
     response = client.post(url, {**data, "organisation": other.pk})
     assert response.status_code == 400
-    assert "currently affiliated" in response.content.decode()
+    assert "aktuelt er tilknyttet" in response.content.decode()
     assert not Pledge.objects.exists()
     response = client.post(
         url,
@@ -197,7 +200,7 @@ def test_vote_detail_access(client, staff, areas, board):
     assert response.status_code == 200 and 'id="ballot-form"' in response.content.decode()
     client.force_login(board[1])  # substitute, not in the electorate, still a board member
     html = client.get(url).content.decode()
-    assert "not in this round" in html and 'id="ballot-form"' not in html
+    assert "ikke med i rundens vælgerkorps" in html and 'id="ballot-form"' not in html
 
 
 def test_voter_without_two_factor_is_led_to_set_it_up(client, staff, areas):
@@ -377,7 +380,7 @@ def test_admin_refuses_rule_change_after_votes(client, staff, areas, board):
         },
     )
     assert not form.is_valid()
-    assert "rules" in str(form.errors)
+    assert "regler" in str(form.errors)
 
 
 def test_admin_open_action_fixes_the_electorate(client, staff, areas, board):
