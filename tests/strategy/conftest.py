@@ -27,3 +27,12 @@ def mail_outbox(monkeypatch):
     calls = []
     monkeypatch.setattr("strategy.mail._message_queue", lambda: lambda **kw: calls.append(kw))
     return calls
+
+
+@pytest.fixture(autouse=True)
+def _reset_language():
+    """A request to /en/ leaves English active in this thread; the next test starts afresh."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
