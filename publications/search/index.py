@@ -251,10 +251,11 @@ def _accessor_for(instance, through) -> str | None:
     for field in instance._meta.get_fields():
         if not field.many_to_many:
             continue
-        if field.concrete and field.remote_field.through is through:
+        if field.auto_created and not field.concrete and hasattr(field, "get_accessor_name"):
+            if field.through is through:  # the reverse side (a ManyToManyRel)
+                return field.get_accessor_name()
+        elif field.remote_field.through is through:  # the ManyToManyField itself
             return field.name
-        if not field.concrete and field.through is through:
-            return field.get_accessor_name()
     return None
 
 
