@@ -34,3 +34,19 @@ def test_personal_data_export_and_erase(subscriber_factory):
     source.erase(user)
     assert not Subscriber.objects.exists()
     assert not OutboxMessage.objects.exists()
+
+
+def test_demo_data_is_idempotent_and_archived(client):
+    import io
+
+    from mailings import demo
+    from mailings.models import Newsletter
+
+    demo.seed(stdout=io.StringIO())
+    demo.seed(stdout=io.StringIO())
+    assert Subscriber.objects.filter(status="confirmed").count() == 4
+    assert all(s.consents.count() == 2 for s in Subscriber.objects.all())
+    newsletter = Newsletter.objects.get()
+    response = client.get(newsletter.get_absolute_url())
+    assert response.status_code == 200
+    assert "Strategien i praksis" in response.content.decode()
