@@ -10,9 +10,10 @@ BODY_TAGS = {
 }  # fmt: skip
 
 
-def newsletter_body_clean(html: str) -> str:
+def newsletter_body_clean(html: str, *, base_url: str | None = None) -> str:
     """Reduce staff HTML to what a mail and the archive can show safely (no scripts, styles,
-    event handlers, images or foreign schemes)."""
+    event handlers, images or foreign schemes). With `base_url` (for mail), relative links
+    become absolute."""
     return nh3.clean(
         html or "",
         tags=BODY_TAGS,
@@ -20,6 +21,7 @@ def newsletter_body_clean(html: str) -> str:
         attributes={"a": {"href", "title"}},
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
+        url_relative=("rewrite_with_base", base_url.rstrip("/") + "/") if base_url else None,
     )
 
 

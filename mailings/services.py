@@ -264,7 +264,9 @@ _UNSUBSCRIBE_PLACEHOLDER = "https://unsubscribe.invalid/__almennet_unsubscribe__
 def _newsletter_context(newsletter: Newsletter) -> dict:
     return {
         "newsletter": newsletter,
-        "body": mark_safe(newsletter_body_clean(newsletter.body)),  # noqa: S308 - sanitised
+        "body": mark_safe(  # noqa: S308 - sanitised just here
+            newsletter_body_clean(newsletter.body, base_url=settings.SITE_URL)
+        ),
         "body_text": html_to_text(newsletter.body),
         "cards": newsletter_cards(newsletter=newsletter),
         "archive_url": settings.SITE_URL + newsletter.get_absolute_url(),

@@ -78,8 +78,9 @@ def test_audience_combines_groups_once_each_without_unsubscribed_or_failing(
 
 
 def test_send_queues_one_mail_per_address_in_its_language_with_unsubscribe_headers(
-    newsletter_factory, subscriber_factory, django_capture_on_commit_callbacks, admin_user
+    newsletter_factory, subscriber_factory, django_capture_on_commit_callbacks, admin_user, settings
 ):
+    settings.SITE_URL = "http://testserver-site"
     subscriber_factory("da@example.dk", language="da")
     subscriber_factory("en@example.dk", language="en")
     event = Event.objects.create(
@@ -91,7 +92,9 @@ def test_send_queues_one_mail_per_address_in_its_language_with_unsubscribe_heade
     EventSession.objects.create(
         event=event, starts_at=start, ends_at=start + datetime.timedelta(hours=6)
     )
-    newsletter = newsletter_factory()
+    newsletter = newsletter_factory(
+        body='<p>Hej <strong>alle</strong>, <a href="/strategy/">se</a></p>'
+    )
     newsletter.events.set([event])
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -111,6 +114,7 @@ def test_send_queues_one_mail_per_address_in_its_language_with_unsubscribe_heade
     assert "Boligsocialt årsmøde" in html and "/events/aarsmoede/" in html
     assert "Læs det på nettet" in html and "Read it on the web" in english.alternatives[0].content
     assert "<strong>alle</strong>" in html
+    assert 'href="http://testserver-site/strategy/"' in html  # relative links made absolute
     assert "Hej alle" in danish.body and "Boligsocialt årsmøde" in danish.body
 
     unsubscribe = danish.extra_headers["List-Unsubscribe"]
