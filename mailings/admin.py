@@ -9,6 +9,7 @@ from django.utils.csp import CSP
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csp import csp_override
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Consent, Newsletter, OutboxMessage, Subscriber, SuppressedAddress
 from .rendering import mail_language
@@ -26,7 +27,7 @@ _PREVIEW_CSP = {**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE
 
 
 @admin.register(Newsletter)
-class NewsletterAdmin(admin.ModelAdmin):
+class NewsletterAdmin(SimpleHistoryAdmin):
     list_display = ["subject", "status", "issued_at", "progress_summary"]
     list_filter = ["status"]
     search_fields = ["subject"]

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .richtext import newsletter_body_clean
 
@@ -271,6 +272,7 @@ class Newsletter(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = NewsletterQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("newsletter")

@@ -327,6 +327,8 @@ def newsletter_send(*, newsletter: Newsletter, actor) -> SendOutcome:
         locked.status = Newsletter.Status.SENDING
         locked.issued_at = now
         locked.sent_by = actor if getattr(actor, "pk", None) else None
+        locked._history_user = locked.sent_by
+        locked._change_reason = "sent"
         locked.save(update_fields=["status", "issued_at", "sent_by", "updated_at"])
         rendered = {}
         rows = []
@@ -366,26 +368,44 @@ def newsletter_release_on_commit() -> None:
         outbox_drain.delay_on_commit()
 
 
+def _newsletter_transition(
+    *, newsletter: Newsletter, actor, source: str, target: str, reason: str
+) -> bool:
+    """Move a locked newsletter from `source` to `target`, recording who did it (history)."""
+    with transaction.atomic():
+        locked = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
+        if locked.status != source:
+            return False
+        locked.status = target
+        locked._history_user = actor if getattr(actor, "pk", None) else None
+        locked._change_reason = reason
+        locked.save(update_fields=["status", "updated_at"])
+        if target == Newsletter.Status.SENDING:
+            newsletter_release_on_commit()
+    newsletter.refresh_from_db()
+    return True
+
+
 def newsletter_pause(*, newsletter: Newsletter, actor) -> bool:
     """Stop handing out the issue's queued rows. Rows already claimed by a worker (at most one
     batch per worker) still go. Returns False when it was not sending."""
-    with transaction.atomic():
-        updated = Newsletter.objects.filter(
-            pk=newsletter.pk, status=Newsletter.Status.SENDING
-        ).update(status=Newsletter.Status.PAUSED)
-    newsletter.refresh_from_db()
-    return bool(updated)
+    return _newsletter_transition(
+        newsletter=newsletter,
+        actor=actor,
+        source=Newsletter.Status.SENDING,
+        target=Newsletter.Status.PAUSED,
+        reason="paused",
+    )
 
 
 def newsletter_resume(*, newsletter: Newsletter, actor) -> bool:
-    with transaction.atomic():
-        updated = Newsletter.objects.filter(
-            pk=newsletter.pk, status=Newsletter.Status.PAUSED
-        ).update(status=Newsletter.Status.SENDING)
-        if updated:
-            newsletter_release_on_commit()
-    newsletter.refresh_from_db()
-    return bool(updated)
+    return _newsletter_transition(
+        newsletter=newsletter,
+        actor=actor,
+        source=Newsletter.Status.PAUSED,
+        target=Newsletter.Status.SENDING,
+        reason="resumed",
+    )
 
 
 def user_mail_data_erase(*, user) -> None:

@@ -237,3 +237,22 @@ def test_archive_lists_only_sent_issues(client, newsletter_factory):
     assert "<strong>alle</strong>" in response.content.decode()
     assert "style=" not in response.content.decode()  # the site's CSP: no inline styles
     assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_send_pause_and_resume_are_recorded_with_who_did_it(
+    newsletter_factory, subscriber_factory, admin_user
+):
+    subscriber_factory("a@example.dk")
+    newsletter = newsletter_factory()
+    newsletter_send(newsletter=newsletter, actor=admin_user)
+    newsletter_pause(newsletter=newsletter, actor=admin_user)
+    newsletter_resume(newsletter=newsletter, actor=admin_user)
+    changes = [
+        (h.status, h.history_user, h.history_change_reason)
+        for h in newsletter.history.order_by("history_id")
+    ]
+    assert changes[1:] == [
+        ("sending", admin_user, "sent"),
+        ("paused", admin_user, "paused"),
+        ("sending", admin_user, "resumed"),
+    ]
