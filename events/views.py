@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -246,11 +248,27 @@ def certificates(request, slug):
 @permission_required("events.view_registration", raise_exception=True)
 @require_GET
 def statistics(request):
+    starts_on = _date_param(request.GET.get("from"))
+    ends_on = _date_param(request.GET.get("to"))
+    events = Event.objects.all()
+    if starts_on:
+        events = events.with_start().filter(first_start__date__gte=starts_on)
+    if ends_on:
+        events = events.with_start().filter(first_start__date__lte=ends_on)
     return render(
         request,
         "events/staff/statistics.html",
         {
-            "events": selectors.event_statistics()[:100],
-            "organisations": selectors.organisation_statistics(),
+            "events": selectors.event_statistics(events=events)[:200],
+            "organisations": selectors.organisation_statistics(start=starts_on, end=ends_on),
+            "starts_on": starts_on,
+            "ends_on": ends_on,
         },
     )
+
+
+def _date_param(value: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat((value or "")[:10]) if value else None
+    except ValueError:
+        return None

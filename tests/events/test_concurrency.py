@@ -107,3 +107,13 @@ def test_without_the_lock_the_same_race_overbooks(monkeypatch):
     event = EventFactory(capacity=10, member_price=0, non_member_price=0)
     _sign_up_all_at_once(event, UserFactory.create_batch(30))
     assert Registration.objects.filter(event=event, status=Status.CONFIRMED).count() > 10
+
+
+def test_the_same_person_clicking_twice_at_once_gets_one_registration(monkeypatch):
+    _widen_race_window(monkeypatch)
+    event = EventFactory(capacity=10, member_price=0, non_member_price=0)
+    user = UserFactory()
+    errors = _sign_up_all_at_once(event, [user] * 6)
+    assert Registration.objects.filter(event=event, user=user).count() == 1
+    assert len(errors) == 5
+    assert all(getattr(e, "code", None) == "twice" for e in errors), errors

@@ -540,3 +540,19 @@ def test_admin_lists_are_closed_to_visitors_and_members(client, name):
     client.force_login(AffiliationFactory().user)
     response = client.get(reverse(name))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_statistics_for_a_period(client, secretary):
+    old = past_event(title="Gammelt seminar")
+    RegistrationFactory(
+        event=old, status=Status.ATTENDED, organisation=AffiliationFactory().organisation
+    )
+    client.force_login(secretary)
+    today = timezone.localdate()
+    response = client.get(
+        en("events:statistics") + f"?from={today}&to={today + datetime.timedelta(days=400)}"
+    )
+    assert old not in list(response.context["events"])
+    assert response.context["organisations"] == []
+    response = client.get(en("events:statistics") + "?from=nonsense&to=2026-13-45")
+    assert response.status_code == 200 and old in list(response.context["events"])
