@@ -95,3 +95,17 @@ def test_check_in_on_a_phone(phone_page):
     page.locator(f"#check-in-{anna.pk} .badge").wait_for()
     anna.refresh_from_db()
     assert anna.status == Registration.Status.ATTENDED
+
+
+def test_event_pages_have_no_serious_accessibility_violations(page):
+    from tests.e2e.conftest import axe_violations
+
+    member = _verified(AffiliationFactory().user)
+    event = EventFactory(title="Seminar om tryghed", body="<p>Program</p>")
+    for path in ["/events/", "/events/?past=1", event.get_absolute_url()]:
+        page.goto(page.base_url + path)
+        assert axe_violations(page) == [], path
+    login(page, email=member.email)
+    for path in [event.get_absolute_url(), "/events/mine/"]:
+        page.goto(page.base_url + path)
+        assert axe_violations(page) == [], path
