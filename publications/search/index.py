@@ -6,11 +6,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models.functions import Left
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import translation
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
@@ -130,7 +132,10 @@ def _clean(text: Any, limit: int) -> str:
 
 
 def build_document(registration: Registration, obj) -> dict | None:
-    data = registration.to_document(obj)
+    # Addresses are stored in the default language and translated when shown, whatever
+    # language the request that saved the object was in.
+    with translation.override(settings.LANGUAGE_CODE):
+        data = registration.to_document(obj)
     if data is None:
         return None
     return {

@@ -22,10 +22,11 @@ from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Left
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from .index import MARKERS, registrations
 
@@ -127,7 +128,8 @@ def visible_documents(*, can_see_member_only: bool):
 
 def document_url(document) -> str:
     if document.url:
-        return document.url
+        # Stored in the default language; the same page in the viewer's language.
+        return translate_url(document.url, get_language())
     if document.url_name:
         try:
             return reverse(document.url_name, kwargs=document.url_kwargs or {})

@@ -197,3 +197,14 @@ def test_reindex_rebuilds_the_index(capsys):
     call_command("search_reindex")
     assert titles(search(query="tag", can_see_member_only=False)) == ["Grønne tage"]
     assert reindex_all()["publication"] == 1
+
+
+def test_links_follow_the_viewer_language(client):
+    from django.utils import translation
+
+    with translation.override("en"):
+        PublicationFactory(title="Fjernvarme i afdelingen", slug="fjernvarme")
+    response = client.get("/en/search/", {"q": "fjernvarme"})
+    assert response.context["results"].hits[0].url == "/en/publications/fjernvarme/"
+    response = client.get("/search/", {"q": "fjernvarme"})
+    assert response.context["results"].hits[0].url == "/publications/fjernvarme/"
