@@ -5,6 +5,18 @@ import pytest
 from members import registry
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Start and leave every test in the default language (Danish). A request to /en/ leaves
+    English active in the thread (LocaleMiddleware does not reset it), which would otherwise
+    leak from one test into the next."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def today():
     from django.utils import timezone
