@@ -42,6 +42,12 @@ class SignupForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_action = reverse("events:signup", kwargs={"slug": event.slug})
         self.helper.form_id = "signup-form"
+        # With htmx the sign-up box is swapped in place; without it the form posts as usual.
+        self.helper.attrs = {
+            "hx-post": self.helper.form_action,
+            "hx-target": "#signup",
+            "hx-swap": "outerHTML",
+        }
         self.helper.add_input(
             Submit(
                 "submit",

@@ -66,18 +66,30 @@ def event_detail(request, slug):
 def event_signup(request, slug):
     event = selectors.event_for_viewer(slug=slug, user=request.user)
     form = SignupForm(request.POST, event=event, user=request.user)
-    if form.is_valid():
-        try:
-            registration = services.event_signup(
-                event=event, user=request.user, answers=form.cleaned_data
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-            return redirect(event)
-        messages.success(request, _status_message(registration))
+    is_htmx = bool(request.headers.get("HX-Request"))
+    if not form.is_valid():
+        template = "events/detail.html#signup" if is_htmx else "events/detail.html"
+        return render(request, template, _detail_context(request, event, form), status=400)
+    try:
+        registration = services.event_signup(
+            event=event, user=request.user, answers=form.cleaned_data
+        )
+    except ValidationError as error:
+        text, level = " ".join(error.messages), "danger"
+    else:
+        text, level = _status_message(registration), "success"
+    if not is_htmx:
+        messages.add_message(
+            request, messages.SUCCESS if level == "success" else messages.ERROR, text
+        )
         return redirect(event)
-    return render(request, "events/detail.html", _detail_context(request, event, form), status=400)
+    event = selectors.event_for_viewer(slug=slug, user=request.user)  # fresh seat counts
+    context = {
+        **_detail_context(request, event),
+        "signup_message": text,
+        "signup_message_level": level,
+    }
+    return render(request, "events/detail.html#signup", context)
 
 
 def _status_message(registration: Registration) -> str:

@@ -556,3 +556,28 @@ def test_statistics_for_a_period(client, secretary):
     assert response.context["organisations"] == []
     response = client.get(en("events:statistics") + "?from=nonsense&to=2026-13-45")
     assert response.status_code == 200 and old in list(response.context["events"])
+
+
+def test_sign_up_with_htmx_swaps_the_sign_up_box(client):
+    client.force_login(UserFactory())
+    event = EventFactory(capacity=0)
+    response = client.post(en("events:signup", event.slug), headers={"HX-Request": "true"})
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in text and 'id="signup"' in text
+    assert (
+        "you are on the waiting list" in text and "You are on the waiting list (number 1)" in text
+    )
+    again = client.post(en("events:signup", event.slug), headers={"HX-Request": "true"})
+    assert (
+        "already signed up" in again.content.decode() and "alert-danger" in again.content.decode()
+    )
+    assert Registration.objects.count() == 1
+
+
+def test_sign_up_form_posts_with_htmx_and_without(client):
+    client.force_login(UserFactory())
+    event = EventFactory()
+    text = client.get(en("events:detail", event.slug)).content.decode()
+    action = en("events:signup", event.slug)
+    assert f'action="{action}"' in text and f'hx-post="{action}"' in text
