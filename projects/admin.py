@@ -1,5 +1,4 @@
 from django.contrib import admin, messages
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -25,18 +24,46 @@ class ImageInline(admin.TabularInline):
     extra = 0
 
 
-def preview_link(obj) -> str:
-    """The public page, which staff can open before it is published."""
-    if not obj.pk:
-        return "–"
-    label = _("View") if obj.is_published else _("Preview")
-    return format_html(
-        '<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), label
-    )
+class PublishingAdmin(SimpleHistoryAdmin):
+    """The draft/published workflow shared by projects and publications: a link to the page
+    (which staff can open as a preview while it is a draft) and actions that publish or return
+    to draft through the app's service, `publish_service(obj, is_published)`."""
+
+    actions = ["publish", "unpublish"]
+    publish_service = None
+
+    @admin.display(description=_("Page"))
+    def preview(self, obj):
+        if not obj.pk:
+            return "–"
+        label = _("View") if obj.is_published else _("Preview")
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), label
+        )
+
+    def _set_published(self, request, queryset, is_published: bool) -> None:
+        count = 0
+        for obj in queryset:
+            self.publish_service(obj, is_published)
+            count += 1
+        message = (
+            ngettext("%d item published.", "%d items published.", count)
+            if is_published
+            else ngettext("%d item returned to draft.", "%d items returned to draft.", count)
+        )
+        self.message_user(request, message % count, messages.SUCCESS)
+
+    @admin.action(description=_("Publish the selected %(verbose_name_plural)s"))
+    def publish(self, request, queryset):
+        self._set_published(request, queryset, True)
+
+    @admin.action(description=_("Return the selected %(verbose_name_plural)s to draft"))
+    def unpublish(self, request, queryset):
+        self._set_published(request, queryset, False)
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(PublishingAdmin):
     list_display = ["title", "status", "owner", "starts_on", "ends_on", "is_published", "preview"]
     list_filter = ["is_published", "status", "focus_areas"]
     search_fields = ["title", "summary", "owner__name"]
@@ -45,7 +72,11 @@ class ProjectAdmin(SimpleHistoryAdmin):
     filter_horizontal = ["events"]
     readonly_fields = ["status_changed_on", "preview", "created_at", "updated_at"]
     inlines = [ParticipantInline, MilestoneInline, ImageInline]
-    actions = ["publish", "unpublish"]
+    publish_service = staticmethod(
+        lambda project, is_published: services.project_publish(
+            project=project, is_published=is_published
+        )
+    )
     list_select_related = ["owner"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "description"]}),
@@ -54,32 +85,3 @@ class ProjectAdmin(SimpleHistoryAdmin):
         (_("Links"), {"fields": ["events"]}),
         (_("Publishing"), {"fields": ["is_published", "preview", "created_at", "updated_at"]}),
     ]
-
-    @admin.display(description=_("Page"))
-    def preview(self, obj):
-        return preview_link(obj)
-
-    @admin.action(description=_("Publish the selected projects"))
-    def publish(self, request, queryset):
-        for project in queryset:
-            services.project_publish(project=project, is_published=True)
-        count = queryset.count()
-        self.message_user(
-            request,
-            ngettext("%d project published.", "%d projects published.", count) % count,
-            messages.SUCCESS,
-        )
-
-    @admin.action(description=_("Return the selected projects to draft"))
-    def unpublish(self, request, queryset):
-        for project in queryset:
-            services.project_publish(project=project, is_published=False)
-        count = queryset.count()
-        self.message_user(
-            request,
-            ngettext("%d project set to draft.", "%d projects set to draft.", count) % count,
-            messages.SUCCESS,
-        )
-
-    def view_on_site(self, obj):
-        return reverse("projects:detail", kwargs={"slug": obj.slug})

@@ -1,10 +1,12 @@
 """Content rules shared by the knowledge hub (projects here, publications import them):
-rich text is sanitised before it is stored, and images are checked by what they contain."""
+rich text is sanitised before it is stored, images are checked by what they contain, and
+linked content gets addresses that never break a page."""
 
 import filetype
 import nh3
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.urls import NoReverseMatch
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
@@ -56,3 +58,15 @@ def validate_image(upload) -> None:
             raise ValidationError(_("The image is damaged or cannot be read.")) from error
     finally:
         upload.seek(position)
+
+
+def with_page_urls(related: dict[str, list]) -> dict[str, list]:
+    """Give every linked item a `page_url` ("" where its app has no page for it yet), so a
+    template never breaks on a detail page that does not exist."""
+    for items in related.values():
+        for item in items:
+            try:
+                item.page_url = item.get_absolute_url()
+            except NoReverseMatch:
+                item.page_url = ""
+    return related

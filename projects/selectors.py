@@ -4,8 +4,8 @@ engagement report's project participation."""
 import datetime
 
 from django.db.models import Prefetch, Q
-from django.urls import NoReverseMatch
 
+from .content import with_page_urls
 from .models import Project, ProjectParticipant
 
 
@@ -105,13 +105,7 @@ def project_related(*, project: Project, user) -> dict[str, list]:
         "events": list(events.order_by(F("first_start").desc(nulls_last=True))[:50]),
         "focus_areas": list(project.focus_areas.all()[:50]),
     }
-    for items in related.values():
-        for item in items:
-            try:
-                item.page_url = item.get_absolute_url()
-            except NoReverseMatch:
-                item.page_url = ""
-    return related
+    return with_page_urls(related)
 
 
 def organisation_panel_context(*, organisation, user) -> dict | None:

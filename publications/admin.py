@@ -1,9 +1,7 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
-from projects.admin import preview_link
+from projects.admin import PublishingAdmin
 
 from . import services
 from .models import Publication, PublicationFile, Tag
@@ -33,7 +31,7 @@ class FileInline(admin.TabularInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(SimpleHistoryAdmin):
+class PublicationAdmin(PublishingAdmin):
     list_display = ["title", "kind", "published_on", "is_member_only", "is_published", "preview"]
     list_filter = ["is_published", "is_member_only", "kind", "tags"]
     search_fields = ["title", "summary", "authors"]
@@ -43,7 +41,11 @@ class PublicationAdmin(SimpleHistoryAdmin):
     filter_horizontal = ["events"]
     readonly_fields = ["preview", "created_at", "updated_at"]
     inlines = [FileInline]
-    actions = ["publish", "unpublish"]
+    publish_service = staticmethod(
+        lambda publication, is_published: services.publication_publish(
+            publication=publication, is_published=is_published
+        )
+    )
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "summary", "body", "authors"]}),
         (_("Cover"), {"fields": ["cover_image", "cover_alt_text"]}),
@@ -62,30 +64,3 @@ class PublicationAdmin(SimpleHistoryAdmin):
             },
         ),
     ]
-
-    @admin.display(description=_("Page"))
-    def preview(self, obj):
-        return preview_link(obj)
-
-    @admin.action(description=_("Publish the selected publications"))
-    def publish(self, request, queryset):
-        for publication in queryset:
-            services.publication_publish(publication=publication, is_published=True)
-        count = queryset.count()
-        self.message_user(
-            request,
-            ngettext("%d publication published.", "%d publications published.", count) % count,
-            messages.SUCCESS,
-        )
-
-    @admin.action(description=_("Return the selected publications to draft"))
-    def unpublish(self, request, queryset):
-        for publication in queryset:
-            services.publication_publish(publication=publication, is_published=False)
-        count = queryset.count()
-        self.message_user(
-            request,
-            ngettext("%d publication set to draft.", "%d publications set to draft.", count)
-            % count,
-            messages.SUCCESS,
-        )

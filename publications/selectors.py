@@ -4,9 +4,9 @@ publication list, and the content related to a publication, project, event or fo
 import enum
 
 from django.db.models import F
-from django.urls import NoReverseMatch
 
 from members.selectors import user_is_member
+from projects.content import with_page_urls
 
 from .models import Publication, PublicationFile
 
@@ -87,15 +87,3 @@ def related_for(obj, *, user) -> dict[str, list]:
     if hasattr(obj, "focus_areas"):
         related["focus_areas"] = list(obj.focus_areas.all()[:50])
     return with_page_urls(related)
-
-
-def with_page_urls(related: dict[str, list]) -> dict[str, list]:
-    """Give every item a `page_url` ("" when its app has no page for it yet), so a template
-    never breaks on a detail page that does not exist."""
-    for items in related.values():
-        for item in items:
-            try:
-                item.page_url = item.get_absolute_url()
-            except NoReverseMatch:
-                item.page_url = ""
-    return related
