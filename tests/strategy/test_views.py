@@ -67,6 +67,8 @@ def test_strategy_page_shows_strategy_ambitions_advisory_board_focus_areas_trend
     assert seat.user.get_full_name() in html and "Videnscenter Ø" in html
     assert "<svg" in html and "Havvandsstigning" in html and 'id="trend-table"' in html
     assert " style=" not in html  # the CSP forbids inline styles
+    # SVG numbers stay numbers in Danish too (no decimal commas)
+    assert not re.search(r'\b(cx|cy|r|x|y|x2|y2)="-?[0-9]+,[0-9]', html)
     assert "De seks ambitioner" in html and "Trendradar" in html
     with translation.override("en"):
         english = client.get("/en/strategy/").content.decode()
@@ -240,6 +242,7 @@ def test_ranked_ballot_through_the_page_change_and_result_after_close(client, st
     assert ballot.receipt in html
     assert voter.get_full_name() not in html.split('id="ballots"')[1]
     assert "<svg" in html
+    assert not re.search(r'\b(x|y|width|height)="-?[0-9]+,[0-9]', html)
     round.refresh_from_db()
     assert round.is_counted
 
