@@ -20,12 +20,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 Status = Registration.Status
 
 
-def _widen_race_window(monkeypatch):
+def _widen_race_window(monkeypatch, seconds=0.02):
     real = services._seats_taken
 
     def slow_seats_taken(event):
         taken = real(event)
-        time.sleep(0.02)
+        time.sleep(seconds)
         return taken
 
     monkeypatch.setattr(services, "_seats_taken", slow_seats_taken)
@@ -102,7 +102,7 @@ def test_concurrent_cancellations_promote_each_waiting_person_once(monkeypatch):
 def test_without_the_lock_the_same_race_overbooks(monkeypatch):
     """Proof that the lock is what holds the line: the same sign-ups with the lock replaced
     by a plain read confirm more people than there are seats."""
-    _widen_race_window(monkeypatch)
+    _widen_race_window(monkeypatch, seconds=0.1)
     monkeypatch.setattr(services, "_lock_event", lambda event: Event.objects.get(pk=event.pk))
     event = EventFactory(capacity=10, member_price=0, non_member_price=0)
     _sign_up_all_at_once(event, UserFactory.create_batch(30))
