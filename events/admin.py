@@ -304,14 +304,11 @@ class RegistrationAdmin(ExportActionMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             # Only the participant's own answers are editable here; states move by actions.
-            super().save_model(request, obj, form, change)
-            RegistrationLog.objects.create(
+            services.registration_answers_update(
                 registration=obj,
                 actor=request.user,
-                action="edited",
-                from_status=obj.status,
-                to_status=obj.status,
-                note=", ".join(form.changed_data)[:500],
+                dietary_needs=form.cleaned_data.get("dietary_needs", ""),
+                comment=form.cleaned_data.get("comment", ""),
             )
             return
         registration = services.registration_add_by_staff(

@@ -423,6 +423,33 @@ def registration_move(*, registration: Registration, status: str, actor) -> Regi
 
 
 @transaction.atomic
+def registration_answers_update(
+    *, registration: Registration, actor, dietary_needs: str, comment: str
+) -> Registration:
+    """The secretariat corrects a participant's answers (dietary needs, comment)."""
+    _require_staff(actor)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    changed = [
+        name
+        for name, value in (("dietary_needs", dietary_needs), ("comment", comment))
+        if getattr(registration, name) != value
+    ]
+    if not changed:
+        return registration
+    registration.dietary_needs = dietary_needs[:300]
+    registration.comment = comment[:2000]
+    registration.save(update_fields=changed)
+    _log(
+        registration,
+        actor=actor,
+        action="edited",
+        from_status=registration.status,
+        note=", ".join(changed),
+    )
+    return registration
+
+
+@transaction.atomic
 def event_capacity_change(*, event: Event, capacity: int, actor=None) -> Event:
     """Change the number of seats. Lower than the seats already taken is refused; freed
     seats go to the waiting list."""

@@ -562,3 +562,17 @@ def test_event_body_is_sanitised_on_save():
     assert "script" not in event.body and "onclick" not in event.body
     assert "javascript" not in event.body and "<img" not in event.body
     assert '<a href="https://almennet.dk" rel="noopener noreferrer">b</a>' in event.body
+
+
+def test_secretariat_corrects_the_answers_and_it_is_logged(secretary, member):
+    registration = RegistrationFactory(dietary_needs="", comment="Hej")
+    updated = services.registration_answers_update(
+        registration=registration, actor=secretary, dietary_needs="Glutenfri", comment="Hej"
+    )
+    assert updated.dietary_needs == "Glutenfri"
+    log = RegistrationLog.objects.get(registration=registration)
+    assert (log.actor, log.action, log.note) == (secretary, "edited", "dietary_needs")
+    with pytest.raises(PermissionDenied):
+        services.registration_answers_update(
+            registration=registration, actor=member, dietary_needs="", comment=""
+        )
