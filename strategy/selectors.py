@@ -96,12 +96,12 @@ def strategy_page() -> dict:
         Ambition.objects.prefetch_related(
             Prefetch("focus_areas", queryset=visible.order_by("title"), to_attr="visible_areas"),
             Prefetch(
-                "focus_areas__projects",
+                "visible_areas__projects",
                 queryset=Project.objects.published().order_by("title"),
                 to_attr="published_projects",
             ),
             Prefetch(
-                "focus_areas__recommendations",
+                "visible_areas__recommendations",
                 queryset=Recommendation.objects.exclude(status=Recommendation.Status.DRAFT),
                 to_attr="public_recommendations",
             ),
@@ -152,7 +152,7 @@ def trend_radar(trends) -> dict:
     expected impact (low, medium, high), a numbered dot per trend. Positions are spread
     deterministically inside their cell so the picture is the same on every request."""
     sectors = {1: (210, 330), 2: (330, 450), 3: (90, 210)}  # degrees, 0 = east, clockwise
-    inner = dict(zip([10, 25, 50, 100], [0, 70, 130, 190], strict=True))
+    inner = dict(zip([10, 25, 50, 100], [22, 70, 130, 190], strict=True))
     outer = dict(RADAR_RINGS)
     cells: dict[tuple[int, int], list] = defaultdict(list)
     for trend in trends:
@@ -200,7 +200,10 @@ def trend_radar(trends) -> dict:
         )
     return {
         "size": RADAR_SIZE,
-        "view": RADAR_SIZE + 60,
+        "view_x": -90,
+        "view_y": -30,
+        "view_width": RADAR_SIZE + 180,
+        "view_height": RADAR_SIZE + 60,
         "centre": RADAR_CENTRE,
         "rings": rings,
         "spokes": spokes,

@@ -52,6 +52,15 @@ def test_strategy_page_shows_strategy_ambitions_advisory_board_focus_areas_trend
     ambition = Ambition.objects.create(number=3, title="Skue fremad", strategy=strategy)
     area = FocusAreaFactory(title="Klimarobuste boligområder", status="prioritised")
     area.ambitions.add(ambition)
+    from projects.models import Project
+    from strategy.models import Recommendation
+
+    area.projects.add(
+        Project.objects.create(title="Skybrudsprojektet", slug="skybrud", is_published=True),
+        Project.objects.create(title="Hemmeligt udkast", slug="udkast", is_published=False),
+    )
+    Recommendation.objects.create(focus_area=area, title="Planlæg skybrud", status="adopted")
+    Recommendation.objects.create(focus_area=area, title="Kladdeanbefaling", status="draft")
     FocusAreaFactory(title="Skjult forslag", moderation="pending")
     seat = factories.SeatFactory(
         body=Seat.Body.ADVISORY, organisation=OrganisationFactory(name="Videnscenter Ø")
@@ -64,6 +73,8 @@ def test_strategy_page_shows_strategy_ambitions_advisory_board_focus_areas_trend
     assert "15. juni 2022" in html
     assert "Skue fremad" in html and "Klimarobuste boligområder" in html
     assert "Skjult forslag" not in html
+    assert "Skybrudsprojektet" in html and "Hemmeligt udkast" not in html
+    assert "Planlæg skybrud" in html and "Kladdeanbefaling" not in html
     assert seat.user.get_full_name() in html and "Videnscenter Ø" in html
     assert "<svg" in html and "Havvandsstigning" in html and 'id="trend-table"' in html
     assert " style=" not in html  # the CSP forbids inline styles
