@@ -76,6 +76,40 @@ EXPECTED_GET: dict[str, dict] = {
     "mailings:confirm": dict.fromkeys(ROLES, 400),  # a forged token
     "mailings:unsubscribe": dict.fromkeys(ROLES, 400),
     "set_language": dict.fromkeys(ROLES, 302),
+    "strategy:index": ALL_200,
+    "strategy:focus_area": ALL_200,
+    "strategy:comment": dict.fromkeys(ROLES, 405),  # POST only
+    "strategy:propose": {"visitor": LOGIN, "user": 403, **dict.fromkeys(ROLES[2:], 200)},
+    # Pledges come from people at organisations; the world's advisory member has none.
+    "strategy:pledge": {
+        "visitor": LOGIN,
+        "user": 403,
+        "member": 200,
+        "board": 200,
+        "advisory": 403,
+        "editor": 403,
+        "superuser": 403,
+    },
+    # Voting rounds: the board (with two-factor) and staff; nobody else.
+    "strategy:votes": {
+        "visitor": LOGIN,
+        **dict.fromkeys(NON_STAFF, 403),
+        "board": 200,
+        "editor": 200,
+        "superuser": 200,
+    },
+    "strategy:vote_detail": {
+        "visitor": LOGIN,
+        **dict.fromkeys(NON_STAFF, 403),
+        "board": 200,
+        "editor": 200,
+        "superuser": 200,
+    },
+    "strategy:confirm_priorities": {
+        **dict.fromkeys(("visitor", *NON_STAFF), LOGIN),  # the admin's login: staff only
+        "editor": 200,
+        "superuser": 200,
+    },
 }
 
 
@@ -305,3 +339,19 @@ def test_check_in_refuses_people_without_the_right(world):
         assert response.status_code == 403, role
     registration.refresh_from_db()
     assert registration.status == "confirmed"
+
+
+def test_only_the_electorate_casts_a_ballot(world):
+    from strategy.models import Ballot
+
+    voting_round = world.objects.get("voting_round")
+    if voting_round is None:
+        pytest.skip("strategy's voting rounds have not landed")
+    path = reverse("strategy:vote_detail", kwargs={"pk": voting_round.pk})
+    items = list(voting_round.items.all())
+    ballot = {f"rank_{item.pk}": str(n) for n, item in enumerate(items, start=1)}
+    ballot.update({"item": [item.pk for item in items]})
+    for role in ("user", "member", "advisory", "editor", "superuser"):
+        response = world.client_for(role).post(path, ballot)
+        assert _status(response) in (LOGIN, 403), (role, response.status_code)
+    assert not Ballot.objects.filter(round=voting_round).exists()

@@ -1,0 +1,104 @@
+"""axe-core on the pages people use most: no serious or critical violations.
+
+The front page, the event list and an event's page, the sign-up form (an event's page as a
+logged-in member), the knowledge-hub search with hits, the strategy page and a voting page as a
+board member. Pages whose app has not landed yet are skipped with the reason.
+"""
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.urls import NoReverseMatch, reverse
+
+from tests.e2e.conftest import axe_violations, login
+from tests.events.factories import EventFactory
+from tests.members.factories import AffiliationFactory
+from tests.projects.factories import ProjectFactory
+from tests.publications.factories import PublicationFactory
+
+
+def _verified(user):
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def _content():
+    event = EventFactory(title="Tryghed i boligafdelingen", slug="tryghed-i-boligafdelingen")
+    EventFactory(title="Kursus i beboerdemokrati")
+    PublicationFactory(title="Tryghed og trivsel i almene boliger")
+    ProjectFactory(title="Tryghed i afdelingen")
+    return event
+
+
+def _check(page, path: str) -> None:
+    page.goto(page.base_url + path)
+    page.wait_for_load_state("networkidle")
+    assert page.url.split("?")[0].endswith(path.split("?")[0]), f"{path} went to {page.url}"
+    violations = axe_violations(page)
+    assert violations == [], f"{path}: {violations}"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["home", "events:list", "events:detail", "search"],
+)
+def test_public_pages_have_no_serious_violations(page, name):
+    event = _content()
+    path = reverse(name, kwargs={"slug": event.slug}) if name == "events:detail" else reverse(name)
+    if name == "search":
+        path += "?q=tryghed"
+    _check(page, path)
+
+
+def test_signup_form_has_no_serious_violations(page):
+    event = _content()
+    member = _verified(AffiliationFactory().user)
+    login(page, email=member.email)
+    page.goto(page.base_url + event.get_absolute_url())
+    assert page.locator("#signup-form").is_visible()
+    violations = axe_violations(page)
+    assert violations == [], violations
+
+
+def _strategy_path(name: str, **kwargs) -> str:
+    try:
+        return reverse(name, kwargs=kwargs or None)
+    except NoReverseMatch:
+        pytest.skip(f"{name} has not landed yet")
+
+
+def test_strategy_page_has_no_serious_violations(page):
+    _check(page, _strategy_path("strategy:index"))
+
+
+def test_voting_page_has_no_serious_violations(page):
+    """The list of rounds and an open round's ballot, as a board member past the two-factor
+    step."""
+    path = _strategy_path("strategy:votes")
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    from strategy.services import round_open
+    from tests.strategy.factories import (
+        TOTP_SECRET,
+        FocusAreaFactory,
+        board_member,
+        make_round,
+        staff_user,
+    )
+
+    board = _verified(board_member())
+    staff = staff_user()
+    focus_areas = [FocusAreaFactory(title="Tryghed"), FocusAreaFactory(title="Klimatilpasning")]
+    voting_round = round_open(
+        round=make_round(staff=staff, focus_areas=focus_areas, title="Prioritering 2026"),
+        actor=staff,
+    )
+    login(page, email=board.email)
+    page.fill(
+        "input[name=code]", format_hotp_value(hotp_value(TOTP_SECRET, int(time.time()) // 30))
+    )
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state("networkidle")
+    _check(page, path)
+    _check(page, reverse("strategy:vote_detail", kwargs={"pk": voting_round.pk}))
