@@ -144,7 +144,7 @@ def engagement_report(*, starts_on: datetime.date, ends_on: datetime.date) -> di
     period. One query for the organisations plus one per metric."""
     from .registry import engagement_metrics
 
-    organisations = list(member_organisations().only("id", "name", "slug", "homes"))
+    organisations = list(member_organisations().only("id", "name", "short_name", "slug", "homes"))
     ids = [o.id for o in organisations]
     metrics = engagement_metrics()
     values = {m.key: m.compute(ids, starts_on, ends_on) or {} for m in metrics}
@@ -165,56 +165,53 @@ def engagement_report(*, starts_on: datetime.date, ends_on: datetime.date) -> di
     }
 
 
-def engagement_chart(*, report: dict, bar_height: int = 14, width: int = 640) -> dict:
-    """Geometry for a horizontal bar chart drawn as SVG in the template: one group per
-    organisation, one bar per metric, scaled to the largest value."""
-    metrics = report["metrics"]
-    label_width = 220
-    plot_width = width - label_width - 50
-    largest = max([v for row in report["rows"] for v in row["values"]] or [0]) or 1
-    group_height = bar_height * max(len(metrics), 1) + 10
-    groups = []
-    for index, row in enumerate(report["rows"]):
-        y = 30 + index * group_height
+def engagement_charts(
+    *, report: dict, top: int = 15, width: int = 640, bar_height: int = 20
+) -> list[dict]:
+    """Geometry for SVG bar charts drawn in the template, one per metric: the organisations
+    with the highest values (at most `top`, zeros left out), longest bar first, each bar
+    scaled to the largest value. Everything is precomputed here so the template only
+    places numbers in attributes (no inline styles)."""
+    label_width, value_room, top_margin = 230, 50, 4
+    plot_width = width - label_width - value_room
+    charts = []
+    for index, metric in enumerate(report["metrics"]):
+        ranked = sorted(
+            ((row["values"][index], row["organisation"]) for row in report["rows"]),
+            key=lambda pair: (-pair[0], pair[1].name),
+        )
+        ranked = [pair for pair in ranked if pair[0] > 0][:top]
+        largest = ranked[0][0] if ranked else 1
         bars = []
-        for m_index, value in enumerate(row["values"]):
+        for position, (value, organisation) in enumerate(ranked):
+            y = top_margin + position * bar_height
             bar_width = round(plot_width * value / largest, 1)
             bars.append(
                 {
-                    "x": label_width,
-                    "y": y + m_index * bar_height,
-                    "width": bar_width,
-                    "height": bar_height - 2,
+                    # The short name fits beside the bar; the full name is the tooltip.
+                    "label": organisation.short_name or organisation.name,
+                    "name": organisation.name,
                     "value": value,
-                    "text_x": label_width + bar_width + 4,
-                    "text_y": y + m_index * bar_height + bar_height - 4,
-                    "series": m_index % 6,
-                    "metric": metrics[m_index].label,
+                    "x": label_width,
+                    "y": y,
+                    "width": bar_width,
+                    "height": bar_height - 4,
+                    "label_x": label_width - 8,
+                    "text_x": round(label_width + bar_width + 6, 1),
+                    "text_y": y + bar_height - 7,
                 }
             )
-        groups.append(
+        charts.append(
             {
-                "label": row["organisation"].name,
-                "label_y": y + (group_height - 10) / 2 + 4,
+                "key": metric.key,
+                "label": metric.label,
+                "series": index % 6,
                 "bars": bars,
+                "width": width,
+                "height": top_margin * 2 + max(len(bars), 1) * bar_height,
             }
         )
-    legend = [
-        {
-            "label": m.label,
-            "series": i % 6,
-            "x": label_width + i * 160,
-            "text_x": label_width + i * 160 + 16,
-        }
-        for i, m in enumerate(metrics)
-    ]
-    return {
-        "width": width,
-        "height": 40 + len(groups) * group_height,
-        "label_x": label_width - 8,
-        "groups": groups,
-        "legend": legend,
-    }
+    return charts
 
 
 # --- personal data (GDPR) --------------------------------------------------------------

@@ -208,14 +208,14 @@ def _require_report_access(request):
 def engagement(request):
     _require_report_access(request)
     form = _report_period(request)
-    report = chart = None
+    report = charts = None
     if form.is_valid():
         report = selectors.engagement_report(**form.cleaned_data)
-        chart = selectors.engagement_chart(report=report)
+        charts = selectors.engagement_charts(report=report)
     return render(
         request,
         "members/engagement.html",
-        {"form": form, "report": report, "chart": chart},
+        {"form": form, "report": report, "charts": charts},
         status=200 if form.is_valid() else 400,
     )
 

@@ -172,9 +172,24 @@ def test_engagement_report_uses_every_registered_metric(clean_registry):
         ("B", [0]),
     ]
     assert report["totals"] == [3]
-    chart = selectors.engagement_chart(report=report)
-    bars = [bar for group in chart["groups"] for bar in group["bars"]]
-    assert bars[0]["width"] > 0 and bars[1]["width"] == 0
+    (chart,) = selectors.engagement_charts(report=report)
+    # Zeros are left out of the chart (the table has them); the top bar is full width.
+    assert [(bar["label"], bar["value"]) for bar in chart["bars"]] == [("A", 3)]
+    assert chart["bars"][0]["width"] == 640 - 230 - 50
+
+
+def test_engagement_chart_ranks_and_keeps_the_top(clean_registry):
+    from members.registry import EngagementMetric, register_engagement_metric
+
+    organisations = [OrganisationFactory(name=f"Org {n:02d}") for n in range(20)]
+    values = {o.id: n + 1 for n, o in enumerate(organisations)}
+    register_engagement_metric(
+        EngagementMetric(key="x", label="X", compute=lambda ids, s, e: values)
+    )
+    report = selectors.engagement_report(starts_on=D(2024, 1, 1), ends_on=D(2024, 12, 31))
+    (chart,) = selectors.engagement_charts(report=report, top=5)
+    assert [bar["value"] for bar in chart["bars"]] == [20, 19, 18, 17, 16]
+    assert chart["bars"][0]["width"] > chart["bars"][-1]["width"] > 0
 
 
 def test_personal_data_includes_registered_sources_and_own_profile(clean_registry):
