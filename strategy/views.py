@@ -133,11 +133,7 @@ def votes(request):
     now = timezone.now()
     for round in rounds:
         round.state = round.state_label(now)
-    return render(
-        request,
-        "strategy/votes.html",
-        {"rounds": rounds, "my_votes": selectors.my_votes(user=request.user)},
-    )
+    return render(request, "strategy/votes.html", {"rounds": rounds})
 
 
 def _parse_ballot(request, round: VotingRound):

@@ -431,6 +431,82 @@ def test_my_votes_panel_and_personal_data(staff, areas, board):
     assert Ballot.objects.count() == 1  # the ballot stays, anonymous
 
 
+def test_my_page_shows_my_votes_with_the_receipt(client, staff, areas, board):
+    voter = board[0][0]
+    round = _opened(staff, areas, title="Min runde")
+    ballot = services.ballot_cast(round=round, user=voter, ranks={round.items.first().pk: 1})
+    client.force_login(voter)
+    html = client.get(reverse("members:me")).content.decode()
+    assert "Mine stemmer" in html and "Min runde" in html and ballot.receipt in html
+
+
+def test_votes_list_query_count_does_not_grow(client, staff, areas, board):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(board[0][0])
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("strategy:votes")).status_code == 200
+        return len(ctx.captured_queries)
+
+    _opened(staff, areas, title="R0")
+    one = count()
+    for n in range(5):
+        _opened(staff, areas, title=f"R{n + 1}")
+    assert count() == one
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_focus_area_page_query_count_does_not_grow(client):
+    area = FocusAreaFactory()
+    summit = SummitFactory()
+
+    def add_some():
+        a = AffiliationFactory(organisation=OrganisationFactory(kind="knowledge"))
+        services.pledge_save(
+            summit=summit,
+            focus_area=area,
+            organisation=a.organisation,
+            user=a.user,
+            assessment="support",
+            theoretical=True,
+        )
+        services.comment_add(focus_area=area, user=a.user, body="Godt")
+        area.trends.add(TrendFactory())
+
+    add_some()
+    one = _queries(client, area.get_absolute_url())
+    for _ in range(5):
+        add_some()
+    assert _queries(client, area.get_absolute_url()) == one
+
+
+def test_result_page_query_count_does_not_grow_with_ballots(client, staff, areas):
+    voters = [board_member() for _ in range(6)]
+    round = _opened(staff, areas, is_secret=False)
+    services.ballot_cast(round=round, user=voters[0], ranks={round.items.first().pk: 1})
+    closed = _opened(staff, areas, is_secret=False, title="B")
+    for voter in voters:
+        services.ballot_cast(
+            round=closed, user=voter, ranks={i.pk: n for n, i in enumerate(closed.items.all(), 1)}
+        )
+    for r in (round, closed):
+        _close(r)
+        services.round_close(round=r)
+    client.force_login(staff)
+    assert _queries(client, round.get_absolute_url()) == _queries(client, closed.get_absolute_url())
+
+
 def test_focus_area_is_registered_with_search_when_the_registry_exists():
     search = pytest.importorskip("publications.search")
     assert "strategy.focusarea" in {
