@@ -13,15 +13,14 @@ def _mailings_test_templates(settings):
     ]
 
 
-@pytest.fixture
-def deliver_on_commit(django_capture_on_commit_callbacks):
-    """Run on_commit callbacks (the eager send task) as a real commit would."""
+@pytest.fixture(autouse=True)
+def _danish(settings):
+    """Each test starts in the default language: reverse() and the pages it reads are Danish,
+    whatever an earlier test's request left active in this thread."""
+    from django.utils import translation
 
-    def run(func, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return func(*args, **kwargs)
-
-    return run
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture
