@@ -150,6 +150,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Event reminders (events.tasks.REMINDER_DAYS_BEFORE days ahead); each registration is
     # reminded once however often this runs.
     "events-reminders-send": {"task": "events.tasks.event_reminders_send", "schedule": 3600.0},
+    # Voting rounds whose closing time has passed are counted (pages also count on view).
+    "strategy-rounds-close": {"task": "strategy.tasks.rounds_close_due_task", "schedule": 300.0},
 }
 
 # --- Mail: SMTP from EMAIL_URL, else files in var/mail/ and the console (Django 6.1 MAILERS) ---
