@@ -550,3 +550,15 @@ def test_organisation_kinds_announced():
         Organisation.Kind.KNOWLEDGE,
         Organisation.Kind.FINANCIAL,
     }
+
+
+def test_beat_task_counts_rounds_past_their_close(staff, areas, board):
+    from strategy.tasks import rounds_close_due_task
+
+    round = _opened(staff, areas)
+    VotingRound.objects.filter(pk=round.pk).update(
+        closes_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    assert rounds_close_due_task.delay().get() == 1
+    round.refresh_from_db()
+    assert round.outcome == VotingRound.Outcome.NOT_VALID  # no ballots, quorum 1
