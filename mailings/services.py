@@ -111,9 +111,9 @@ def message_queue(
             )
             for filename, content, mimetype in attachments
         )
-    from .tasks import outbox_message_send
+    from .tasks import enqueue_on_commit, outbox_message_send
 
-    outbox_message_send.delay_on_commit(message.pk)
+    enqueue_on_commit(outbox_message_send, message.pk)
     return message
 
 
@@ -362,10 +362,10 @@ def newsletter_send(*, newsletter: Newsletter, actor) -> SendOutcome:
 
 def newsletter_release_on_commit() -> None:
     """After commit, start enough drain tasks for the workers to share the issue."""
-    from .tasks import outbox_drain
+    from .tasks import enqueue_on_commit, outbox_drain
 
     for _i in range(getattr(settings, "MAILINGS_PARALLEL_DRAINS", 2)):
-        outbox_drain.delay_on_commit()
+        enqueue_on_commit(outbox_drain)
 
 
 def _newsletter_transition(

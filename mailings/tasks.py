@@ -1,10 +1,15 @@
 """Celery tasks: thin, they take ids and call `mailings.delivery`. All are safe to run twice."""
 
+import logging
 import time
 
 from celery import shared_task
+from django.db import transaction
+from kombu.exceptions import OperationalError
 
 from . import delivery
+
+log = logging.getLogger(__name__)
 
 DRAIN_BUDGET_SECONDS = 150
 
@@ -30,3 +35,20 @@ def outbox_drain() -> int:
         if time.monotonic() - started > DRAIN_BUDGET_SECONDS:
             outbox_drain.delay()
             return sent
+
+
+def enqueue_on_commit(task, *args) -> None:
+    """Queue `task` after the caller's transaction commits. If the broker cannot be reached,
+    the committed outbox rows wait for the next beat drain; the user's request does not fail."""
+
+    def publish():
+        try:
+            task.apply_async(
+                args=args,
+                retry=True,
+                retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.5},
+            )
+        except OperationalError:
+            log.warning("Broker unreachable; %s waits for the next outbox drain", task.name)
+
+    transaction.on_commit(publish)

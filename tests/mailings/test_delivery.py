@@ -240,3 +240,21 @@ def test_the_known_double_send_window_resends_with_the_same_message_id(smtp):
     tasks.outbox_drain()
     assert len(mail.outbox) == 2
     assert len({m.extra_headers["Message-ID"] for m in mail.outbox}) == 1
+
+
+def test_broker_down_at_commit_the_request_succeeds_and_beat_delivers_later(
+    smtp, django_capture_on_commit_callbacks, monkeypatch
+):
+    from kombu.exceptions import OperationalError
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.outbox_message_send, "apply_async", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        message = queue()
+    assert mail.outbox == []
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.QUEUED
+    tasks.outbox_drain()  # what beat runs every minute
+    assert len(mail.outbox) == 1
