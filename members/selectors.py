@@ -82,6 +82,12 @@ def member_organisations(*, on: datetime.date | None = None):
     return Organisation.objects.members(on).order_by("name")
 
 
+def partner_organisations():
+    """Knowledge organisations, financial partners and others that work with AlmenNet without
+    being members."""
+    return Organisation.objects.partners().order_by("kind", "name")
+
+
 def directory_totals(*, on: datetime.date | None = None) -> dict:
     from django.db.models import Count, Sum
 

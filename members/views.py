@@ -46,6 +46,7 @@ def directory(request):
             "filter": filterset,
             "organisations": organisations,
             "totals": selectors.directory_totals(),
+            "partners": list(selectors.partner_organisations()),
             "is_filtered": filterset.is_bound
             and any(request.GET.get(k) for k in filterset.form.fields),
         },

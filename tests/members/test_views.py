@@ -55,7 +55,9 @@ def test_directory_lists_members_with_totals(client, organisation, yesterday):
     content = response.content.decode()
     assert "Boligselskabet Nordhavn" in content
     assert "Former Member" not in content
-    assert "Fonden X" not in content
+    assert [o.name for o in response.context["organisations"]] == ["Boligselskabet Nordhavn"]
+    # Partners are listed apart, not counted as members.
+    assert [o.name for o in response.context["partners"]] == ["Fonden X"]
     assert response.context["totals"] == {"count": 1, "homes": 4321}
 
 
@@ -443,3 +445,34 @@ def test_directory_speaks_danish_by_default_and_english_under_en(client):
     assert "1 medlemsorganisation med i alt 1.234 almene boliger." in danish
     english = client.get("/en/members/").content.decode()
     assert "1 member organisation representing 1,234 social homes." in english
+
+
+def test_organisation_page_queries_do_not_grow_with_its_people(
+    client, django_assert_max_num_queries
+):
+    client.force_login(member_user())
+    organisation = OrganisationFactory(slug="many-people")
+    url = reverse("members:detail", kwargs={"slug": organisation.slug})
+
+    def count_with(people):
+        AffiliationFactory.create_batch(people, organisation=organisation)
+        SeatFactory(organisation=organisation)
+        with django_assert_max_num_queries(12) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    assert count_with(2) == count_with(30)
+
+
+def test_engagement_report_queries_do_not_grow_with_organisations(
+    client, metric, django_assert_max_num_queries
+):
+    client.force_login(UserFactory(is_staff=True))
+
+    def count_with(organisations):
+        OrganisationFactory.create_batch(organisations)
+        with django_assert_max_num_queries(8) as captured:
+            assert client.get(reverse("members:engagement")).status_code == 200
+        return len(captured)
+
+    assert count_with(3) == count_with(54)
