@@ -14,6 +14,18 @@ from .models import Affiliation, Organisation, Seat, User
 from .resources import OrganisationResource, PersonResource
 
 
+class GuardedImportExportMixin(ImportExportMixin):
+    """Import needs the rights to add and change the model, export the right to view it.
+    django-import-export lets any staff user who reaches the change list do both unless a
+    project-wide setting says otherwise."""
+
+    def has_import_permission(self, request):
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+
 class CurrentFilter(admin.SimpleListFilter):
     """Runs today / ended / not yet started, for rows with starts_on and ends_on."""
 
@@ -132,7 +144,7 @@ class OrganisationSeatInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(ImportExportMixin, DjangoUserAdmin):
+class UserAdmin(GuardedImportExportMixin, DjangoUserAdmin):
     resource_classes = [PersonResource]
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active"]
@@ -155,13 +167,21 @@ class UserAdmin(ImportExportMixin, DjangoUserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
     ]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Staff rights come from groups; only a superuser makes superusers or hands out
+        # single permissions, so nobody in a group can raise their own rights past it.
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_superuser", "user_permissions"]
+        return readonly
+
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         return queryset, True if search_term else may_have_duplicates
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class OrganisationAdmin(GuardedImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [OrganisationResource]
     list_display = ["name", "short_name", "kind", "homes", "region", "member_since", "member_until"]
     list_filter = [MembershipFilter, "kind", "region"]

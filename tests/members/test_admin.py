@@ -194,3 +194,41 @@ def test_two_chairs_added_together_in_one_inline_are_refused(staff_client):
     assert response.status_code == 200
     assert "overlap" in str(response.context["inline_admin_formsets"][1].formset.non_form_errors())
     assert not Seat.objects.exists()
+
+
+def test_editors_cannot_import_organisations_or_people():
+    client = _staff_in("Editors")
+    assert client.get(reverse("admin:members_organisation_import")).status_code == 403
+    assert client.get(reverse("admin:members_user_import")).status_code == 403
+    # Viewing is allowed, so is exporting what they can see.
+    assert client.get(reverse("admin:members_organisation_export")).status_code == 200
+
+
+def test_secretariat_cannot_make_anyone_superuser():
+    client = _staff_in("Secretariat")
+    target = UserFactory(email="target@example.dk")
+    url = reverse("admin:members_user_change", args=[target.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    assert "is_superuser" not in form.fields and "user_permissions" not in form.fields
+    data = {
+        "email": target.email,
+        "first_name": "T",
+        "last_name": "",
+        "phone": "",
+        "job_title": "",
+        "language": "da",
+        "is_active": "on",
+        "is_staff": "on",
+        "is_superuser": "on",
+        "date_joined_0": "2024-01-01",
+        "date_joined_1": "10:00:00",
+        "affiliations-TOTAL_FORMS": "0",
+        "affiliations-INITIAL_FORMS": "0",
+        "seats-TOTAL_FORMS": "0",
+        "seats-INITIAL_FORMS": "0",
+    }
+    client.post(url, data)
+    target.refresh_from_db()
+    assert not target.is_superuser
