@@ -147,6 +147,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Mail queued while Redis or the worker was down, retries that are due, and rows whose
     # worker died mid-batch (expired lease) are picked up here.
     "mailings-outbox-drain": {"task": "mailings.tasks.outbox_drain", "schedule": 60.0},
+    "mailings-outbox-prune": {"task": "mailings.tasks.outbox_prune", "schedule": 86400.0},
     # Event reminders (events.tasks.REMINDER_DAYS_BEFORE days ahead); each registration is
     # reminded once however often this runs.
     "events-reminders-send": {"task": "events.tasks.event_reminders_send", "schedule": 3600.0},

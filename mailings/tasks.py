@@ -37,6 +37,12 @@ def outbox_drain() -> int:
             return sent
 
 
+@shared_task
+def outbox_prune() -> int:
+    """Daily: the bodies of mail older than the retention period go; the delivery log stays."""
+    return delivery.outbox_prune()
+
+
 def enqueue_on_commit(task, *args) -> None:
     """Queue `task` after the caller's transaction commits. If the broker cannot be reached,
     the committed outbox rows wait for the next beat drain; the user's request does not fail."""

@@ -258,3 +258,21 @@ def test_broker_down_at_commit_the_request_succeeds_and_beat_delivers_later(
     assert message.status == OutboxMessage.Status.QUEUED
     tasks.outbox_drain()  # what beat runs every minute
     assert len(mail.outbox) == 1
+
+
+def test_old_finished_mail_loses_its_body_but_keeps_its_log_line(smtp):
+    old = queue("old@example.dk", attachments=[("a.ics", b"x", "text/calendar")])
+    fresh = queue("fresh@example.dk")
+    waiting = queue("waiting@example.dk")
+    tasks.outbox_drain()
+    OutboxMessage.objects.filter(pk__in=[old.pk, waiting.pk]).update(
+        created_at=timezone.now() - timedelta(days=91)
+    )
+    OutboxMessage.objects.filter(pk=waiting.pk).update(status="queued")
+    assert tasks.outbox_prune() == 1
+    old.refresh_from_db()
+    assert (old.body_text, old.body_html, old.status) == ("", "", "sent")
+    assert not old.attachments.exists() and old.subject
+    fresh.refresh_from_db()
+    waiting.refresh_from_db()
+    assert fresh.body_text and waiting.body_text

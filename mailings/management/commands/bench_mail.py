@@ -131,6 +131,7 @@ class Command(BaseCommand):
         finally:
             if newsletter is not None:
                 newsletter.delete()
+                Newsletter.history.filter(slug=newsletter.slug).delete()
             Subscriber.objects.filter(email__startswith=f"bench-{run}-").delete()
         marks = "asynchronous commit" if async_marks else "durable commit (default)"
         self.stdout.write(
