@@ -606,6 +606,108 @@ class Seeder:
             )
         return counts
 
+    # strategy and mailings -----------------------------------------------------------------
+    def strategy(self):
+        from django.utils import timezone
+
+        from strategy.models import Ambition, FocusArea, Strategy, Trend
+
+        now = timezone.now()
+        strategy = build(
+            Strategy,
+            id=next_id(Strategy),
+            title="Strategi 2022",
+            adopted_on=datetime.date(2022, 6, 1),
+            adopted_by="Bestyrelsen",
+            summary=_words(40),
+        )
+        copy_insert(Strategy, [strategy])
+        start = next_id(Ambition)
+        ambitions = [
+            build(Ambition, id=start + i, number=next_id(Ambition) + i, title=_words(4),
+                  text=_words(60), strategy_id=strategy.id)
+            for i in range(6)
+        ]  # fmt: skip
+        copy_insert(Ambition, ambitions)
+        start = next_id(Trend)
+        trends = [
+            build(Trend, id=start + i, title=f"{_words(3).capitalize()} {i}",
+                  slug=f"bench-trend-{i}", description=_words(80), sources="", is_published=True)
+            for i in range(30)
+        ]  # fmt: skip
+        copy_insert(Trend, trends)
+        start = next_id(FocusArea)
+        statuses = ["consideration", "summit", "prioritised", "active", "completed", "proposed"]
+        areas = []
+        for i in range(60):
+            areas.append(
+                build(
+                    FocusArea,
+                    id=start + i,
+                    title=f"{_words(4).capitalize()} {i}",
+                    slug=f"bench-focus-area-{i}",
+                    problem=_words(80),
+                    why_now=_words(40),
+                    status=statuses[i % len(statuses)],
+                    moderation="approved",
+                    proposer_id=rng.choice(self.user_ids) if self.user_ids else None,
+                    status_changed_at=now,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        copy_insert(FocusArea, areas)
+        reset_sequences([Strategy, Ambition, Trend, FocusArea])
+        area_ids = [area.id for area in areas]
+        counts = {"focus_areas": len(areas), "trends": len(trends), "ambitions": len(ambitions)}
+        counts["focus_area_ambitions"] = m2m_rows(
+            FocusArea, "ambitions", {(a, rng.choice(ambitions).id) for a in area_ids}
+        )
+        counts["focus_area_trends"] = m2m_rows(
+            FocusArea, "trends", {(a, rng.choice(trends).id) for a in area_ids}
+        )
+        if self.project_ids:
+            counts["focus_area_projects"] = m2m_rows(
+                FocusArea,
+                "projects",
+                {(a, p) for a in area_ids for p in rng.sample(self.project_ids, 5)},
+            )
+        if self.publication_ids:
+            counts["focus_area_publications"] = m2m_rows(
+                FocusArea,
+                "publications",
+                {(a, p) for a in area_ids for p in rng.sample(self.publication_ids, 5)},
+            )
+        self.plan["paths"]["strategy"] = ["/strategy/"]
+        self.plan["paths"]["focus_area"] = [f"/strategy/focus-areas/{a.slug}/" for a in areas]
+        return counts
+
+    def newsletters(self):
+        from django.utils import timezone
+
+        from mailings.models import Newsletter
+
+        now = timezone.now()
+        start = next_id(Newsletter)
+        rows = [
+            build(
+                Newsletter,
+                id=start + i,
+                subject=f"Nyhedsbrev {i}",
+                slug=f"bench-newsletter-{i}",
+                intro=_words(30),
+                body="<p>" + _words(300) + "</p>",
+                status="sent",
+                issued_at=now - datetime.timedelta(days=14 * i),
+                created_at=now,
+                updated_at=now,
+            )
+            for i in range(self.n(200))
+        ]
+        copy_insert(Newsletter, rows)
+        reset_sequences([Newsletter])
+        return len(rows)
+
     def search_index(self):
         from django.db import connection, transaction
 
@@ -652,6 +754,8 @@ class Seeder:
         self.part("events", self.events)
         self.part("projects", self.projects)
         self.part("publications", self.publications)
+        self.part("strategy", self.strategy)
+        self.part("newsletters", self.newsletters)
         self.part("search_index", self.search_index)
         self.part("sessions", self.sessions)
         paths = self.plan["paths"]
