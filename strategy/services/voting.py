@@ -1,224 +1,30 @@
-"""Every write of the strategy app: focus areas, comments, summit pledges, voting rounds and
-their ballots, the announcement of the prioritised focus areas. Each writes an audit row."""
+"""Voting rounds: rules and their lock, the electorate fixed at opening, ballots with receipts,
+the close and the count."""
 
 from __future__ import annotations
 
 import datetime
 import secrets
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from members.models import Affiliation, Organisation, Seat
+from members.models import Affiliation, Seat
 
-from . import counting, selectors
-from .models import (
-    Announcement,
-    AuditEntry,
+from .. import counting
+from ..models import (
     Ballot,
     BallotChoice,
     BallotItem,
-    Comment,
     FocusArea,
-    FocusAreaStatusChange,
-    Pledge,
     StandIn,
     Voter,
     VotingRound,
 )
-
-RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud safely
-
-
-def audit(*, actor, action: str, round=None, focus_area=None, **data) -> AuditEntry:
-    return AuditEntry.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        action=action,
-        round=round,
-        focus_area=focus_area,
-        data=data,
-    )
-
-
-def _require_staff(actor) -> None:
-    if not (actor and actor.is_authenticated and actor.is_staff):
-        raise PermissionDenied(_("Only the secretariat may do this."))
-
-
-# --- Focus areas ----------------------------------------------------------------------------
-
-
-def _unique_slug(title: str) -> str:
-    base = slugify(title)[:180] or "fokusomraade"
-    slug, n = base, 2
-    while FocusArea.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
-@transaction.atomic
-def focus_area_propose(
-    *,
-    user,
-    title: str,
-    problem: str,
-    why_now: str = "",
-    ambitions=(),
-    trends=(),
-) -> FocusArea:
-    """A member, Advisory Board or board member proposes a focus area. It waits for staff
-    moderation unless staff proposed it."""
-    if not selectors.user_can_propose(user=user):
-        raise PermissionDenied(
-            _("Members, the Advisory Board and the board can propose focus areas.")
-        )
-    title, problem = (title or "").strip(), (problem or "").strip()
-    if not title or not problem:
-        raise ValidationError(_("A proposal needs a title and a description of the problem."))
-    focus_area = FocusArea(
-        title=title[:200],
-        slug=_unique_slug(title),
-        problem=problem,
-        why_now=(why_now or "").strip(),
-        proposer=user,
-        moderation=FocusArea.Moderation.APPROVED if user.is_staff else FocusArea.Moderation.PENDING,
-    )
-    focus_area.full_clean()
-    focus_area.save()
-    focus_area.ambitions.set(ambitions)
-    focus_area.trends.set(trends)
-    FocusAreaStatusChange.objects.create(
-        focus_area=focus_area, status=focus_area.status, changed_by=user, note=_("Proposed")
-    )
-    audit(actor=user, action="focus_area.proposed", focus_area=focus_area, title=title)
-    return focus_area
-
-
-@transaction.atomic
-def focus_area_moderate(*, focus_area: FocusArea, actor, approve: bool) -> FocusArea:
-    _require_staff(actor)
-    focus_area.moderation = (
-        FocusArea.Moderation.APPROVED if approve else FocusArea.Moderation.REJECTED
-    )
-    focus_area.save(update_fields=["moderation", "updated_at"])
-    audit(
-        actor=actor,
-        action="focus_area.moderated",
-        focus_area=focus_area,
-        decision=focus_area.moderation,
-    )
-    return focus_area
-
-
-@transaction.atomic
-def focus_area_set_status(
-    *, focus_area: FocusArea, status: str, actor=None, note: str = "", at=None
-) -> FocusArea:
-    """Change the status and keep the dated history row."""
-    if status not in FocusArea.Status.values:
-        raise ValidationError(_("Unknown status."))
-    at = at or timezone.now()
-    if focus_area.status == status:
-        return focus_area
-    focus_area.status = status
-    focus_area.status_changed_at = at
-    focus_area.save(update_fields=["status", "status_changed_at", "updated_at"])
-    FocusAreaStatusChange.objects.create(
-        focus_area=focus_area, status=status, changed_at=at, changed_by=actor, note=note[:300]
-    )
-    audit(actor=actor, action="focus_area.status", focus_area=focus_area, status=status)
-    return focus_area
-
-
-@transaction.atomic
-def comment_add(*, focus_area: FocusArea, user, body: str) -> Comment:
-    if not selectors.user_can_comment(user=user):
-        raise PermissionDenied(_("Only members can comment on focus areas."))
-    if focus_area.moderation != FocusArea.Moderation.APPROVED:
-        raise ValidationError(_("This focus area is not open for comments."))
-    body = (body or "").strip()
-    if not body:
-        raise ValidationError(_("Write a comment first."))
-    if len(body) > 4000:
-        raise ValidationError(_("A comment can be at most 4,000 characters."))
-    comment = Comment.objects.create(focus_area=focus_area, author=user, body=body)
-    audit(actor=user, action="comment.added", focus_area=focus_area, comment=comment.pk)
-    return comment
-
-
-@transaction.atomic
-def comment_hide(*, comment: Comment, actor) -> Comment:
-    _require_staff(actor)
-    comment.is_hidden = True
-    comment.save(update_fields=["is_hidden"])
-    audit(actor=actor, action="comment.hidden", focus_area=comment.focus_area, comment=comment.pk)
-    return comment
-
-
-# --- Summit pledges -------------------------------------------------------------------------
-
-
-@transaction.atomic
-def pledge_save(
-    *,
-    summit,
-    focus_area: FocusArea,
-    organisation: Organisation,
-    user,
-    assessment: str,
-    practical: bool = False,
-    theoretical: bool = False,
-    financial: bool = False,
-    amount: Decimal | None = None,
-    comment: str = "",
-) -> Pledge:
-    """An organisation's assessment and backing of a focus area at a summit, given by a person
-    with a current, confirmed affiliation to that organisation. Saving again updates it."""
-    if summit.kind != "summit":
-        raise ValidationError(_("Pledges are given at a project summit."))
-    if not (user and user.is_authenticated):
-        raise PermissionDenied(_("Log in to pledge backing."))
-    if not Affiliation.objects.current().filter(user=user, organisation=organisation).exists():
-        raise ValidationError(
-            _("You can only pledge for an organisation you are currently affiliated with.")
-        )
-    if focus_area.moderation != FocusArea.Moderation.APPROVED:
-        raise ValidationError(_("This focus area cannot be backed."))
-    if assessment not in Pledge.Assessment.values:
-        raise ValidationError(_("Choose an assessment."))
-    if financial and (amount is None or amount <= 0):
-        raise ValidationError(_("Financial backing needs an amount above zero."))
-    if not financial and amount is not None:
-        raise ValidationError(_("An amount belongs with financial backing; tick it or clear it."))
-    pledge, created = Pledge.objects.select_for_update().get_or_create(
-        summit=summit,
-        focus_area=focus_area,
-        organisation=organisation,
-        defaults={"person": user, "assessment": assessment},
-    )
-    pledge.person = user
-    pledge.assessment = assessment
-    pledge.practical, pledge.theoretical, pledge.financial = practical, theoretical, financial
-    pledge.amount = amount if financial else None
-    pledge.comment = (comment or "").strip()
-    pledge.full_clean()
-    pledge.save()
-    audit(
-        actor=user,
-        action="pledge.created" if created else "pledge.changed",
-        focus_area=focus_area,
-        organisation=organisation.pk,
-        summit=summit.pk,
-        kinds=pledge.backing_kinds,
-        amount=str(pledge.amount) if pledge.amount is not None else None,
-    )
-    return pledge
-
+from .common import RECEIPT_ALPHABET, _require_staff, audit
+from .focus_areas import focus_area_set_status
 
 # --- Voting rounds: rules -------------------------------------------------------------------
 
@@ -597,82 +403,3 @@ def rounds_close_due(*, now=None) -> int:
         round_close(round=round, now=now)
         closed += 1
     return closed
-
-
-# --- Announcement ---------------------------------------------------------------------------
-
-
-ANNOUNCED_KINDS = (
-    Organisation.Kind.HOUSING,
-    Organisation.Kind.KNOWLEDGE,
-    Organisation.Kind.FINANCIAL,
-)
-
-
-def announcement_recipients(*, on=None):
-    """Contact people of housing organisations, knowledge organisations and financial partners
-    (current, confirmed affiliations with the contact role)."""
-    return (
-        Affiliation.objects.current(on)
-        .filter(role=Affiliation.Role.CONTACT, organisation__kind__in=ANNOUNCED_KINDS)
-        .filter(Q(user__is_active=True))
-        .select_related("user", "organisation")
-        .order_by("user_id", "organisation__name")
-    )
-
-
-@transaction.atomic
-def round_confirm_priorities(*, round: VotingRound, actor, focus_areas) -> int:
-    """Staff confirm the prioritised focus areas of a valid, counted round: they become
-    prioritised, the rest of the ballot not chosen, and each contact person of a housing,
-    knowledge or financial organisation gets one mail per round through the mailings outbox.
-    Returns the number of mails queued now (0 when repeated)."""
-    from . import mail
-
-    _require_staff(actor)
-    round = VotingRound.objects.select_for_update().get(pk=round.pk)
-    if not round.is_counted or round.outcome != VotingRound.Outcome.VALID:
-        raise ValidationError(_("Only a valid, counted round can give priorities."))
-    focus_areas = list(focus_areas)
-    on_ballot = {item.focus_area_id: item.focus_area for item in round.items.all()}
-    if not focus_areas:
-        raise ValidationError(_("Choose at least one focus area to prioritise."))
-    if any(f.pk not in on_ballot for f in focus_areas):
-        raise ValidationError(_("Only focus areas on this round's ballot can be prioritised."))
-    chosen = {f.pk for f in focus_areas}
-    now = timezone.now()
-    for pk, focus_area in on_ballot.items():
-        focus_area_set_status(
-            focus_area=focus_area,
-            status=FocusArea.Status.PRIORITISED if pk in chosen else FocusArea.Status.NOT_CHOSEN,
-            actor=actor,
-            note=round.title,
-            at=now,
-        )
-    round.priorities_confirmed_at = round.priorities_confirmed_at or now
-    round.save(update_fields=["priorities_confirmed_at"])
-    prioritised = list(focus_areas)
-    queued = 0
-    for affiliation in announcement_recipients():
-        _announcement, created = Announcement.objects.get_or_create(
-            round=round,
-            recipient=affiliation.user,
-            defaults={"organisation": affiliation.organisation},
-        )
-        if not created:
-            continue
-        mail.queue_priorities_announcement(
-            round=round,
-            recipient=affiliation.user,
-            organisation=affiliation.organisation,
-            focus_areas=prioritised,
-        )
-        queued += 1
-    audit(
-        actor=actor,
-        action="round.priorities_confirmed",
-        round=round,
-        prioritised=sorted(chosen),
-        mails=queued,
-    )
-    return queued

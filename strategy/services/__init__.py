@@ -1,0 +1,56 @@
+"""Every write of the strategy app: focus areas, comments, summit pledges, voting rounds and
+their ballots, the announcement of the prioritised focus areas. Each writes an audit row.
+
+Split by subject (STYLE.md: a module past about 600 lines becomes a package); import from
+here: ``from strategy import services; services.ballot_cast(...)``."""
+
+from .announcement import ANNOUNCED_KINDS, announcement_recipients, round_confirm_priorities
+from .common import RECEIPT_ALPHABET, audit
+from .focus_areas import (
+    comment_add,
+    comment_hide,
+    focus_area_moderate,
+    focus_area_propose,
+    focus_area_set_status,
+    pledge_save,
+)
+from .voting import (
+    _new_receipt,
+    ballot_cast,
+    round_add_stand_in,
+    round_check_rule_change,
+    round_close,
+    round_count,
+    round_create,
+    round_open,
+    round_rules_locked,
+    round_set_items,
+    round_update,
+    rounds_close_due,
+)
+
+__all__ = [
+    "ANNOUNCED_KINDS",
+    "RECEIPT_ALPHABET",
+    "_new_receipt",
+    "announcement_recipients",
+    "audit",
+    "ballot_cast",
+    "comment_add",
+    "comment_hide",
+    "focus_area_moderate",
+    "focus_area_propose",
+    "focus_area_set_status",
+    "pledge_save",
+    "round_add_stand_in",
+    "round_check_rule_change",
+    "round_close",
+    "round_confirm_priorities",
+    "round_count",
+    "round_create",
+    "round_open",
+    "round_rules_locked",
+    "round_set_items",
+    "round_update",
+    "rounds_close_due",
+]
