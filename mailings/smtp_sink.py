@@ -25,7 +25,7 @@ class SinkHandler:
         self.lock = threading.Lock()
         self.received: list[tuple[str, str]] = []
         self._hold_after: int | None = None
-        self.holding = threading.Event()
+        self.held = 0  # sessions waiting for their reply
         self._released = threading.Event()
 
     def hold_after(self, count: int) -> None:
@@ -37,7 +37,8 @@ class SinkHandler:
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
         if self._hold_after is not None and len(self.received) >= self._hold_after:
-            self.holding.set()
+            with self.lock:
+                self.held += 1
             while not self._released.is_set():
                 await asyncio.sleep(0.01)
             return "451 4.3.0 Try again later"

@@ -108,8 +108,10 @@ def test_killed_worker_loses_nothing_and_sends_nothing_twice(redis_db, tmp_path,
             for _ in range(2):  # what newsletter_send queues after commit
                 broker.send_task("mailings.tasks.outbox_drain")
 
-            # Kill the worker mid-batch: the sink holds its reply to message KILL_AFTER + 1.
-            wait_for(sink.handler.holding.is_set, timeout=30, what="the first mails", log=log)
+            # Kill the worker mid-batch, once both pool processes wait for the sink's reply to
+            # a message (held from number KILL_AFTER + 1 on): neither is between an accepted
+            # message and its `sent` mark, the one window this design leaves (see delivery.py).
+            wait_for(lambda: sink.handler.held >= 2, timeout=30, what="the first mails", log=log)
             kill(workers[0])
             sink.handler.release()
             claimed = OutboxMessage.objects.filter(status=OutboxMessage.Status.SENDING).count()
