@@ -95,3 +95,16 @@ def test_admin_is_for_staff_only(client, newsletter_factory):
     response = client.get(reverse("admin:mailings_newsletter_preview", args=[newsletter.pk]))
     assert response.status_code == 302
     assert not Newsletter.objects.exclude(status="draft").exists()
+
+
+def test_newsletter_list_counts_progress_without_a_query_per_row(
+    staff_client, newsletter_factory, subscriber_factory, django_assert_max_num_queries
+):
+    from mailings.services import newsletter_send
+
+    subscriber_factory("a@example.dk")
+    for _ in range(5):
+        newsletter_send(newsletter=newsletter_factory(), actor=None)
+    with django_assert_max_num_queries(12):
+        response = staff_client.get(reverse("admin:mailings_newsletter_changelist"))
+    assert response.content.decode().count("0/1") == 5

@@ -256,3 +256,17 @@ def test_send_pause_and_resume_are_recorded_with_who_did_it(
         ("paused", admin_user, "paused"),
         ("sending", admin_user, "resumed"),
     ]
+
+
+def test_archive_pages_use_a_fixed_number_of_queries(
+    client, newsletter_factory, django_assert_max_num_queries
+):
+    for i in range(8):
+        newsletter = newsletter_factory(
+            status="sent", issued_at=datetime.datetime(2026, 1, 1 + i, tzinfo=datetime.UTC)
+        )
+        newsletter.events.set([Event.objects.create(title=f"E{i}", slug=f"e{i}")])
+    with django_assert_max_num_queries(3):
+        assert client.get(reverse("mailings:archive")).status_code == 200
+    with django_assert_max_num_queries(5):
+        assert client.get(newsletter.get_absolute_url()).status_code == 200
