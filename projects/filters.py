@@ -21,6 +21,15 @@ def _partners(request):
     ).distinct()
 
 
+def plausible_year(value) -> int | None:
+    """A whole year a person might mean, or None (a year filter then does nothing)."""
+    try:
+        year = int(value)
+    except (TypeError, ValueError, ArithmeticError):
+        return None
+    return year if year == value and 1900 <= year <= 2200 else None
+
+
 class StyledFilterSet(django_filters.FilterSet):
     """Bootstrap classes on the filter form's widgets, which the template renders by hand."""
 
@@ -77,6 +86,5 @@ class ProjectFilter(StyledFilterSet):
         return queryset.filter(participants__organisation=value).distinct()
 
     def filter_year(self, queryset, name, value):
-        if value is None or not 1900 <= value <= 2200:
-            return queryset
-        return queryset.active_in_year(int(value))
+        year = plausible_year(value)
+        return queryset if year is None else queryset.active_in_year(year)

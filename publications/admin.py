@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db import models
+from django.forms import ClearableFileInput
 from django.utils.translation import gettext_lazy as _
 
 from projects.admin import PublishingAdmin
@@ -14,9 +16,21 @@ class TagAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
 
 
+class PrivateFileInput(ClearableFileInput):
+    """Names the stored file without linking to it: attached files have no public address
+    (the download view serves them, checking access and counting)."""
+
+    template_name = "publications/widgets/private_file_input.html"
+
+    def is_initial(self, value):
+        # The default asks for value.url, which a private file does not have.
+        return bool(value and getattr(value, "name", None))
+
+
 class FileInline(admin.TabularInline):
     model = PublicationFile
     extra = 0
+    formfield_overrides = {models.FileField: {"widget": PrivateFileInput}}
     fields = [
         "file",
         "title",

@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Organisation
-from projects.filters import StyledFilterSet
+from projects.filters import StyledFilterSet, plausible_year
 
 from .models import Publication, Tag
 
@@ -39,9 +39,7 @@ class PublicationFilter(StyledFilterSet):
     tag = django_filters.ModelChoiceFilter(
         label=_("Tag"), field_name="tags", queryset=_tags, to_field_name="slug"
     )
-    year = django_filters.NumberFilter(
-        label=_("Year"), field_name="published_on", lookup_expr="year"
-    )
+    year = django_filters.NumberFilter(label=_("Year"), method="filter_year")
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(("published_on", "date"), ("title", "title"), ("downloads", "downloads")),
@@ -59,6 +57,10 @@ class PublicationFilter(StyledFilterSet):
     class Meta:
         model = Publication
         fields: list[str] = []
+
+    def filter_year(self, queryset, name, value):
+        year = plausible_year(value)
+        return queryset if year is None else queryset.filter(published_on__year=year)
 
     def filter_title(self, queryset, name, value):
         value = value.replace("\x00", "")[:200].strip()

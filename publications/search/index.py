@@ -110,7 +110,8 @@ def register_dependent(
     """A model whose rows feed other objects' documents (a publication's files, an event's
     sessions): saving or deleting one re-indexes what `parents(row)` returns."""
     _dependents.setdefault(model._meta.label_lower, []).append(parents)
-    uid = f"publications.search.dependent:{model._meta.label_lower}:{len(_dependents)}"
+    # One handler per model, which walks every `parents` registered for it.
+    uid = f"publications.search.dependent:{model._meta.label_lower}"
     post_save.connect(_on_dependent_change, sender=model, dispatch_uid=uid + ":save")
     post_delete.connect(_on_dependent_change, sender=model, dispatch_uid=uid + ":delete")
 

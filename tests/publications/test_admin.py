@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from projects.models import Project
 from publications.models import Publication
+from publications.services import publication_file_add
 from tests.members.factories import OrganisationFactory, UserFactory
 from tests.projects.factories import ParticipantFactory, ProjectFactory
 from tests.publications.factories import PublicationFactory, TagFactory, pdf_bytes
@@ -24,6 +25,9 @@ def test_admin_pages_render_with_inlines_history_and_preview(staff_client):
     project = ProjectFactory(is_published=False)
     ParticipantFactory(project=project)
     publication = PublicationFactory(is_published=False)
+    publication_file_add(
+        publication=publication, upload=SimpleUploadedFile("bilag.pdf", pdf_bytes("Bilag"))
+    )
     for url in [
         reverse("admin:projects_project_changelist"),
         reverse("admin:projects_project_change", args=[project.pk]),
@@ -106,3 +110,17 @@ def test_publish_actions_go_through_the_workflow(staff_client):
     assert Project.objects.get(pk=project.pk).is_published
     assert Publication.objects.get(pk=publication.pk).is_published
     assert Publication.history.filter(id=publication.pk).count() >= 2
+
+
+def test_the_change_page_names_a_private_file_without_a_public_address(staff_client):
+    publication = PublicationFactory()
+    row = publication_file_add(
+        publication=publication, upload=SimpleUploadedFile("bilag.pdf", pdf_bytes("Bilag"))
+    )
+    response = staff_client.get(
+        reverse("admin:publications_publication_change", args=[publication.pk])
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert row.file.name[-40:] in content
+    assert "/media/" + row.file.name not in content

@@ -163,3 +163,15 @@ def test_body_html_is_sanitised_on_save(client):
     assert "<script" not in publication.body and "onclick" not in publication.body
     assert "javascript:" not in publication.body
     assert "<p>Tekst</p>" in publication.body
+
+
+@pytest.mark.parametrize("value", ["-1", "0", "99999999999999999999999999", "²³¹", "1e3", "2025.5"])
+def test_list_filters_shrug_off_odd_numbers(client, value):
+    PublicationFactory(title="Stadig her")
+    params = {"year": value, "page": value, "kind": value, "sort": value, "q": value}
+    response = client.get(reverse("publications:list"), params)
+    assert response.status_code == 200
+    response = client.get(reverse("projects:list"), {**params, "owner": value, "partner": value})
+    assert response.status_code == 200
+    response = client.get(reverse("search"), {**params, "focus": value, "org": value})
+    assert response.status_code == 200
