@@ -24,3 +24,15 @@ def _locmem_cache(settings):
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _danish_by_default():
+    """Each test starts in Danish, whatever language an earlier request left in the thread
+    (a request to /en/... activates English and Django keeps it active afterwards)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
