@@ -21,10 +21,14 @@ from .services import (
     newsletter_resume,
     newsletter_send,
     newsletter_test_send,
+    outbox_retry,
 )
 
-# The preview shows the mail as mail clients do: with its inline styles.
-_PREVIEW_CSP = {**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
+
+@csp_override({**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]})
+def _mail_preview(request, html: str) -> HttpResponse:
+    """The mail as mail clients show it: with its inline styles (staff-only, sanitised body)."""
+    return HttpResponse(html)
 
 
 @admin.register(Newsletter)
@@ -139,7 +143,7 @@ class NewsletterAdmin(SimpleHistoryAdmin):
         rendered = newsletter_render(
             newsletter=newsletter, language=mail_language(language), email=request.user.email
         )
-        return csp_override(_PREVIEW_CSP)(lambda _request: HttpResponse(rendered.html))(request)
+        return _mail_preview(request, rendered.html)
 
     def send_test_view(self, request, pk):
         newsletter = self._get(request, pk)
@@ -211,11 +215,21 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "last_error", "created_at", "sent_at",
     ]  # fmt: skip
 
+    actions = ["retry_now"]
+
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_retry_permission(self, request):
+        return request.user.has_perm("mailings.change_newsletter")
+
+    @admin.action(description=_("Send failed mail again now"), permissions=["retry"])
+    def retry_now(self, request, queryset):
+        count = outbox_retry(ids=list(queryset.values_list("id", flat=True)))
+        self.message_user(request, _("%(count)s failed mails are queued again.") % {"count": count})
 
 
 class ConsentInline(admin.TabularInline):

@@ -408,6 +408,20 @@ def newsletter_resume(*, newsletter: Newsletter, actor) -> bool:
     )
 
 
+def outbox_retry(*, ids: list[int]) -> int:
+    """Queue failed messages again now (after staff fixed the cause), with fresh attempts.
+    Sent and queued messages are left alone. Returns how many were queued."""
+    from .tasks import enqueue_on_commit, outbox_drain
+
+    with transaction.atomic():
+        count = OutboxMessage.objects.filter(id__in=ids, status=OutboxMessage.Status.FAILED).update(
+            status=OutboxMessage.Status.QUEUED, attempts=0, next_attempt_at=timezone.now()
+        )
+        if count:
+            enqueue_on_commit(outbox_drain)
+    return count
+
+
 def user_mail_data_erase(*, user) -> None:
     """Before an account is deleted: remove the person's subscription, consents, mail log and
     any failing-address record. Newsletter mail still queued for them goes with it."""

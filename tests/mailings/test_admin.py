@@ -108,3 +108,25 @@ def test_newsletter_list_counts_progress_without_a_query_per_row(
     with django_assert_max_num_queries(12):
         response = staff_client.get(reverse("admin:mailings_newsletter_changelist"))
     assert response.content.decode().count("0/1") == 5
+
+
+def test_staff_can_send_failed_mail_again(staff_client, smtp, django_capture_on_commit_callbacks):
+    import smtplib
+
+    from mailings import delivery
+    from mailings.services import message_queue
+
+    hello = {"template": "mailings_test/hello", "context": {"thing": "x"}}
+    failed = message_queue(to="a@example.dk", **hello)
+    sent = message_queue(to="b@example.dk", **hello)
+    smtp.failures["a@example.dk"] = [smtplib.SMTPDataError(554, b"rejected")]
+    delivery.outbox_deliver()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            reverse("admin:mailings_outboxmessage_changelist"),
+            {"action": "retry_now", "_selected_action": [failed.pk, sent.pk]},
+            follow=True,
+        )
+    assert "1 fejlede mails er sat i kø igen" in response.content.decode()
+    assert sorted(m.to[0] for m in mail.outbox) == ["a@example.dk", "b@example.dk"]
+    assert OutboxMessage.objects.filter(status="sent").count() == 2
