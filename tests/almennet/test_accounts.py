@@ -3,6 +3,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core import mail
 
+from mailings.models import OutboxMessage
 from members.models import User
 from tests.members.factories import UserFactory
 
@@ -24,15 +25,23 @@ def _signup(client, email="ny@boligselskab.dk"):
     )
 
 
-def test_signup_requires_email_verification_before_login(client):
-    response = _signup(client)
+def test_signup_requires_email_verification_before_login(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _signup(client)
     assert response.status_code == 302
     assert response["Location"] == "/accounts/confirm-email/"
     user = User.objects.get(email="ny@boligselskab.dk")
     assert (user.first_name, user.last_name, user.language) == ("Ida", "Jensen", "da")
     assert not EmailAddress.objects.get(user=user).verified
+    # The confirmation went through the mailings outbox and was delivered after commit.
     assert len(mail.outbox) == 1
     assert "ny@boligselskab.dk" in mail.outbox[0].to
+    assert "/accounts/confirm-email/" in mail.outbox[0].body
+    html = next(c for c, mimetype in mail.outbox[0].alternatives if mimetype == "text/html")
+    assert '<a href="http' in html and "/accounts/confirm-email/" in html
+    assert OutboxMessage.objects.get(to="ny@boligselskab.dk").status == OutboxMessage.Status.SENT
 
     # Not logged in until the address is confirmed.
     assert client.get("/accounts/email/").status_code == 302
