@@ -208,3 +208,14 @@ def test_links_follow_the_viewer_language(client):
     assert response.context["results"].hits[0].url == "/en/publications/fjernvarme/"
     response = client.get("/search/", {"q": "fjernvarme"})
     assert response.context["results"].hits[0].url == "/publications/fjernvarme/"
+
+
+def test_bench_search_runs_on_a_small_seed_and_rolls_back():
+    from io import StringIO
+
+    from publications.models import Publication
+
+    out = StringIO()
+    call_command("bench_search", publications=40, projects=5, repeat=1, stdout=out)
+    assert "median" in out.getvalue() and "p95" in out.getvalue()
+    assert not Publication.objects.filter(slug__startswith="bench-").exists()
