@@ -149,6 +149,7 @@ def machine() -> dict:
     except OSError:
         pass
     return {
+        "load_average_1m": round(os.getloadavg()[0], 2),
         "nproc": os.cpu_count(),
         "cpu": cpu,
         "memory_gb": memory_gb,
@@ -283,6 +284,7 @@ def main(argv=None) -> int:  # noqa: C901 - one linear script
     parser.add_argument("--reuse", action="store_true", help="reuse a seeded database and plan")
     args = parser.parse_args(argv)
     started = time.perf_counter()
+    load_before = round(os.getloadavg()[0], 2)
     OUT.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="almennet-bench-"))
     workers = args.workers or max(2, (os.cpu_count() or 1) * 2)
@@ -482,7 +484,9 @@ def main(argv=None) -> int:  # noqa: C901 - one linear script
 
     report = {
         "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "machine": machine(),
+        # Other work on the machine shares the CPUs with gunicorn and locust; the load average
+        # before the run and at its end says how much.
+        "machine": {**machine(), "load_average_1m_before": load_before},
         "settings": {
             "scale": args.scale,
             "seconds_per_page": args.seconds,
@@ -506,7 +510,8 @@ def main(argv=None) -> int:  # noqa: C901 - one linear script
     m = report["machine"]
     print()
     print(
-        f"AlmenNet bench {report['when']}  ({m['nproc']} CPUs, {m['cpu']}, {m['memory_gb']} GB;"
+        f"AlmenNet bench {report['when']}  ({m['nproc']} CPUs, {m['cpu']}, {m['memory_gb']} GB,"
+        f" load {m['load_average_1m_before']} before / {m['load_average_1m']} after;"
         f" {workers} sync workers; {args.users} users per read page, {args.signup_users} for"
         f" sign-up; {args.seconds} s each)"
     )
