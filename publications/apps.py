@@ -7,6 +7,13 @@ class PublicationsConfig(AppConfig):
     verbose_name = _("Publications")
 
     def ready(self):
+        from django.db.models.signals import post_delete
+
         from .documents import register_documents
+        from .models import PublicationFile
+        from .services import stored_file_remove
 
         register_documents()
+        post_delete.connect(
+            stored_file_remove, sender=PublicationFile, dispatch_uid="publications.file_remove"
+        )

@@ -34,3 +34,12 @@ def publication_publish(*, publication: Publication, is_published: bool = True) 
     publication.is_published = is_published
     publication.save(update_fields=["is_published", "updated_at"])
     return publication
+
+
+def stored_file_remove(sender, instance: PublicationFile, **kwargs) -> None:
+    """When a file row is deleted, its stored file goes too, once the deletion is committed
+    (a rolled-back delete keeps both)."""
+    if not instance.file:
+        return
+    storage, name = instance.file.storage, instance.file.name
+    transaction.on_commit(lambda: storage.delete(name))

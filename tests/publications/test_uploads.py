@@ -122,3 +122,15 @@ def test_the_service_refuses_a_fake_pdf_with_a_clear_message():
         )
     assert "PDF" in " ".join(error.value.messages)
     assert PublicationFile.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleting_a_file_row_removes_the_stored_file():
+    publication = PublicationFactory()
+    row = publication_file_add(
+        publication=publication, upload=SimpleUploadedFile("bilag.pdf", pdf_bytes())
+    )
+    storage, name = row.file.storage, row.file.name
+    assert storage.exists(name)
+    row.delete()
+    assert not storage.exists(name)
