@@ -208,9 +208,11 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     search_fields = ["to", "subject", "message_id"]
     date_hierarchy = "created_at"
     list_select_related = ["newsletter"]
-    exclude = ["body_html", "claim_token"]
+    # Bodies and headers carry links that act for the recipient (password reset, e-mail
+    # confirmation, unsubscribe): the log shows what happened to a mail, not its content.
+    exclude = ["body_text", "body_html", "headers", "claim_token"]
     readonly_fields = [
-        "to", "user", "language", "template", "subject", "body_text", "headers", "message_id",
+        "to", "user", "language", "template", "subject", "message_id",
         "dedup_key", "newsletter", "status", "attempts", "next_attempt_at", "lease_until",
         "last_error", "created_at", "sent_at",
     ]  # fmt: skip

@@ -130,3 +130,16 @@ def test_staff_can_send_failed_mail_again(staff_client, smtp, django_capture_on_
     assert "1 fejlede mails er sat i kø igen" in response.content.decode()
     assert sorted(m.to[0] for m in mail.outbox) == ["a@example.dk", "b@example.dk"]
     assert OutboxMessage.objects.filter(status="sent").count() == 2
+
+
+def test_delivery_log_does_not_show_links_that_act_for_the_recipient(staff_client):
+    from mailings.services import message_queue
+
+    message = message_queue(
+        to="a@example.dk", template="mailings_test/hello", context={"thing": "secret-reset-link"}
+    )
+    page = staff_client.get(reverse("admin:mailings_outboxmessage_change", args=[message.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Confirmation: secret-reset-link" in html  # the subject is shown
+    assert "secret-reset-link &amp; co." not in html and "/x/" not in html  # the body is not
