@@ -47,9 +47,14 @@ class SignupUser(FastHttpUser):
             "Cookie": f"sessionid={session['sessionid']}; csrftoken={self.csrf}",
             "Content-Type": "application/x-www-form-urlencoded",
         }
-        events = list(PLAN["signup_events"])
-        random.Random(number).shuffle(events)  # noqa: S311 - load pattern only
-        self.events = iter(events)
+        # Everybody races for the small events first (200 seats for 50 users x 20 events: they
+        # fill up and the rest land on waiting lists), then for the larger ones.
+        rng = random.Random(number)  # noqa: S311 - load pattern only
+        small = [e for e in PLAN["signup_events"] if e["capacity"] <= 10]
+        large = [e for e in PLAN["signup_events"] if e["capacity"] > 10]
+        rng.shuffle(small)
+        rng.shuffle(large)
+        self.events = iter(small + large)
 
     @task
     def signup(self):
