@@ -2,6 +2,9 @@ import datetime
 
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import BigIntegerRangeField, DateRangeField, RangeOperators
+from django.contrib.postgres.fields.ranges import RangeBoundary
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -304,6 +307,64 @@ class Affiliation(models.Model):
             )
 
 
+class _SeatPeriod(models.Func):
+    """daterange(starts_on, ends_on, '[]'): both days included, no end means open-ended."""
+
+    function = "DATERANGE"
+    output_field = DateRangeField()
+
+    def __init__(self):
+        super().__init__(
+            models.F("starts_on"),
+            models.F("ends_on"),
+            RangeBoundary(inclusive_lower=True, inclusive_upper=True),
+        )
+
+
+class _SeatHolder(models.Func):
+    """int8range(user_id, user_id + 1): equality of the person as a range overlap, so the
+    exclusion constraints need only PostgreSQL's built-in GiST range support (no
+    btree_gist, which the embedded server does not ship)."""
+
+    function = "INT8RANGE"
+    output_field = BigIntegerRangeField()
+
+    def __init__(self):
+        super().__init__(models.F("user_id"), models.F("user_id") + 1)
+
+
+def _seat_exclusion_constraints() -> list:
+    """The seat rules in the database as well as in Seat.clean(): per body, no person holds
+    two overlapping seats, and no two overlapping chairs or vice chairs."""
+    constraints = []
+    for body in ("board", "advisory"):
+        constraints.append(
+            ExclusionConstraint(
+                name=f"seat_{body}_one_seat_per_person",
+                expressions=[
+                    (_SeatHolder(), RangeOperators.OVERLAPS),
+                    (_SeatPeriod(), RangeOperators.OVERLAPS),
+                ],
+                condition=Q(body=body),
+                violation_error_message=_(
+                    "This person already holds a seat on this body in this period."
+                ),
+            )
+        )
+        for role in ("chair", "vice_chair"):
+            constraints.append(
+                ExclusionConstraint(
+                    name=f"seat_{body}_one_{role}",
+                    expressions=[(_SeatPeriod(), RangeOperators.OVERLAPS)],
+                    condition=Q(body=body, role=role),
+                    violation_error_message=_(
+                        "Only one person holds this role on this body at a time."
+                    ),
+                )
+            )
+    return constraints
+
+
 class SeatQuerySet(models.QuerySet):
     def current(self, on: datetime.date | None = None):
         on = on or _today()
@@ -365,6 +426,7 @@ class Seat(models.Model):
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
                 name="seat_dates_ordered",
             ),
+            *_seat_exclusion_constraints(),
         ]
 
     def __str__(self):

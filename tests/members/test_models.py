@@ -141,3 +141,49 @@ def test_organisation_history_keeps_membership_changes():
     assert records[-1].member_until == D(2024, 12, 31)
     assert records[-1].history_user == staff
     assert records[0].member_until is None
+
+
+class TestSeatRulesInTheDatabase:
+    """The same rules hold when Seat.clean() is bypassed (bulk writes, raw SQL, a race)."""
+
+    def _raw_create(self, **fields):
+        from django.db import IntegrityError, transaction
+
+        try:
+            with transaction.atomic():
+                Seat.objects.bulk_create([SeatFactory.build(**fields)])
+        except IntegrityError as error:
+            return error
+        return None
+
+    def test_second_overlapping_chair_is_refused_by_postgres(self):
+        SeatFactory(role="chair", starts_on=D(2024, 1, 1))
+        error = self._raw_create(user=UserFactory(), role="chair", starts_on=D(2025, 1, 1))
+        assert error is not None and "seat_board_one_chair" in str(error)
+
+    def test_open_ended_and_dated_periods_overlap_on_the_shared_day(self):
+        SeatFactory(role="vice_chair", starts_on=D(2020, 1, 1), ends_on=D(2024, 4, 18))
+        error = self._raw_create(user=UserFactory(), role="vice_chair", starts_on=D(2024, 4, 18))
+        assert error is not None
+        assert (
+            self._raw_create(user=UserFactory(), role="vice_chair", starts_on=D(2024, 4, 19))
+            is None
+        )
+
+    def test_same_person_twice_on_one_body_is_refused_by_postgres(self):
+        seat = SeatFactory(role="member", starts_on=D(2024, 1, 1))
+        error = self._raw_create(user=seat.user, role="substitute", starts_on=D(2024, 6, 1))
+        assert error is not None and "seat_board_one_seat_per_person" in str(error)
+
+    def test_same_person_on_two_bodies_is_fine(self):
+        seat = SeatFactory(role="member", starts_on=D(2024, 1, 1))
+        assert self._raw_create(user=seat.user, body="advisory", starts_on=D(2024, 1, 1)) is None
+
+    def test_full_clean_gives_one_clear_error_not_two(self):
+        SeatFactory(role="chair", starts_on=D(2024, 1, 1))
+        with pytest.raises(ValidationError) as error:
+            SeatFactory.build(
+                user=UserFactory(), role="chair", starts_on=D(2025, 1, 1)
+            ).full_clean()
+        messages = [m for ms in error.value.message_dict.values() for m in ms]
+        assert len(messages) == 1 and list(error.value.message_dict) == ["role"]
