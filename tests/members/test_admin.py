@@ -232,3 +232,48 @@ def test_secretariat_cannot_make_anyone_superuser():
     client.post(url, data)
     target.refresh_from_db()
     assert not target.is_superuser
+
+
+def _organisation_form(**extra):
+    return {
+        "name": "Boligselskabet Logo",
+        "slug": "logo",
+        "kind": "housing",
+        "homes": "10",
+        "affiliations-TOTAL_FORMS": "0",
+        "affiliations-INITIAL_FORMS": "0",
+        "seats-TOTAL_FORMS": "0",
+        "seats-INITIAL_FORMS": "0",
+        **extra,
+    }
+
+
+def test_logo_upload_is_checked_by_content(staff_client, settings, tmp_path):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    url = reverse("admin:members_organisation_add")
+    fake = SimpleUploadedFile("logo.png", b"<svg><script>alert(1)</script></svg>", "image/png")
+    response = staff_client.post(url, _organisation_form(logo=fake))
+    assert response.status_code == 200
+    assert "logo" in response.context["adminform"].form.errors
+    assert not Organisation.objects.exists()
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), "green").save(buffer, format="PNG")
+    real = SimpleUploadedFile("logo.png", buffer.getvalue(), "image/png")
+    response = staff_client.post(url, _organisation_form(logo=real))
+    assert response.status_code == 302
+    organisation = Organisation.objects.get(slug="logo")
+    assert organisation.logo.name.startswith("organisations/logos/")
+
+
+def test_admin_form_refuses_bad_cvr_and_names_the_field(staff_client):
+    response = staff_client.post(
+        reverse("admin:members_organisation_add"), _organisation_form(cvr="12345678")
+    )
+    assert response.status_code == 200
+    assert "kontrolcifferet" in str(response.context["adminform"].form.errors["cvr"])
