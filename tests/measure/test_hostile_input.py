@@ -240,3 +240,65 @@ def test_login_and_signup_forms_refuse_bad_input(world):
             assert User.objects.count() == before
 
     check()
+
+
+def test_strategy_forms_refuse_bad_input(world):
+    """Proposals, comments and pledges from a member; ballots from the board."""
+    focus_area = world.objects.get("focus_area")
+    voting_round = world.objects.get("voting_round")
+    if focus_area is None or voting_round is None:
+        pytest.skip("strategy has not landed")
+    from strategy.models import Ballot, Comment, FocusArea, Pledge
+
+    member = world.client_for("member")
+    board = world.client_for("board")
+    item_ids = list(voting_round.items.values_list("pk", flat=True))
+
+    @SETTINGS
+    @given(
+        title=texts,
+        body=texts,
+        number=texts,
+        choice=texts,
+        rank_key=st.sampled_from(["rank_", "rank_x", "rank_-1", "rank_99999999999999999999"]),
+    )
+    def check(title, body, number, choice, rank_key):
+        counts = (FocusArea.objects.count(), Comment.objects.count(), Pledge.objects.count())
+        responses = [
+            member.post(
+                reverse("strategy:propose"),
+                {"title": title, "problem": body, "why_now": body, "ambitions": choice},
+            ),
+            member.post(
+                reverse("strategy:comment", kwargs={"slug": focus_area.slug}), {"body": body}
+            ),
+            member.post(
+                reverse("strategy:pledge", kwargs={"slug": focus_area.slug}),
+                {
+                    "summit": choice,
+                    "organisation": choice,
+                    "assessment": choice,
+                    "amount": number,
+                    "comment": body,
+                },
+            ),
+        ]
+        for response in responses:
+            _no_server_error(response, f"strategy form {title!r:.40} {body!r:.40}")
+        if all(r.status_code not in (301, 302, 303) for r in responses):
+            assert counts == (
+                FocusArea.objects.count(),
+                Comment.objects.count(),
+                Pledge.objects.count(),
+            )
+        ballot = {f"rank_{pk}": number for pk in item_ids}
+        ballot.update({rank_key: choice, "item": [choice, *item_ids[:1]]})
+        before = Ballot.objects.count()
+        response = board.post(
+            reverse("strategy:vote_detail", kwargs={"pk": voting_round.pk}), ballot
+        )
+        _no_server_error(response, f"ballot {number!r:.40} {choice!r:.40}")
+        if response.status_code == 400:
+            assert Ballot.objects.count() == before
+
+    check()
