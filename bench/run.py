@@ -2,10 +2,11 @@
 it with locust, and report requests/s, median and 95th-percentile latency per page, each also
 as a ratio to a bare Django view served by the same gunicorn in the same run.
 
-    python -m bench.run [--scale 1] [--seconds 20] [--users 10] [--signup-users 50] [--keep]
+    python -m bench.run [--scale 1] [--seconds 20] [--users N] [--signup-users 50] [--keep]
 
 The benchmark uses its own database (BENCH_DATABASE_URL, else almennet_bench on the machine's
-PostgreSQL at 127.0.0.1:5432, else an embedded PostgreSQL in var/bench/pgdata), which it drops
+PostgreSQL at 127.0.0.1:5432, else, or with BENCH_EMBEDDED=1, an embedded PostgreSQL in
+var/bench/pgdata), which it drops
 and creates, and Redis db 7 as cache and broker when Redis answers on 127.0.0.1:6379 (as in
 production: mail waits in the outbox for a worker; no worker runs here). Results go to stdout
 and to var/bench/bench-<time>.json and var/bench/latest.json.
@@ -73,23 +74,28 @@ def free_port() -> int:
 def database_url() -> str:
     if os.environ.get("BENCH_DATABASE_URL"):
         return os.environ["BENCH_DATABASE_URL"]
-    if port_answers("127.0.0.1", 5432):
+    if port_answers("127.0.0.1", 5432) and not os.environ.get("BENCH_EMBEDDED"):
         return "postgres://postgres@127.0.0.1:5432/almennet_bench"
     sys.path.insert(0, str(ROOT))
     from almennet.embedded_db import embedded_server
 
     pgdata = OUT / "pgdata"
     embedded_server(pgdata)
-    return f"postgres://postgres@{urllib.parse.quote(str(pgdata), safe='')}/almennet_bench"
+    # A socket folder as the host goes in the query string, which django-environ passes on.
+    return f"postgres://postgres@/almennet_bench?host={urllib.parse.quote(str(pgdata))}"
 
 
 def _connect(url: str, *, dbname: str | None = None):
-    """psycopg2 connection from a postgres:// URL; a host of %2F... is a socket folder."""
+    """psycopg2 connection from a postgres:// URL; ?host=/folder (or a host of %2F...) is a
+    socket folder."""
     import psycopg2
 
     parts = urllib.parse.urlparse(url)
     host = parts.netloc.rsplit("@", 1)[-1]
-    if host.lower().startswith("%2f"):
+    socket_folder = urllib.parse.parse_qs(parts.query).get("host")
+    if socket_folder:
+        location = {"host": socket_folder[0]}
+    elif host.lower().startswith("%2f"):
         location = {"host": urllib.parse.unquote(host)}
     else:
         location = {"host": parts.hostname, "port": parts.port or 5432}
@@ -276,7 +282,10 @@ def main(argv=None) -> int:  # noqa: C901 - one linear script
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=float(os.environ.get("BENCH_SCALE", 1)))
     parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", 20)))
-    parser.add_argument("--users", type=int, default=int(os.environ.get("BENCH_USERS", 10)))
+    # Read pages: as many users as gunicorn workers by default, so every worker is busy all the
+    # time (the throughput is the saturated maximum) without requests queueing behind each other
+    # (the latency is the time a request takes, not a queue's length).
+    parser.add_argument("--users", type=int, default=int(os.environ.get("BENCH_USERS", 0)))
     parser.add_argument("--signup-users", type=int, default=50)
     parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 0)))
     parser.add_argument("--only", help="comma-separated scenarios (bare is always run)")
@@ -288,6 +297,7 @@ def main(argv=None) -> int:  # noqa: C901 - one linear script
     OUT.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="almennet-bench-"))
     workers = args.workers or max(2, (os.cpu_count() or 1) * 2)
+    args.users = args.users or workers
 
     url = database_url()
     redis_url = os.environ.get("BENCH_REDIS_URL")
@@ -495,7 +505,7 @@ def main(argv=None) -> int:  # noqa: C901 - one linear script
             "gunicorn_workers": workers,
             "gunicorn_worker_class": "sync",
             "redis": bool(redis_url),
-            "database": url.split("@")[-1],
+            "database": url.split("@")[-1].split("?")[0] or "embedded",
         },
         "seed": {"seconds": seed_seconds or plan.get("seed_seconds"), "counts": plan["counts"]},
         "ceiling_rps": ceiling,
