@@ -98,7 +98,8 @@ def test_killed_worker_loses_nothing_and_sends_nothing_twice(redis_db, tmp_path,
     outcome = newsletter_send(newsletter=newsletter, actor=None)
     assert outcome.queued == ADDRESSES
 
-    broker = Celery(broker=REDIS_URL)
+    # Not the current app: shared tasks in later tests must stay on the project's (eager) app.
+    broker = Celery(broker=REDIS_URL, set_as_current=False)
     log = tmp_path / "worker.log"
     workers = []
     with SmtpSink() as sink, log.open("w") as logfile:
@@ -126,6 +127,7 @@ def test_killed_worker_loses_nothing_and_sends_nothing_twice(redis_db, tmp_path,
         finally:
             for worker in workers:
                 kill(worker)
+            broker.close()
 
     per_address = sink.handler.per_address()
     assert len(per_address) == ADDRESSES
