@@ -543,6 +543,11 @@ def main(argv=None) -> int:  # noqa: C901 - one linear script
     if not args.keep:
         database_recreate(url, drop_only=True)
         (OUT / "secret").unlink(missing_ok=True)
+    # Slow pages are reported; a seat sold twice over or a double registration fails the run.
+    targets = (signup or {}).get("targets", {})
+    if targets and not (targets["no_seat_oversold"] and targets["no_doubles"]):
+        say("FAILED: seats oversold or registrations doubled (see above)")
+        return 1
     return 0
 
 
