@@ -79,6 +79,7 @@ def build_world() -> World:
     _knowledge(world)
     _mailings(world)
     _strategy(world)
+    _one_of_each_admin_model(world)
     return world
 
 
@@ -156,6 +157,74 @@ def _strategy(world: World) -> None:
     staff = world.users["superuser"]
     world.objects["voting_round"] = round_open(
         round=make_round(staff=staff, focus_areas=focus_areas), actor=staff
+    )
+
+
+def _one_of_each_admin_model(world: World) -> None:
+    """A row for each admin model the samples above did not create, so that every admin change
+    page is opened. Each is guarded: a model that changed shape is skipped, not fatal."""
+    from django.apps import apps
+
+    member, board = world.users["member"], world.users["board"]
+    focus_area = world.objects.get("focus_area")
+    voting_round = world.objects.get("voting_round")
+    rows = {
+        "account.emailaddress": lambda m: m.objects.create(
+            user=member, email=member.email, verified=True, primary=True
+        ),
+        "events.registrationlog": lambda m: m.objects.create(
+            registration=world.objects["registration"], actor=member, action="signed_up"
+        ),
+        "publications.tag": lambda m: m.objects.create(name="Trivsel", slug="trivsel-tag"),
+        "strategy.strategy": lambda m: m.objects.create(
+            title="Strategi 2022", adopted_on=datetime.date(2022, 6, 1)
+        ),
+        "strategy.ambition": lambda m: m.objects.create(number=99, title="Fremtidssikring"),
+        "strategy.comment": lambda m: m.objects.create(
+            focus_area=focus_area, author=member, body="En kommentar."
+        ),
+        "strategy.recommendation": lambda m: m.objects.create(
+            focus_area=focus_area, title="Anbefaling"
+        ),
+        "strategy.announcement": lambda m: m.objects.create(round=voting_round, recipient=board),
+        "mailings.outboxmessage": lambda m: m.objects.create(
+            to=member.email,
+            language="da",
+            template="mailings/test",
+            subject="Hej",
+            body_text="Hej.",
+            message_id="<measure@almennet.dk>",
+        ),
+        "strategy.pledge": lambda m: m.objects.create(
+            summit=_summit(), focus_area=focus_area, organisation=world.objects["organisation"]
+        ),
+        "strategy.ballot": lambda m: _ballot(voting_round, board),
+        "mailings.subscriber": lambda m: m.objects.create(email="abonnent@example.dk"),
+        "mailings.suppressedaddress": lambda m: m.objects.create(email="bounce@example.dk"),
+    }
+    for label, create in rows.items():
+        try:
+            model = apps.get_model(label)
+            if model._default_manager.exists():
+                continue
+            with transaction.atomic():
+                create(model)
+        except Exception:  # noqa: BLE001, S112 - a model that changed shape is left out
+            continue
+
+
+def _summit():
+    from tests.strategy.factories import SummitFactory
+
+    return SummitFactory()
+
+
+def _ballot(voting_round, board):
+    from strategy.services import ballot_cast
+
+    items = list(voting_round.items.order_by("pk"))
+    return ballot_cast(
+        round=voting_round, user=board, ranks={item.pk: n for n, item in enumerate(items, 1)}
     )
 
 
