@@ -271,9 +271,6 @@ class SearchDocument(models.Model):
         ]
         indexes = [
             GinIndex(fields=["vector"], name="search_document_vector"),
-            GinIndex(
-                fields=["title"], name="search_document_title_trgm", opclasses=["gin_trgm_ops"]
-            ),
         ]
 
     def __str__(self):

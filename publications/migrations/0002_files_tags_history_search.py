@@ -10,7 +10,6 @@ import publications.models
 import publications.uploads
 import simple_history.models
 from django.conf import settings
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
 
@@ -23,8 +22,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # Suggestions when nothing matches compare titles by trigram similarity.
-        TrigramExtension(),
         migrations.CreateModel(
             name='Tag',
             fields=[
@@ -145,7 +142,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'search document',
                 'verbose_name_plural': 'search documents',
-                'indexes': [django.contrib.postgres.indexes.GinIndex(fields=['vector'], name='search_document_vector'), django.contrib.postgres.indexes.GinIndex(fields=['title'], name='search_document_title_trgm', opclasses=['gin_trgm_ops'])],
+                'indexes': [django.contrib.postgres.indexes.GinIndex(fields=['vector'], name='search_document_vector')],
                 'constraints': [models.UniqueConstraint(fields=('content_type', 'object_id'), name='search_document_unique_object')],
             },
         ),

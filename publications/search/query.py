@@ -5,6 +5,7 @@ normal page: the text goes to PostgreSQL only as a bound parameter of websearch_
 and every snippet is escaped before its hit markers become <mark>.
 """
 
+import difflib
 import re
 import unicodedata
 from collections import Counter
@@ -16,10 +17,8 @@ from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
-    TrigramWordSimilarity,
 )
 from django.core.paginator import Paginator
-from django.db import connection, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Left
 from django.urls import NoReverseMatch, reverse, translate_url
@@ -32,7 +31,10 @@ from .index import MARKERS, registrations
 
 QUERY_MAX_CHARS = 200
 PER_PAGE = 20
-SUGGESTION_THRESHOLD = 0.45
+# "Did you mean": how alike a query word and a title word must be (difflib ratio), and how
+# many visible titles are compared at most.
+SUGGESTION_CUTOFF = 0.75
+SUGGESTION_SCAN_LIMIT = 50_000
 FACET_PARAMS = ("type", "year", "focus", "org")
 ASCII_NUMBER = re.compile(r"[0-9]{1,12}")
 
@@ -331,19 +333,44 @@ def _facets(rows: list[FacetRow], filters: dict) -> list[Facet]:
     return facets
 
 
+def _title_words(text: str) -> list[str]:
+    return [word for word in re.findall(r"\w+", text.casefold()) if len(word) >= 4]
+
+
 def suggestions(text: str, base, limit: int = 5) -> list[Suggestion]:
-    """Titles that look like the query (trigram word similarity), for 'did you mean'. The
-    `%>` operator lets PostgreSQL use the trigram index on titles."""
+    """Titles that look like the query, for 'did you mean', when nothing matched.
+
+    Each query word is compared with the words of the titles the viewer may see (difflib's
+    ratio, so "helhedsplaan" finds "helhedsplaner"); titles score the sum of their best word
+    matches. This needs no PostgreSQL extension (the embedded server ships none, so pg_trgm is
+    not an option) and runs only on searches without hits.
+    """
     kinds = registrations()
-    probe = text[:100]
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = %s", [SUGGESTION_THRESHOLD])
-        close = list(
-            base.filter(title__trigram_word_similar=probe)
-            .annotate(similarity=TrigramWordSimilarity(probe, "title"))
-            .order_by("-similarity", "title")
-            .only("title", "kind", "url", "url_name", "url_kwargs")[:limit]
+    query_words = _title_words(text[:100])[:8]
+    if not query_words:
+        return []
+    titles = list(base.values_list("pk", "title")[:SUGGESTION_SCAN_LIMIT])
+    pks_by_word: dict[str, set[int]] = {}
+    for pk, title in titles:
+        for word in _title_words(title):
+            pks_by_word.setdefault(word, set()).add(pk)
+    scores: Counter = Counter()
+    for word in query_words:
+        for match in difflib.get_close_matches(word, pks_by_word, n=8, cutoff=SUGGESTION_CUTOFF):
+            ratio = difflib.SequenceMatcher(None, word, match).ratio()
+            for pk in pks_by_word[match]:
+                scores[pk] += ratio
+    if not scores:
+        return []
+    title_of = dict(titles)
+    best = sorted(scores, key=lambda pk: (-scores[pk], title_of[pk]))[:limit]
+    documents = {
+        document.pk: document
+        for document in base.filter(pk__in=best).only(
+            "title", "kind", "url", "url_name", "url_kwargs"
         )
+    }
+    close = [documents[pk] for pk in best if pk in documents]
     return [
         Suggestion(
             title=document.title,
