@@ -404,8 +404,8 @@ class Seeder:
 
         now = timezone.now()
         count = self.n(2000)
-        upcoming = max(60, count // 8)
-        hot = 20
+        upcoming = min(count, max(60, count // 8))
+        hot = min(20, upcoming)
         start = next_id(Event)
         session_start = next_id(EventSession)
         events, sessions = [], []
