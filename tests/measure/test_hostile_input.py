@@ -224,6 +224,8 @@ def test_login_and_signup_forms_refuse_bad_input(world):
     def check(email, password, first):
         response = client.post(reverse("account_login"), {"login": email, "password": password})
         _no_server_error(response, f"login {email!r:.60}")
+        response = client.post(reverse("account_reset_password"), {"email": email})
+        _no_server_error(response, f"password reset {email!r:.60}")
         before = User.objects.count()
         response = client.post(
             reverse("account_signup"),
@@ -302,3 +304,29 @@ def test_strategy_forms_refuse_bad_input(world):
             assert Ballot.objects.count() == before
 
     check()
+
+
+def test_hostile_tokens_in_newsletter_links(world):
+    """The confirm and unsubscribe links carry a signed token in the path; a forged or mangled
+    one is refused (GET and the one-click POST) and unsubscribes nobody."""
+    from mailings.models import Subscriber
+
+    client = world.client_for("visitor")
+    Subscriber.objects.get_or_create(email="abonnent@example.dk")
+    before = list(Subscriber.objects.values_list("email", flat=True).order_by("email"))
+
+    @SETTINGS
+    @given(token=texts)
+    def check(token):
+        quoted = urllib.parse.quote(token.replace("/", ""), safe="") or "x"
+        for name in ("mailings:confirm", "mailings:unsubscribe"):
+            path = reverse(name, kwargs={"token": "placeholder"}).replace("placeholder", quoted)
+            for response in (
+                client.get(path),
+                client.post(path, {"List-Unsubscribe": "One-Click"}),
+            ):
+                _no_server_error(response, f"{path[:120]}")
+
+    check()
+    after = list(Subscriber.objects.values_list("email", flat=True).order_by("email"))
+    assert after == before
