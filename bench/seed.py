@@ -86,6 +86,24 @@ WORDS = [
     "metode",
     "guide",
 ]
+# Each text is about one or two themes, as real publications are, with a word from another
+# theme now and then, so a search matches a realistic share of the documents.
+THEMES = [
+    "boligafdeling afdelingsbestyrelse afdelingsmøde beboerdemokrati beboere repræsentantskab",
+    "renovering helhedsplan byggeskader facader tage vinduer betonbyggeri energirenovering",
+    "tryghed trivsel naboskab opgang belysning kriminalitet forebyggelse",
+    "klimatilpasning regnvand skybrud regnbede friarealer biodiversitet grønne områder",
+    "energi varmepumpe solceller fjernvarme ventilation indeklima fugt skimmel",
+    "udlejning venteliste anvisning husleje huslejestøtte driftsøkonomi budget",
+    "fællesskab fælleshus frivillige madklub seniorbofællesskab ældre",
+    "boligsocial indsats beskæftigelse uddannelse børn unge lektiecafé",
+    "digitalisering beboerportal data selvbetjening kommunikation",
+    "nybyggeri almene boliger kommune lokalplan byggeri arkitektur",
+    "drift ejendomskontor viceværter medarbejdere ledelse arbejdsmiljø",
+    "evaluering metode analyse erfaringer anbefalinger værktøj guide",
+]
+THEME_WORDS = [theme.split() for theme in THEMES]
+FILLER = "og i at det en der som med for på af til er kan har skal vi de om når".split()  # noqa: SIM905
 SEARCH_QUERIES = [
     "boligafdeling",
     "beboerdemokrati",
@@ -148,7 +166,18 @@ def log(message: str) -> None:
 
 
 def _words(count: int) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(count))
+    """Text on one or two themes: about half filler words, the rest from the themes."""
+    themes = rng.sample(range(len(THEMES)), rng.choice((1, 2)))
+    chosen = []
+    for _ in range(count):
+        roll = rng.random()
+        if roll < 0.45:
+            chosen.append(rng.choice(FILLER))
+        elif roll < 0.995:
+            chosen.append(rng.choice(THEME_WORDS[rng.choice(themes)]))
+        else:
+            chosen.append(rng.choice(rng.choice(THEME_WORDS)))
+    return " ".join(chosen)
 
 
 # --- COPY ---------------------------------------------------------------------------------------
