@@ -45,6 +45,9 @@ def database_url() -> str:
     user = db.get("USER") or "postgres"
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
     host, port = db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
+    if str(host).startswith("/"):
+        # The embedded PostgreSQL listens on a Unix socket in its data folder.
+        return f"postgres://{user}{password}@/{db['NAME']}?host={host}"
     return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
 
 
