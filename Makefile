@@ -72,7 +72,7 @@ bench-mail: install
 	DEBUG=$${DEBUG:-on} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-on} $(PY) manage.py bench_mail $(BENCH_MAIL_ARGS)
 
-# Load generator and security linter (the `bench` extras) on top of the test install.
+# The load generator (the `bench` extras) on top of the test install.
 $(VENV)/.installed-bench: $(VENV)/.installed pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test,bench]'
 	touch $@
@@ -84,7 +84,7 @@ bench: $(VENV)/.installed-bench
 
 # Bandit over the project's own code at medium severity and up: every finding listed, then the
 # check that each carries a reason in a comment (# nosec or ruff's # noqa: Sxxx) fails if not.
-bandit: $(VENV)/.installed-bench
+bandit: install
 	-$(VENV)/bin/bandit -q -r almennet members events projects publications strategy mailings bench -x '*/migrations/*' -ll
 	DEBUG=on $(VENV)/bin/pytest -q -p no:cacheprovider tests/measure/test_hardening.py -k bandit
 
