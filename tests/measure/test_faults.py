@@ -68,6 +68,19 @@ def test_database_down_gives_an_error_page_and_healthz_says_so():
 
 
 @pytest.mark.django_db(transaction=True)
+def test_database_down_shows_the_portals_own_error_page():
+    """Not Django's bare "Server Error (500)": the portal's own page (templates/500.html, which
+    Django renders without a database), in Danish, saying it is a passing fault."""
+    client = Client(raise_request_exception=False)
+    with database_unreachable():
+        response = client.get(reverse("events:list"))
+    body = response.content.decode(errors="replace")
+    assert response.status_code in (500, 503)
+    assert "AlmenNet" in body, body[:300]
+    assert '<html lang="da"' in body, body[:300]
+
+
+@pytest.mark.django_db(transaction=True)
 def test_connection_lost_mid_signup_leaves_nothing_half_done():
     """The connection drops while the sign-up writes its mail: the whole sign-up is rolled
     back (no registration, no mail); the person tries again and gets exactly one of each."""
