@@ -364,3 +364,29 @@ def test_only_the_electorate_casts_a_ballot(world):
         assert _status(response) in (LOGIN, 403), (role, response.status_code)
     after = list(Ballot.objects.filter(round=voting_round).values_list("pk", "voter__user"))
     assert after == before
+
+
+# Views that take a POST without a CSRF token on purpose.
+CSRF_EXEMPT = {
+    # RFC 8058 one-click unsubscribe: the mail client POSTs without a session or a token.
+    "mailings:unsubscribe",
+}
+
+
+def test_every_post_needs_the_csrf_token(world):
+    """A POST without the CSRF token is refused (403) everywhere but where it is meant to be
+    taken without one, as a logged-in member and as the superuser."""
+    from django.test import Client
+
+    problems = []
+    for role in ("member", "superuser"):
+        client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+        client.force_login(world.users[role])
+        for url in _portal_urls():
+            path = url_for(url, world) if url.kwargs else reverse(url.name)
+            if path is None or url.name in CSRF_EXEMPT:
+                continue
+            status = client.post(path, {}).status_code
+            if status != 403:
+                problems.append(f"POST {path} as {role} without a CSRF token: {status}")
+    assert not problems, "\n".join(problems)
