@@ -48,3 +48,8 @@ def _check_redis() -> str:
 
 def home(request):
     return render(request, "home.html", selectors.front_page(user=request.user))
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without a valid CSRF token (expired session, old tab): say what to do."""
+    return render(request, "403_csrf.html", status=403)
