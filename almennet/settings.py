@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "members.middleware.StaffRequireMFAMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "almennet.middleware.DatabaseUnavailableMiddleware",
+    "almennet.page_cache.AnonymousPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "almennet.urls"
@@ -129,6 +130,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Whole pages for visitors who are not logged in (almennet/page_cache.py); 0 turns it off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL

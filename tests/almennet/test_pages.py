@@ -25,7 +25,13 @@ def test_front_page_in_english_under_en(client):
 
 
 @pytest.mark.django_db
-def test_language_switcher_switches_to_english(client):
+def test_language_switcher_links_to_the_same_page_in_the_other_language(client):
+    assert 'href="/en/?q=x" hreflang="en"' in client.get("/?q=x").content.decode()
+    assert 'href="/" hreflang="da"' in client.get("/en/").content.decode()
+
+
+@pytest.mark.django_db
+def test_language_endpoint_still_switches(client):
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert response.status_code == 302
     assert response["Location"] == "/en/"
