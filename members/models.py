@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .validators import validate_cvr, validate_ean, validate_logo
@@ -398,7 +399,9 @@ class Seat(models.Model):
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="seats", verbose_name=_("person")
     )
-    body = models.CharField(_("body"), max_length=20, choices=Body.choices)
+    body = models.CharField(
+        pgettext_lazy("governing body", "body"), max_length=20, choices=Body.choices
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
     organisation = models.ForeignKey(
         Organisation,

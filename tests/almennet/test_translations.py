@@ -58,3 +58,21 @@ def test_catalogue_is_fully_translated_and_compiled(po_path):
         else:
             got = compiled.gettext(msgid)
         assert got == entry["msgstr"], f"{mo_path} is stale for {msgid!r}: run `make messages`"
+
+
+def test_one_msgid_has_one_danish_translation_across_catalogues():
+    """Django looks a msgid up in LOCALE_PATHS first, then the apps in INSTALLED_APPS order, and
+    takes the first translation it finds: the same English word translated two ways in two
+    catalogues shows the wrong one somewhere (an event's "Sign up" button once said "Create
+    account"). Words that mean different things get a context (pgettext)."""
+    seen: dict[tuple, tuple[Path, str]] = {}
+    clashes = []
+    for po_path in CATALOGUES:
+        for entry in _parse_po(po_path):
+            if "msgid_plural" in entry:
+                continue
+            key = (entry.get("msgctxt"), entry["msgid"])
+            if key in seen and seen[key][1] != entry["msgstr"]:
+                clashes.append((key, seen[key], (po_path.relative_to(ROOT), entry["msgstr"])))
+            seen.setdefault(key, (po_path.relative_to(ROOT), entry["msgstr"]))
+    assert not clashes, clashes
