@@ -86,6 +86,14 @@ def test_strategy_page_shows_strategy_ambitions_advisory_board_focus_areas_trend
     assert "The six ambitions" in english
 
 
+def test_trend_table_scrolls_inside_its_column_on_a_phone(client):
+    # Five columns with descriptions are wider than a phone: without a scrolling wrapper
+    # the whole strategy page was 548 px wide at 390 px.
+    TrendFactory(title="Havvandsstigning", horizon=100, impact=3)
+    html = client.get(reverse("strategy:index")).content.decode()
+    assert re.search(r'<div class="table-responsive">\s*<table[^>]*id="trend-table"', html)
+
+
 def test_strategy_page_query_count_does_not_grow(client, django_assert_max_num_queries):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
