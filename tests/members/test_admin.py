@@ -1,6 +1,7 @@
 import pytest
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -277,3 +278,28 @@ def test_admin_form_refuses_bad_cvr_and_names_the_field(staff_client):
     )
     assert response.status_code == 200
     assert "kontrolcifferet" in str(response.context["adminform"].form.errors["cvr"])
+
+
+def test_import_and_export_pages_speak_danish_to_the_secretariat():
+    """django-import-export ships no Danish: the secretariat's import, its preview and the export
+    page were English until the portal supplied the catalogue."""
+    client = _staff_in("Secretariat")
+    export = client.get(reverse("admin:members_organisation_export"), HTTP_ACCEPT_LANGUAGE="da")
+    text = export.content.decode()
+    assert "Eksporten indeholder disse felter" in text and "Vælg alle" in text
+    assert "This exporter will export" not in text
+
+    importer = client.get(reverse("admin:members_organisation_import"))
+    assert "Fil, der skal importeres" in importer.content.decode()
+    upload = SimpleUploadedFile(
+        "organisationer.csv",
+        b"name,kind,homes,member_since\nBoligselskabet Nordhavn,housing,4200,2010-01-01\n",
+        content_type="text/csv",
+    )
+    preview = client.post(
+        reverse("admin:members_organisation_import"),
+        {"import_file": upload, "format": "0", "resource": "0"},
+    )
+    text = preview.content.decode()
+    assert "Bekræft import" in text and "Confirm import" not in text
+    assert "Ny" in text
