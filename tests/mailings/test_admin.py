@@ -1,6 +1,9 @@
+from html.parser import HTMLParser
+
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from mailings.models import Newsletter, OutboxMessage
 
@@ -143,3 +146,38 @@ def test_delivery_log_does_not_show_links_that_act_for_the_recipient(staff_clien
     html = page.content.decode()
     assert "Confirmation: secret-reset-link" in html  # the subject is shown
     assert "secret-reset-link &amp; co." not in html and "/x/" not in html  # the body is not
+
+
+class _FormNesting(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.depth, self.deepest = 0, 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "form":
+            self.depth += 1
+            self.deepest = max(self.deepest, self.depth)
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.depth -= 1
+
+
+@pytest.mark.parametrize("status", ["draft", "sending", "paused"])
+def test_send_buttons_are_not_forms_inside_the_change_form(
+    staff_client, newsletter_factory, status
+):
+    """A browser drops a <form> nested in the change form, so "Send a test", "Pause" and "Resume"
+    submitted the change form instead and nothing was sent or paused (the test client, which
+    posts straight to the URL, never noticed)."""
+    newsletter = newsletter_factory()
+    Newsletter.objects.filter(pk=newsletter.pk).update(
+        status=status, issued_at=None if status == "draft" else timezone.now()
+    )
+    page = staff_client.get(reverse("admin:mailings_newsletter_change", args=[newsletter.pk]))
+    parser = _FormNesting()
+    parser.feed(page.content.decode())
+    assert parser.deepest == 1
+    action = {"draft": "send_test", "sending": "pause", "paused": "resume"}[status]
+    url = reverse(f"admin:mailings_newsletter_{action}", args=[newsletter.pk])
+    assert f'formaction="{url}"' in page.content.decode()
