@@ -205,24 +205,24 @@ def check_in(request, slug):
         return redirect(url)
     if request.headers.get("HX-Request"):
         return _check_in_rows(request, event, query)
-    registrations = selectors.check_in_list(event=event, query=query)
+    return render(request, "events/staff/check_in.html", _check_in_context(event, query))
+
+
+def _check_in_context(event, query):
+    """The rows that match, and the count over the whole event (not just the matches)."""
+    everyone = selectors.check_in_list(event=event, query="")
     counts = {
-        "attended": sum(1 for r in registrations if r.status == Registration.Status.ATTENDED),
-        "total": len(registrations),
+        "attended": sum(1 for r in everyone if r.status == Registration.Status.ATTENDED),
+        "total": len(everyone),
     }
-    return render(
-        request,
-        "events/staff/check_in.html",
-        {"event": event, "registrations": registrations, "query": query, "counts": counts},
-    )
+    registrations = selectors.check_in_list(event=event, query=query) if query else everyone
+    return {"event": event, "registrations": registrations, "query": query, "counts": counts}
 
 
 def _check_in_rows(request, event, query):
-    return render(
-        request,
-        "events/staff/check_in.html#rows",
-        {"event": event, "registrations": selectors.check_in_list(event=event, query=query)},
-    )
+    # The partial carries the count and the messages, so a tap updates "n of m checked in" and
+    # its message shows at once instead of piling up for the next full page.
+    return render(request, "events/staff/check_in.html#rows", _check_in_context(event, query))
 
 
 @permission_required("events.view_registration", raise_exception=True)

@@ -581,3 +581,21 @@ def test_sign_up_form_posts_with_htmx_and_without(client):
     text = client.get(en("events:detail", event.slug)).content.decode()
     action = en("events:signup", event.slug)
     assert f'action="{action}"' in text and f'hx-post="{action}"' in text
+
+
+def test_check_in_tap_updates_the_count_and_shows_its_message_at_once(client, secretary):
+    """The count sat outside the rows htmx swaps, so it stayed at "0 of 3" all day, and each
+    tap's message piled up in the session until some later full page showed them all."""
+    event = EventFactory()
+    anna = RegistrationFactory(event=event, user=UserFactory(first_name="Anna", last_name="Holm"))
+    RegistrationFactory(event=event, user=UserFactory(first_name="Bo", last_name="Lund"))
+    client.force_login(secretary)
+    url = en("events:check_in", event.slug)
+    partial = client.post(
+        url, {"registration": anna.pk, "q": "anna"}, headers={"HX-Request": "true"}
+    ).content.decode()
+    # Counted over the whole event, not just the search matches.
+    assert "1 of 2 checked in" in partial
+    assert "Anna Holm is checked in" in partial
+    assert "is checked in" not in client.get(url).content.decode()
+    assert "1 of 2 checked in" in client.get(url + "?q=bo").content.decode()
