@@ -193,7 +193,10 @@ class FocusAreaStatusChange(models.Model):
     """A dated row of a focus area's status history."""
 
     focus_area = models.ForeignKey(
-        FocusArea, on_delete=models.CASCADE, related_name="status_changes"
+        FocusArea,
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+        verbose_name=_("focus area"),
     )
     status = models.CharField(_("status"), max_length=20, choices=FocusArea.Status.choices)
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
@@ -224,7 +227,9 @@ class CommentQuerySet(models.QuerySet):
 class Comment(models.Model):
     """A member's comment on a focus area; staff can hide it."""
 
-    focus_area = models.ForeignKey(FocusArea, on_delete=models.CASCADE, related_name="comments")
+    focus_area = models.ForeignKey(
+        FocusArea, on_delete=models.CASCADE, related_name="comments", verbose_name=_("focus area")
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -449,8 +454,15 @@ class VotingRound(models.Model):
 class BallotItem(models.Model):
     """A focus area on a round's ballot; `position` is drawn by lot when the round opens."""
 
-    round = models.ForeignKey(VotingRound, on_delete=models.CASCADE, related_name="items")
-    focus_area = models.ForeignKey(FocusArea, on_delete=models.PROTECT, related_name="ballot_items")
+    round = models.ForeignKey(
+        VotingRound, on_delete=models.CASCADE, related_name="items", verbose_name=_("voting round")
+    )
+    focus_area = models.ForeignKey(
+        FocusArea,
+        on_delete=models.PROTECT,
+        related_name="ballot_items",
+        verbose_name=_("focus area"),
+    )
     position = models.PositiveSmallIntegerField(_("place on the ballot"), default=0)
 
     class Meta:
@@ -468,7 +480,12 @@ class BallotItem(models.Model):
 class StandIn(models.Model):
     """Staff let a board substitute stand in for a named board member in one round."""
 
-    round = models.ForeignKey(VotingRound, on_delete=models.CASCADE, related_name="stand_ins")
+    round = models.ForeignKey(
+        VotingRound,
+        on_delete=models.CASCADE,
+        related_name="stand_ins",
+        verbose_name=_("voting round"),
+    )
     substitute = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -497,7 +514,9 @@ class StandIn(models.Model):
 class Voter(models.Model):
     """The electorate of a round, fixed when it opens."""
 
-    round = models.ForeignKey(VotingRound, on_delete=models.CASCADE, related_name="voters")
+    round = models.ForeignKey(
+        VotingRound, on_delete=models.CASCADE, related_name="voters", verbose_name=_("voting round")
+    )
     # SET_NULL: deleting an account keeps its ballot, anonymous, so results never change.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -544,8 +563,15 @@ class Voter(models.Model):
 class Ballot(models.Model):
     """A voter's ballot; changeable until the close, identified publicly by its receipt code."""
 
-    round = models.ForeignKey(VotingRound, on_delete=models.CASCADE, related_name="ballots")
-    voter = models.OneToOneField(Voter, on_delete=models.CASCADE, related_name="ballot")
+    round = models.ForeignKey(
+        VotingRound,
+        on_delete=models.CASCADE,
+        related_name="ballots",
+        verbose_name=_("voting round"),
+    )
+    voter = models.OneToOneField(
+        Voter, on_delete=models.CASCADE, related_name="ballot", verbose_name=_("voter")
+    )
     receipt = models.CharField(_("receipt code"), max_length=20, unique=True)
     cast_at = models.DateTimeField(_("cast"), default=timezone.now)
     changed_at = models.DateTimeField(_("last changed"), default=timezone.now)
@@ -621,14 +647,26 @@ class Announcement(models.Model):
     """One announcement mail of a round's prioritised focus areas to one contact person; the
     unique constraint is the per round and recipient deduplication."""
 
-    round = models.ForeignKey(VotingRound, on_delete=models.CASCADE, related_name="announcements")
+    round = models.ForeignKey(
+        VotingRound,
+        on_delete=models.CASCADE,
+        related_name="announcements",
+        verbose_name=_("voting round"),
+    )
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("recipient"),
     )
     organisation = models.ForeignKey(
-        "members.Organisation", on_delete=models.SET_NULL, null=True, related_name="+"
+        "members.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("organisation"),
     )
-    queued_at = models.DateTimeField(default=timezone.now)
+    queued_at = models.DateTimeField(_("queued at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("announcement")
@@ -655,10 +693,20 @@ class AuditEntry(models.Model):
     )
     action = models.CharField(_("action"), max_length=60)
     round = models.ForeignKey(
-        VotingRound, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        VotingRound,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("voting round"),
     )
     focus_area = models.ForeignKey(
-        FocusArea, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        FocusArea,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("focus area"),
     )
     data = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)

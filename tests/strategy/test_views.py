@@ -566,3 +566,28 @@ def test_demo_is_idempotent_and_has_every_part(staff):
     } <= statuses
     assert re.match(r"^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$", Ballot.objects.first().receipt)
     assert Affiliation.objects.exists()
+
+
+def test_strategy_admin_columns_are_danish(client, staff, areas, board):
+    """Foreign keys without a verbose name showed "Round" and "Focus area" in the Danish
+    admin (the audit log's columns, the ballot items of a voting round)."""
+    from django.apps import apps
+    from django.urls import reverse
+
+    from strategy import services
+
+    from .factories import make_round
+
+    round = make_round(staff=staff, focus_areas=areas)
+    services.round_open(round=round, actor=staff)
+    client.force_login(staff)
+    for url in [
+        reverse("admin:strategy_auditentry_changelist"),
+        reverse("admin:strategy_votinground_change", args=[round.pk]),
+    ]:
+        text = client.get(url, HTTP_ACCEPT_LANGUAGE="da").content.decode()
+        assert "Afstemningsrunde" in text or "Fokusområde" in text
+        assert ">Round<" not in text and "Focus area" not in text, url
+    for model in ["auditentry", "ballot", "ballotitem", "voter", "standin", "announcement"]:
+        field = apps.get_model("strategy", model)._meta.get_field("round")
+        assert str(field.verbose_name) == "afstemningsrunde", model
