@@ -24,8 +24,13 @@ from .common import _require_staff, audit
 # --- Focus areas ----------------------------------------------------------------------------
 
 
+# Danish letters as Danes spell them in addresses; slugify alone drops them ("Fællesskaber"
+# became "fllesskaber").
+_DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
+
+
 def _unique_slug(title: str) -> str:
-    base = slugify(title)[:180] or "fokusomraade"
+    base = slugify(title.translate(_DANISH))[:180] or "fokusomraade"
     slug, n = base, 2
     while FocusArea.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1

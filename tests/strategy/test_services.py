@@ -89,6 +89,15 @@ def test_advisory_and_board_members_may_propose_but_plain_users_not():
     assert FocusArea.objects.count() == 2
 
 
+def test_proposal_address_keeps_danish_letters():
+    area = services.focus_area_propose(
+        user=board_member(), title="Fællesskaber i ældreboliger på Ærø", problem="B"
+    )
+    assert area.slug == "faellesskaber-i-aeldreboliger-paa-aeroe"
+    again = services.focus_area_propose(user=board_member(), title="Fællesskaber", problem="B")
+    assert again.slug == "faellesskaber"
+
+
 def test_proposal_needs_title_and_problem():
     with pytest.raises(ValidationError):
         services.focus_area_propose(user=board_member(), title=" ", problem="x")
