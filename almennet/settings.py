@@ -232,9 +232,13 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- Language and time ---
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
-# The project's catalogue first; then Danish for django-import-export, which ships none (its own
-# folder, so `make messages` never prunes it).
-LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_vendor" / "import_export" / "locale"]
+# The project's catalogue first; then Danish for django-import-export and django-simple-history,
+# which ship none (their own folders, so `make messages` never prunes them).
+LOCALE_PATHS = [
+    BASE_DIR / "locale",
+    BASE_DIR / "locale_vendor" / "import_export" / "locale",
+    BASE_DIR / "locale_vendor" / "simple_history" / "locale",
+]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
 USE_TZ = True

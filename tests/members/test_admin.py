@@ -303,3 +303,16 @@ def test_import_and_export_pages_speak_danish_to_the_secretariat():
     text = preview.content.decode()
     assert "Bekræft import" in text and "Confirm import" not in text
     assert "Ny" in text
+
+
+def test_history_pages_speak_danish(staff_client):
+    """django-simple-history ships no Danish: an organisation's history (who changed what,
+    revert) was English until the portal supplied the catalogue."""
+    organisation = OrganisationFactory()
+    url = reverse("admin:members_organisation_history", args=[organisation.pk])
+    text = staff_client.get(url, HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    assert "Vælg et tidspunkt i listen herunder" in text and "Ændret af" in text
+    assert "Choose a date from the list below" not in text
+    # The admin's own breadcrumbs keep Django's Danish.
+    changelist = staff_client.get(reverse("admin:members_organisation_changelist"))
+    assert "Hjem" in changelist.content.decode()
