@@ -2,7 +2,8 @@
 
 BENCH_PLAN names the plan bench/seed.py wrote; BENCH_SCENARIO picks what the users do:
 a read scenario (front, event_list, event_detail, search, publication_list, organisation,
-bare) requests its paths in turn with no think time; `signup` POSTs the sign-up form as
+strategy, bare; event_detail_member as a logged-in member) requests its paths in turn with no
+think time; `signup` POSTs the sign-up form as
 logged-in members, each user signing up for the seeded target events one after another.
 
 The portal runs with production settings, so its cookies are Secure; over plain HTTP on
@@ -25,13 +26,20 @@ class ReadUser(FastHttpUser):
     wait_time = constant(0)
 
     def on_start(self):
+        number = next(_user_numbers)
         paths = list(PLAN["paths"][SCENARIO])
-        random.Random(next(_user_numbers)).shuffle(paths)  # noqa: S311 - load pattern only
+        random.Random(number).shuffle(paths)  # noqa: S311 - load pattern only
         self.paths = itertools.cycle(paths)
+        self.headers = {}
+        if SCENARIO.endswith("_member"):  # a logged-in member: no page cache
+            session = PLAN["sessions"][number % len(PLAN["sessions"])]
+            self.headers = {"Cookie": f"sessionid={session['sessionid']}"}
 
     @task
     def read(self):
-        with self.client.get(next(self.paths), name=SCENARIO, catch_response=True) as response:
+        with self.client.get(
+            next(self.paths), name=SCENARIO, headers=self.headers, catch_response=True
+        ) as response:
             if response.status_code != 200:
                 response.failure(f"status {response.status_code}")
 

@@ -11,10 +11,11 @@ LABELS = [
     ("front", "front page"),
     ("event_list", "event list"),
     ("event_detail", "event detail"),
-    ("search", "search"),
+    ("search", "search (4,000 distinct queries)"),
     ("publication_list", "publication list"),
     ("organisation", "organisation page"),
     ("strategy", "strategy page"),
+    ("event_detail_member", "event detail, logged-in member"),
     ("signup", "sign-up POST (50 users)"),
 ]
 

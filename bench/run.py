@@ -42,6 +42,7 @@ READ_PAGES = [
     ("publication_list", "publication list"),
     ("organisation", "organisation page"),
     ("strategy", "strategy page"),
+    ("event_detail_member", "event detail, member"),
 ]
 READ_SHARE_TARGET = 0.40
 READ_P95_TARGET_MS = 100
