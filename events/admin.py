@@ -299,6 +299,11 @@ class RegistrationAdmin(ExportActionMixin, admin.ModelAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         if obj is None:
             form.clean = _add_form_clean
+            # The model allows no participant (erased people stay as statistics), but staff
+            # adding one must name who: without it the sign-up service refused with a 500.
+            participant = form.base_fields["user"]
+            participant.required = True
+            participant.help_text = _("The person to sign up; search by name or email.")
         return form
 
     def save_model(self, request, obj, form, change):

@@ -208,6 +208,18 @@ def test_adding_someone_twice_or_for_a_foreign_organisation_is_refused(admin_cli
     assert Registration.objects.count() == 1
 
 
+def test_adding_without_a_participant_asks_for_one_instead_of_failing(admin_client_secretary):
+    """The participant may be empty on the model (erased people stay as statistics), so the add
+    form let staff save without one and the sign-up service's refusal became a server error."""
+    event = EventFactory()
+    form = admin_client_secretary.get(reverse("admin:events_registration_add"))
+    assert "search by name or email" in form.content.decode()
+    response = _add(admin_client_secretary, event=event.pk, user="")
+    assert response.status_code == 200
+    assert "user" in response.context["adminform"].form.errors
+    assert not Registration.objects.exists()
+
+
 def test_registrations_cannot_be_deleted(admin_client_secretary):
     registration = RegistrationFactory()
     url = reverse("admin:events_registration_delete", args=[registration.pk])
