@@ -1,4 +1,8 @@
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.utils import translation
 
 from mailings.services import message_queue
@@ -12,6 +16,11 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix, email, context):
         # allauth ships text templates only; the outbox wraps the text in the portal's look.
+        # Its templates greet and sign off with current_site ("Hej fra AlmenNet!"), which
+        # allauth's own send_mail supplies; the portal names itself rather than trusting the
+        # sites table (still "example.com").
+        site = SimpleNamespace(name="AlmenNet", domain=urlsplit(settings.SITE_URL).netloc)
+        context = {"email": email, **context, "current_site": site}
         message = self.render_mail(template_prefix, email, context)
         user = context.get("user")
         message_queue(

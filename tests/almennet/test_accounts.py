@@ -39,6 +39,10 @@ def test_signup_requires_email_verification_before_login(
     assert len(mail.outbox) == 1
     assert "ny@boligselskab.dk" in mail.outbox[0].to
     assert "/accounts/confirm-email/" in mail.outbox[0].body
+    # allauth's greeting names the portal (it said "Hej fra !" and "en konto på .").
+    assert "Hej fra AlmenNet!" in mail.outbox[0].body
+    assert "en konto på 127.0.0.1:8000" in mail.outbox[0].body
+    assert "example.com" not in mail.outbox[0].body
     html = next(c for c, mimetype in mail.outbox[0].alternatives if mimetype == "text/html")
     assert '<a href="http' in html and "/accounts/confirm-email/" in html
     assert OutboxMessage.objects.get(to="ny@boligselskab.dk").status == OutboxMessage.Status.SENT
