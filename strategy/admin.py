@@ -104,11 +104,21 @@ class FocusAreaAdmin(admin.ModelAdmin):
     def approve(self, request, queryset):
         for area in queryset:
             services.focus_area_moderate(focus_area=area, actor=request.user, approve=True)
+        self.message_user(
+            request,
+            _("%(count)s proposals approved.") % {"count": len(queryset)},
+            messages.SUCCESS,
+        )
 
     @admin.action(description=_("Reject the selected proposals"))
     def reject(self, request, queryset):
         for area in queryset:
             services.focus_area_moderate(focus_area=area, actor=request.user, approve=False)
+        self.message_user(
+            request,
+            _("%(count)s proposals rejected.") % {"count": len(queryset)},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Comment)
@@ -310,7 +320,18 @@ class VotingRoundAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Confirm the prioritised focus areas and announce them"))
     def confirm_priorities(self, request, queryset):
-        round = queryset.first()
+        # Say so here rather than open the confirmation page for a round it will refuse, or
+        # silently take the first of several.
+        if queryset.count() != 1:
+            messages.error(request, _("Choose exactly one voting round to confirm."))
+            return None
+        round = queryset.get()
+        if not round.is_counted or round.outcome != VotingRound.Outcome.VALID:
+            messages.error(
+                request,
+                f"{round}: {_('Only a valid, counted round can give priorities.')}",
+            )
+            return None
         return redirect("strategy:confirm_priorities", pk=round.pk)
 
 

@@ -591,3 +591,37 @@ def test_strategy_admin_columns_are_danish(client, staff, areas, board):
     for model in ["auditentry", "ballot", "ballotitem", "voter", "standin", "announcement"]:
         field = apps.get_model("strategy", model)._meta.get_field("round")
         assert str(field.verbose_name) == "afstemningsrunde", model
+
+
+def test_admin_confirm_priorities_refuses_an_uncounted_round_or_several(
+    client, staff, areas, board
+):
+    """The action opened the confirmation page for an open, uncounted round (which the service
+    then refused after staff had chosen), and with two rounds selected took the first silently;
+    approving proposals said nothing at all."""
+    from django.urls import reverse
+
+    from strategy import services
+
+    from .factories import make_round
+
+    open_round = make_round(staff=staff, focus_areas=areas, title="Åben runde")
+    services.round_open(round=open_round, actor=staff)
+    other = make_round(staff=staff, focus_areas=areas, title="Anden runde")
+    client.force_login(staff)
+    url = reverse("admin:strategy_votinground_changelist")
+    data = {"action": "confirm_priorities", "index": "0"}
+    response = client.post(url, {**data, "_selected_action": [open_round.pk]}, follow=True)
+    assert response.redirect_chain[-1][0].startswith(url)
+    assert "Kun en gyldig, optalt runde kan give prioriteringer." in response.content.decode()
+    response = client.post(
+        url, {**data, "_selected_action": [open_round.pk, other.pk]}, follow=True
+    )
+    assert "Vælg præcis én afstemningsrunde" in response.content.decode()
+
+    response = client.post(
+        reverse("admin:strategy_focusarea_changelist"),
+        {"action": "approve", "index": "0", "_selected_action": [areas[0].pk]},
+        follow=True,
+    )
+    assert "1 forslag godkendt." in response.content.decode()
