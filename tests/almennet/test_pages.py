@@ -17,6 +17,16 @@ def test_front_page_is_danish_by_default(client):
 
 
 @pytest.mark.django_db
+def test_pages_name_their_icon_so_browsers_do_not_ask_for_a_missing_favicon(client):
+    # Without a <link rel="icon"> every browser asked for /favicon.ico and got a 404 on each page.
+    from django.contrib.staticfiles import finders
+
+    html = client.get("/").content.decode()
+    match = re.search(r'<link rel="icon" href="/static/([^"]+)"', html)
+    assert match and finders.find(match.group(1))
+
+
+@pytest.mark.django_db
 def test_front_page_in_english_under_en(client):
     response = client.get("/en/")
     html = response.content.decode()
