@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from import_export import fields, resources
+from import_export import fields, resources, widgets
 from import_export.admin import ExportActionMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
@@ -143,7 +143,13 @@ class RegistrationResource(resources.ModelResource):
     liability = fields.Field(column_name=_("Late-cancellation liability"))
     dietary_needs = fields.Field(attribute="dietary_needs", column_name=_("Dietary needs"))
     comment = fields.Field(attribute="comment", column_name=_("Comment"))
-    created_at = fields.Field(attribute="created_at", column_name=_("Signed up"))
+    # Local time as the secretariat reads it (the plain field wrote UTC with microseconds);
+    # Excel gets a real date-time.
+    created_at = fields.Field(
+        attribute="created_at",
+        column_name=_("Signed up"),
+        widget=widgets.DateTimeWidget(format="%d-%m-%Y %H:%M"),
+    )
 
     class Meta:
         model = Registration

@@ -277,6 +277,26 @@ def test_export_csv_and_excel_with_organisation_and_ean(admin_client_secretary):
     assert "EAN" in values[0] and "5798000000007" in values[1]
 
 
+def test_export_shows_the_sign_up_time_in_danish_local_time(admin_client_secretary):
+    """The sign-up time was exported as raw UTC with microseconds and an offset."""
+    import datetime
+
+    registration = RegistrationFactory()
+    Registration.objects.filter(pk=registration.pk).update(
+        created_at=datetime.datetime(2026, 11, 27, 11, 46, 3, 379347, tzinfo=datetime.UTC)
+    )
+    csv_index = next(i for i, f in enumerate(_formats()) if f.__name__ == "CSV")
+    xlsx_index = next(i for i, f in enumerate(_formats()) if f.__name__ == "XLSX")
+    response = _export_rows(admin_client_secretary, str(csv_index), [registration])
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[1][-1] == "27-11-2026 12:46"
+    response = _export_rows(admin_client_secretary, str(xlsx_index), [registration])
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    cell = list(sheet.iter_rows(values_only=True))[1][-1]
+    # A real date-time in Copenhagen time (Excel keeps milliseconds only).
+    assert cell.replace(second=0, microsecond=0) == datetime.datetime(2026, 11, 27, 12, 46)
+
+
 def _formats():
     from events.admin import RegistrationAdmin
 
