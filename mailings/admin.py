@@ -42,16 +42,29 @@ class NewsletterAdmin(SimpleHistoryAdmin):
     change_form_template = "admin/mailings/newsletter/change_form.html"
     fieldsets = [
         (None, {"fields": ["subject", "slug", "intro", "body"]}),
-        (_("Cards"), {"fields": ["events", "publications", "projects"]}),
+        (
+            _("Cards"),
+            {
+                "fields": ["events", "publications", "projects"],
+                "description": _(
+                    "Events, publications and projects chosen here appear as cards below the "
+                    "text, each with its date or type, summary and a link."
+                ),
+            },
+        ),
         (
             _("Audience"),
             {
+                "description": _(
+                    "Tick one or more groups. Before anything goes out, the send page shows how "
+                    "many addresses will receive it."
+                ),
                 "fields": [
                     "to_subscribers",
                     "to_member_contacts",
                     "to_seat_holders",
                     "to_participants_of",
-                ]
+                ],
             },
         ),
         (_("Sending"), {"fields": ["status", "issued_at", "finished_at", "sent_by", "progress"]}),

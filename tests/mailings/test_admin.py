@@ -181,3 +181,12 @@ def test_send_buttons_are_not_forms_inside_the_change_form(
     action = {"draft": "send_test", "sending": "pause", "paused": "resume"}[status]
     url = reverse(f"admin:mailings_newsletter_{action}", args=[newsletter.pk])
     assert f'formaction="{url}"' in page.content.decode()
+
+
+def test_cards_and_audience_are_explained_on_the_newsletter_form(staff_client):
+    """ "Kort" (cards) alone told the secretariat nothing about what choosing an event does."""
+    page = staff_client.get(
+        reverse("admin:mailings_newsletter_add"), HTTP_ACCEPT_LANGUAGE="da"
+    ).content.decode()
+    assert "vises som kort under teksten" in page
+    assert "viser næste side, hvor mange adresser der modtager det" in page
