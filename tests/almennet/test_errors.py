@@ -13,6 +13,18 @@ def test_unknown_page_is_a_danish_404_in_the_portals_look(client):
     assert '<nav class="navbar' in html
 
 
+def test_access_denied_page_says_why(client):
+    # The views give a reason ("only members can propose ..."); the 403 page used to drop it.
+    from tests.members.factories import UserFactory
+
+    client.force_login(UserFactory())  # logged in, but not at a member organisation
+    response = client.get("/strategy/focus-areas/propose/")
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Adgang nægtet" in html
+    assert "Medlemmer, Advisory Board og bestyrelsen kan foreslå fokusområder." in html
+
+
 def test_database_unavailable_is_a_503_with_retry_after(monkeypatch):
     from django.db.backends.utils import CursorWrapper
 
