@@ -76,6 +76,18 @@ def test_login_is_by_email(client):
     assert client.get("/accounts/email/").status_code == 200
 
 
+def test_login_message_is_plain_danish(client):
+    # allauth's own Danish said "Loggede succesfuldt ind med Ida Jensen."
+    user = UserFactory(email="ida@example.dk", first_name="Ida", last_name="Jensen")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    response = client.post(
+        "/accounts/login/", {"login": "ida@example.dk", "password": PASSWORD}, follow=True
+    )
+    html = response.content.decode()
+    assert "Du er logget ind som Ida Jensen." in html
+    assert "succesfuldt" not in html
+
+
 def test_failed_logins_are_rate_limited(client):
     user = UserFactory(email="ida@example.dk")
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
