@@ -212,12 +212,43 @@ class NewsletterAdmin(SimpleHistoryAdmin):
         return self._back(newsletter)
 
 
+# The delivery log's filter by kind of mail named template paths ("events/mail/reminder");
+# these are what the secretariat calls them. An unknown template shows its path.
+MAIL_KINDS = {
+    "mailings/mail/newsletter": _("Newsletter"),
+    "mailings/mail/subscribe_confirm": _("Newsletter sign-up confirmation"),
+    "events/mail/confirmation": _("Event: sign-up confirmed"),
+    "events/mail/pending": _("Event: awaiting approval"),
+    "events/mail/waiting": _("Event: on the waiting list"),
+    "events/mail/promotion": _("Event: place from the waiting list"),
+    "events/mail/rejection": _("Event: sign-up declined"),
+    "events/mail/cancellation": _("Event: cancellation"),
+    "events/mail/reminder": _("Event: reminder"),
+    "strategy/mail/priorities": _("Prioritised focus areas announced"),
+    "account/mail/allauth": _("Account mail (log-in, password, email address)"),
+}
+
+
+class MailKindFilter(admin.SimpleListFilter):
+    title = _("kind of mail")
+    parameter_name = "template"
+
+    def lookups(self, request, model_admin):
+        templates = (
+            OutboxMessage.objects.order_by("template").values_list("template", flat=True).distinct()
+        )
+        return [(t, MAIL_KINDS.get(t, t)) for t in templates]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(template=self.value()) if self.value() else queryset
+
+
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
     """The delivery log: one row per mail and recipient."""
 
     list_display = ["to", "subject", "status", "attempts", "created_at", "sent_at", "newsletter"]
-    list_filter = ["status", "newsletter", "template"]
+    list_filter = ["status", "newsletter", MailKindFilter]
     search_fields = ["to", "subject", "message_id"]
     date_hierarchy = "created_at"
     list_select_related = ["newsletter"]

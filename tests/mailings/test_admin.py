@@ -190,3 +190,24 @@ def test_cards_and_audience_are_explained_on_the_newsletter_form(staff_client):
     ).content.decode()
     assert "vises som kort under teksten" in page
     assert "viser næste side, hvor mange adresser der modtager det" in page
+
+
+def test_delivery_log_filters_by_kind_of_mail_in_words(staff_client):
+    """The filter listed template paths such as "mailings/mail/newsletter"."""
+    kinds = ["mailings/mail/newsletter", "events/mail/reminder", "some/new/mail"]
+    for n, template in enumerate(kinds):
+        OutboxMessage.objects.create(
+            to="a@example.dk",
+            template=template,
+            subject="x",
+            body_text="x",
+            language="da",
+            message_id=f"<{n}@example.dk>",
+        )
+    url = reverse("admin:mailings_outboxmessage_changelist")
+    page = staff_client.get(url, HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    assert "Arrangement: påmindelse" in page and "Nyhedsbrev" in page
+    assert "events/mail/reminder" not in page.split("changelist-filter")[1].split("</nav>")[0]
+    assert "some/new/mail" in page  # unknown kinds still show, by path
+    filtered = staff_client.get(url, {"template": "events/mail/reminder"})
+    assert [m.template for m in filtered.context["cl"].result_list] == ["events/mail/reminder"]
