@@ -408,10 +408,21 @@ def main(argv=None) -> int:  # noqa: C901 - one linear script
         say(f"gunicorn answers at {base}")
 
         only = set(args.only.split(",")) if args.only else None
-        scenarios = [("bare", "bare view")] + READ_PAGES + [("signup", "sign-up POST")]
+        # The bare view runs first and last; the ceiling is the better of the two, so that
+        # other work on the machine during one of them does not flatter every ratio.
+        scenarios = (
+            [("bare", "bare view")]
+            + READ_PAGES
+            + [("signup", "sign-up POST"), ("bare_again", "bare view again")]
+        )
         for key, label in scenarios:
             if only and key != "bare" and key not in only:
                 continue
+            if only and key == "bare_again":
+                continue
+            if key == "bare_again":
+                key = "bare"
+                results["bare_first"] = results.get("bare", {})
             if key != "signup" and not plan["paths"].get(key):
                 results[key] = {"error": "no data for this page (its model has not landed)"}
                 continue
@@ -442,6 +453,11 @@ def main(argv=None) -> int:  # noqa: C901 - one linear script
             os.killpg(server.pid, signal.SIGKILL)
         log_file.close()
 
+    first = results.pop("bare_first", None)
+    if first and "rps" in first and first["rps"] > results.get("bare", {}).get("rps", 0):
+        results["bare"], first = first, results["bare"]
+    if first:
+        results["bare"]["other_run_rps"] = first.get("rps")
     ceiling = results.get("bare", {}).get("rps", 0)
     for key, _label in READ_PAGES:
         row = results.get(key)
