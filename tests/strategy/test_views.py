@@ -304,6 +304,10 @@ def test_approval_ballot_through_the_page(client, staff, areas, board):
     client.force_login(board[0][0])
     html = client.get(round.get_absolute_url()).content.decode()
     assert 'type="checkbox"' in html
+    # The method names the round's own number, not the admin's placeholder "up to N".
+    listing = client.get(reverse("strategy:votes")).content.decode()
+    for page in (html, listing):
+        assert "Godkendelse: vælg op til 2" in page and "op til N" not in page
     assert client.post(round.get_absolute_url(), {"item": ids}).status_code == 400
     assert client.post(round.get_absolute_url(), {"item": ids[:2]}).status_code == 302
     assert Ballot.objects.get().choices.count() == 2
