@@ -117,6 +117,10 @@ def test_detail_for_a_visitor_asks_to_log_in(client):
     assert "Log in to sign up" in text and 'id="signup-form"' not in text
     assert "<p>Program</p>" in text and "kontakt@almennet.dk" in text
     assert event.venue_address in text and "500" in text and "900" in text
+    # "No account? Create one" links to sign-up and back to the event (it was plain text).
+    danish = Client().get(f"/events/{event.slug}/").content.decode()
+    signup = f'<a href="/accounts/signup/?next=/events/{event.slug}/">Opret en</a>'
+    assert f"Ingen konto? {signup}; medlemmer" in danish
 
 
 def test_detail_for_a_member_shows_the_form_and_the_member_price(client):
