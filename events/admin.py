@@ -1,7 +1,9 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export import fields, resources, widgets
@@ -229,6 +231,12 @@ def _move_action(status, description):
 class RegistrationAdmin(ExportActionMixin, admin.ModelAdmin):
     resource_classes = [RegistrationResource]
     export_formats = [CSV, XLSX]
+
+    def get_export_filename(self, request, queryset, file_format):
+        # "tilmeldinger-2026-11-27.xlsx" in the secretariat's language, not "Registration-...".
+        name = slugify(str(self.model._meta.verbose_name_plural))
+        return f"{name}-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"
+
     list_display = [
         "person",
         "organisation",

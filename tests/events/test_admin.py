@@ -290,6 +290,8 @@ def test_export_shows_the_sign_up_time_in_danish_local_time(admin_client_secreta
     response = _export_rows(admin_client_secretary, str(csv_index), [registration])
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[1][-1] == "27-11-2026 12:46"
+    # Named by the model's plural in the request's language (it was "Registration-<date>.csv").
+    assert 'filename="registrations-' in response["Content-Disposition"]
     response = _export_rows(admin_client_secretary, str(xlsx_index), [registration])
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     cell = list(sheet.iter_rows(values_only=True))[1][-1]
