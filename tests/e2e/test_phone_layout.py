@@ -20,3 +20,54 @@ def test_my_registrations_do_not_widen_the_page_on_a_phone(phone_page):
     assert page.get_by_role("link", name=event.title).is_visible()
     # The "Handlinger" column header is visually hidden; it used to stretch the page to 521 px.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_ballot_rank_shows_not_ranked_in_full_on_a_phone(phone_page):
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    from strategy import services as strategy_services
+    from tests.strategy.factories import (
+        TOTP_SECRET,
+        FocusAreaFactory,
+        board_member,
+        make_round,
+        staff_user,
+    )
+
+    page = phone_page
+    voter = board_member()
+    EmailAddress.objects.create(user=voter, email=voter.email, verified=True, primary=True)
+    areas = [FocusAreaFactory(title=t) for t in ("Data i driften", "Boliger til et langt liv")]
+    round = make_round(staff=staff_user(), focus_areas=areas, title="Bestyrelsens prioritering")
+    strategy_services.round_open(round=round, actor=staff_user())
+
+    login(page, email=voter.email)
+    page.fill(
+        "input[name=code]", format_hotp_value(hotp_value(TOTP_SECRET, int(time.time()) // 30))
+    )
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state("networkidle")
+    page.goto(page.base_url + round.get_absolute_url())
+    # The select used to be capped at 7rem, so a phone showed "ikke ran…".
+    room, needed = page.evaluate(
+        """() => {
+          const select = document.querySelector('.ballot-rank select');
+          const style = getComputedStyle(select);
+          const probe = document.createElement('span');
+          probe.textContent = select.options[0].text;
+          probe.style.font = style.font;
+          probe.style.position = 'absolute';
+          probe.style.whiteSpace = 'nowrap';
+          document.body.append(probe);
+          const needed = probe.getBoundingClientRect().width;
+          probe.remove();
+          const room = select.clientWidth - parseFloat(style.paddingLeft)
+            - parseFloat(style.paddingRight);
+          return [room, needed];
+        }"""
+    )
+    assert page.locator(".ballot-rank select").first.input_value() == ""
+    assert room >= needed
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
