@@ -2,12 +2,12 @@
 
 The front page, the event list and an event's page, the sign-up form (an event's page as a
 logged-in member), the knowledge-hub search with hits, the strategy page and a voting page as a
-board member. Pages whose app has not landed yet are skipped with the reason.
+board member.
 """
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from tests.e2e.conftest import axe_violations, login
 from tests.events.factories import EventFactory
@@ -60,10 +60,7 @@ def test_signup_form_has_no_serious_violations(page):
 
 
 def _strategy_path(name: str, **kwargs) -> str:
-    try:
-        return reverse(name, kwargs=kwargs or None)
-    except NoReverseMatch:
-        pytest.skip(f"{name} has not landed yet")
+    return reverse(name, kwargs=kwargs or None)
 
 
 def test_strategy_page_has_no_serious_violations(page):
