@@ -2,10 +2,11 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -79,68 +80,62 @@ class MembershipFilter(admin.SimpleListFilter):
         return queryset
 
 
-class SeatFormSet(BaseInlineFormSet):
-    """Seats added together in one inline must not collide with each other either; the
-    model's clean() only sees what is already saved."""
+class ReadOnlyInline(admin.TabularInline):
+    """Affiliations and seats carry rules (who may vote, at most one chair, no overlapping
+    seats) that live in members/services.py under a lock. An inline would save them around
+    the service, so here they are only listed with a link; they are added and changed on their
+    own admin pages, whose save calls the service."""
 
-    def clean(self):
-        super().clean()
-        seats = [
-            form.instance
-            for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.instance.starts_on
-        ]
-        for index, seat in enumerate(seats):
-            for other in seats[index + 1 :]:
-                if seat.body != other.body or not _periods_overlap(seat, other):
-                    continue
-                same_person = seat.user_id and seat.user_id == other.user_id
-                same_single_role = seat.role == other.role and seat.role in Seat.SINGLE_HOLDER_ROLES
-                if same_person or same_single_role:
-                    raise ValidationError(
-                        _("Two of these seats overlap: %(first)s and %(second)s.")
-                        % {"first": seat, "second": other}
-                    )
+    extra = 0
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
-def _periods_overlap(first, second) -> bool:
-    return (second.ends_on is None or first.starts_on <= second.ends_on) and (
-        first.ends_on is None or second.starts_on <= first.ends_on
+class AffiliationInline(ReadOnlyInline):
+    model = Affiliation
+    fk_name = "user"
+    fields = readonly_fields = ["organisation", "role", "starts_on", "ends_on", "confirmed_at"]
+
+
+class OrganisationAffiliationInline(ReadOnlyInline):
+    model = Affiliation
+    fk_name = "organisation"
+    fields = readonly_fields = ["user", "role", "starts_on", "ends_on", "confirmed_at"]
+
+
+class SeatInline(ReadOnlyInline):
+    model = Seat
+    fk_name = "user"
+    fields = readonly_fields = ["body", "role", "organisation", "starts_on", "ends_on"]
+
+
+class OrganisationSeatInline(ReadOnlyInline):
+    model = Seat
+    fk_name = "organisation"
+    fields = readonly_fields = ["user", "body", "role", "starts_on", "ends_on"]
+
+
+def _add_links(obj, field: str):
+    """Links to add an affiliation or a seat for this person or organisation, pre-filled."""
+    if obj is None or obj.pk is None:
+        return "–"
+    return format_html(
+        '<a href="{}?{}={}">{}</a> · <a href="{}?{}={}">{}</a>',
+        reverse("admin:members_affiliation_add"),
+        field,
+        obj.pk,
+        _("Add an affiliation"),
+        reverse("admin:members_seat_add"),
+        field,
+        obj.pk,
+        _("Add a seat"),
     )
-
-
-class AffiliationInline(admin.TabularInline):
-    model = Affiliation
-    fk_name = "user"
-    extra = 0
-    autocomplete_fields = ["organisation"]
-    fields = ["organisation", "role", "starts_on", "ends_on", "confirmed_at"]
-    readonly_fields = ["confirmed_at"]
-
-
-class OrganisationAffiliationInline(admin.TabularInline):
-    model = Affiliation
-    fk_name = "organisation"
-    extra = 0
-    autocomplete_fields = ["user"]
-    fields = ["user", "role", "starts_on", "ends_on", "confirmed_at"]
-    readonly_fields = ["confirmed_at"]
-
-
-class SeatInline(admin.TabularInline):
-    model = Seat
-    formset = SeatFormSet
-    fk_name = "user"
-    extra = 0
-    autocomplete_fields = ["organisation"]
-
-
-class OrganisationSeatInline(admin.TabularInline):
-    model = Seat
-    formset = SeatFormSet
-    fk_name = "organisation"
-    extra = 0
-    autocomplete_fields = ["user"]
 
 
 @admin.register(User)
@@ -162,15 +157,20 @@ class UserAdmin(GuardedImportExportMixin, DjangoUserAdmin):
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
         ),
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+        (_("Affiliations and seats"), {"fields": ["add_links"]}),
     ]
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
     ]
 
+    @admin.display(description=pgettext_lazy("admin links", "add"))
+    def add_links(self, obj):
+        return _add_links(obj, "user")
+
     def get_readonly_fields(self, request, obj=None):
         # Staff rights come from groups; only a superuser makes superusers or hands out
         # single permissions, so nobody in a group can raise their own rights past it.
-        readonly = list(super().get_readonly_fields(request, obj))
+        readonly = [*super().get_readonly_fields(request, obj), "add_links"]
         if not request.user.is_superuser:
             readonly += ["is_superuser", "user_permissions"]
         return readonly
@@ -196,10 +196,33 @@ class OrganisationAdmin(GuardedImportExportMixin, SimpleHistoryAdmin):
             _("Invoicing"),
             {"fields": ["cvr", "ean", "invoice_contact_name", "invoice_contact_email"]},
         ),
+        (_("Affiliations and seats"), {"fields": ["add_links"]}),
     ]
+    readonly_fields = ["add_links"]
+
+    @admin.display(description=pgettext_lazy("admin links", "add"))
+    def add_links(self, obj):
+        return _add_links(obj, "organisation")
 
     def save_model(self, request, obj, form, change):
-        services.organisation_save(organisation=obj, actor=request.user)
+        membership = {"member_since", "member_until"}
+        if change and set(form.changed_data) & membership:
+            other = set(form.changed_data) - membership
+            if other:
+                # The rest first, from the stored membership, so each change keeps its reason.
+                stored = Organisation.objects.get(pk=obj.pk)
+                since, until = obj.member_since, obj.member_until
+                obj.member_since, obj.member_until = stored.member_since, stored.member_until
+                services.organisation_save(organisation=obj, actor=request.user)
+                obj.member_since, obj.member_until = since, until
+            services.organisation_membership_set(
+                organisation=obj,
+                member_since=obj.member_since,
+                member_until=obj.member_until,
+                actor=request.user,
+            )
+        else:
+            services.organisation_save(organisation=obj, actor=request.user)
 
 
 @admin.register(Affiliation)
@@ -211,10 +234,21 @@ class AffiliationAdmin(SimpleHistoryAdmin):
     readonly_fields = ["confirmed_at", "confirmed_by", "created_at"]
     list_select_related = ["user", "organisation"]
     date_hierarchy = "starts_on"
-    actions = ["confirm_affiliations"]
+    actions = ["confirm_affiliations", "end_affiliations"]
+
+    def get_changeform_initial_data(self, request):
+        # The "Add an affiliation" links on a person's or an organisation's page pre-fill it.
+        return {
+            **super().get_changeform_initial_data(request),
+            "starts_on": timezone.localdate(),
+        }
 
     def save_model(self, request, obj, form, change):
         services.affiliation_save(affiliation=obj, actor=request.user)
+
+    @admin.action(description=_("End the selected affiliations today"), permissions=["change"])
+    def end_affiliations(self, request, queryset):
+        _end_each(self, request, queryset, services.affiliation_end, "affiliation")
 
     @admin.action(description=_("Confirm the selected affiliations"), permissions=["change"])
     def confirm_affiliations(self, request, queryset):
@@ -238,6 +272,27 @@ class SeatAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["user", "organisation"]
     list_select_related = ["user", "organisation"]
     date_hierarchy = "starts_on"
+    actions = ["end_seats"]
 
     def save_model(self, request, obj, form, change):
         services.seat_save(seat=obj, actor=request.user)
+
+    @admin.action(description=_("End the selected seats today"), permissions=["change"])
+    def end_seats(self, request, queryset):
+        _end_each(self, request, queryset, services.seat_end, "seat")
+
+
+def _end_each(model_admin, request, queryset, end, keyword: str) -> None:
+    """End each running row today through its service; one that cannot end is named."""
+    today = timezone.localdate()
+    ended = 0
+    for row in queryset.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today)):
+        try:
+            end(**{keyword: row, "ends_on": today, "actor": request.user})
+        except ValidationError as error:
+            model_admin.message_user(request, f"{row}: {' '.join(error.messages)}", messages.ERROR)
+        else:
+            ended += 1
+    model_admin.message_user(
+        request, _("%(count)d ended today.") % {"count": ended}, messages.SUCCESS
+    )

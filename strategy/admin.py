@@ -1,11 +1,14 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
+from members.models import Seat, User
 
 from . import services
 from .models import (
@@ -74,8 +77,31 @@ class CommentInline(admin.TabularInline):
         return False
 
 
+class FocusAreaAdminForm(forms.ModelForm):
+    class Meta:
+        model = FocusArea
+        # The admin lays out every field; this form only adds the status rule.
+        fields = "__all__"  # noqa: DJ007
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        stored = self.instance
+        if stored.pk and status != stored.status:
+            stored = FocusArea.objects.get(pk=stored.pk)
+            if not services.focus_area_can_move(focus_area=stored, status=status):
+                raise forms.ValidationError(
+                    _("A focus area cannot go from “%(old)s” to “%(new)s”.")
+                    % {
+                        "old": FocusArea.Status(stored.status).label,
+                        "new": FocusArea.Status(status).label,
+                    }
+                )
+        return status
+
+
 @admin.register(FocusArea)
 class FocusAreaAdmin(admin.ModelAdmin):
+    form = FocusAreaAdminForm
     list_display = ["title", "status", "moderation", "proposer", "status_changed_at"]
     list_filter = ["status", "moderation", "ambitions"]
     search_fields = ["title", "problem", "why_now"]
@@ -87,18 +113,12 @@ class FocusAreaAdmin(admin.ModelAdmin):
     actions = ["approve", "reject"]
 
     def save_model(self, request, obj, form, change):
-        # Status changes go through the service, which writes the dated history row.
-        new_status = obj.status
-        if change and "status" in form.changed_data:
-            obj.status = form.initial.get("status", obj.status)
-        super().save_model(request, obj, form, change)
-        if not change:
-            FocusAreaStatusChange.objects.create(
-                focus_area=obj, status=obj.status, changed_by=request.user
-            )
-            services.audit(actor=request.user, action="focus_area.created", focus_area=obj)
-        elif new_status != obj.status:
-            services.focus_area_set_status(focus_area=obj, status=new_status, actor=request.user)
+        # Through the services: a new focus area gets its first dated status row, a new
+        # status follows the transition table (FocusAreaAdminForm has checked it already).
+        if change:
+            services.focus_area_update(focus_area=obj, actor=request.user, status=obj.status)
+        else:
+            services.focus_area_create(focus_area=obj, actor=request.user)
 
     @admin.action(description=_("Approve the selected proposals"))
     def approve(self, request, queryset):
@@ -138,6 +158,47 @@ class CommentAdmin(admin.ModelAdmin):
             services.comment_hide(comment=comment, actor=request.user)
 
 
+class PledgeAdminForm(forms.ModelForm):
+    class Meta:
+        model = Pledge
+        fields = [
+            "summit",
+            "focus_area",
+            "organisation",
+            "person",
+            "assessment",
+            "practical",
+            "theoretical",
+            "financial",
+            "amount",
+            "comment",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        keys = ("summit", "focus_area", "organisation", "person", "assessment")
+        if any(cleaned.get(key) is None for key in keys):
+            return cleaned  # the field errors already say what is missing
+        try:
+            services.pledge_check(
+                summit=cleaned["summit"],
+                focus_area=cleaned["focus_area"],
+                organisation=cleaned["organisation"],
+                user=cleaned["person"],
+                assessment=cleaned["assessment"],
+                financial=cleaned.get("financial", False),
+                amount=cleaned.get("amount"),
+                pledge=self.instance,
+            )
+        except (ValidationError, PermissionDenied) as error:
+            raise forms.ValidationError(getattr(error, "messages", [str(error)])) from None
+        return cleaned
+
+    def validate_unique(self):
+        # A changed organisation that collides with another pledge is named by pledge_check.
+        pass
+
+
 @admin.register(Pledge)
 class PledgeAdmin(admin.ModelAdmin):
     list_display = [
@@ -154,48 +215,50 @@ class PledgeAdmin(admin.ModelAdmin):
     search_fields = ["organisation__name", "focus_area__title", "comment"]
     autocomplete_fields = ["organisation", "person"]
 
+    form = PledgeAdminForm
+
     def save_model(self, request, obj, form, change):
-        # Through the service: the person must be affiliated with the organisation.
-        try:
-            services.pledge_save(
-                summit=obj.summit,
-                focus_area=obj.focus_area,
-                organisation=obj.organisation,
-                user=obj.person,
-                assessment=obj.assessment,
-                practical=obj.practical,
-                theoretical=obj.theoretical,
-                financial=obj.financial,
-                amount=obj.amount,
-                comment=obj.comment,
-            )
-        except (ValidationError, PermissionDenied) as error:
-            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        # Through the service (PledgeAdminForm has run its rules): a changed organisation or
+        # focus area changes this pledge, it never adds a second one.
+        saved = services.pledge_save(
+            pledge=obj if change else None,
+            summit=obj.summit,
+            focus_area=obj.focus_area,
+            organisation=obj.organisation,
+            user=obj.person,
+            assessment=obj.assessment,
+            practical=obj.practical,
+            theoretical=obj.theoretical,
+            financial=obj.financial,
+            amount=obj.amount,
+            comment=obj.comment,
+        )
+        obj.pk = saved.pk
 
 
-class BallotItemInline(admin.TabularInline):
-    model = BallotItem
+class ReadOnlyInline(admin.TabularInline):
+    """Listed only: the ballot and the stand-ins carry rules (only approved focus areas, only a
+    current substitute for a current board member, nothing after the opening) that the round's
+    form applies through strategy's services."""
+
     extra = 0
-    fields = ["focus_area", "position"]
-    autocomplete_fields = ["focus_area"]
-
-    def _locked(self, obj):
-        return obj is not None and obj.opened_at is not None
+    can_delete = False
 
     def has_add_permission(self, request, obj=None):
-        return not self._locked(obj) and super().has_add_permission(request, obj)
+        return False
 
     def has_change_permission(self, request, obj=None):
-        return not self._locked(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return not self._locked(obj) and super().has_delete_permission(request, obj)
+        return False
 
 
-class StandInInline(BallotItemInline):
+class BallotItemInline(ReadOnlyInline):
+    model = BallotItem
+    fields = readonly_fields = ["focus_area", "position"]
+
+
+class StandInInline(ReadOnlyInline):
     model = StandIn
-    fields = ["substitute", "stands_in_for"]
-    autocomplete_fields = ["substitute", "stands_in_for"]
+    fields = readonly_fields = ["substitute", "stands_in_for"]
 
 
 class VoterInline(admin.TabularInline):
@@ -214,6 +277,26 @@ class VoterInline(admin.TabularInline):
 
 
 class VotingRoundForm(forms.ModelForm):
+    """The round's rules, its ballot and its stand-ins, saved by strategy's services."""
+
+    focus_areas = forms.ModelMultipleChoiceField(
+        label=_("focus areas on the ballot"),
+        queryset=FocusArea.objects.filter(moderation=FocusArea.Moderation.APPROVED),
+        required=False,
+        widget=FilteredSelectMultiple(_("focus areas"), is_stacked=False),
+        help_text=_("Only approved focus areas can go on a ballot. Fixed when the round opens."),
+    )
+    stand_in_substitute = forms.ModelChoiceField(
+        label=_("add a stand-in: the substitute"),
+        queryset=User.objects.filter(seats__body=Seat.Body.BOARD).distinct(),
+        required=False,
+    )
+    stand_in_for = forms.ModelChoiceField(
+        label=_("stands in for"),
+        queryset=User.objects.filter(seats__body=Seat.Body.BOARD).distinct(),
+        required=False,
+    )
+
     class Meta:
         model = VotingRound
         fields = [
@@ -229,12 +312,39 @@ class VotingRoundForm(forms.ModelForm):
             "closes_at",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["focus_areas"].initial = [
+                item.focus_area_id for item in self.instance.items.all()
+            ]
+        if self.instance.opened_at is not None:
+            for name in ("focus_areas", "stand_in_substitute", "stand_in_for"):
+                self.fields[name].disabled = True
+
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk:
             try:
                 services.round_check_rule_change(
                     round=self.instance, changed=set(self.changed_data)
+                )
+            except ValidationError as error:
+                raise forms.ValidationError(error.messages) from None
+        substitute, stands_in_for = cleaned.get("stand_in_substitute"), cleaned.get("stand_in_for")
+        if bool(substitute) != bool(stands_in_for):
+            raise forms.ValidationError(
+                _("Choose both the substitute and the member they stand in for.")
+            )
+        if substitute:
+            probe = VotingRound(
+                pk=self.instance.pk,
+                opened_at=self.instance.opened_at,
+                electorate=cleaned.get("electorate", self.instance.electorate),
+            )
+            try:
+                services.round_check_stand_in(
+                    round=probe, substitute=substitute, stands_in_for=stands_in_for
                 )
             except ValidationError as error:
                 raise forms.ValidationError(error.messages) from None
@@ -290,15 +400,28 @@ class VotingRoundAdmin(admin.ModelAdmin):
         return fields
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-        services.audit(
-            actor=request.user,
-            action="round.updated" if change else "round.created",
-            round=obj,
-            fields=sorted(form.changed_data),
-        )
+        fields = {
+            name: form.cleaned_data[name]
+            for name in VotingRoundForm.Meta.fields
+            if name in form.cleaned_data
+        }
+        if change:
+            saved = services.round_update(round=obj, actor=request.user, **fields)
+        else:
+            saved = services.round_create(actor=request.user, **fields)
+        obj.pk = saved.pk
+        if saved.opened_at is None:
+            chosen = list(form.cleaned_data.get("focus_areas") or [])
+            current = [item.focus_area_id for item in saved.items.all()]
+            if sorted(f.pk for f in chosen) != sorted(current):
+                services.round_set_items(round=saved, actor=request.user, focus_areas=chosen)
+            if form.cleaned_data.get("stand_in_substitute"):
+                services.round_add_stand_in(
+                    round=saved,
+                    actor=request.user,
+                    substitute=form.cleaned_data["stand_in_substitute"],
+                    stands_in_for=form.cleaned_data["stand_in_for"],
+                )
 
     @admin.action(description=_("Open: fix the electorate and draw the ballot order"))
     def open_rounds(self, request, queryset):

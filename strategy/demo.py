@@ -328,9 +328,9 @@ def seed(*, stdout) -> None:
     # The remaining statuses, dated, where the rounds did not set them.
     for slug, _title, status, *_rest in FOCUS_AREAS:
         area = FocusArea.objects.get(pk=areas[slug].pk)
-        if area.status != status:
+        for step in _status_path(area.status, status):
             services.focus_area_set_status(
-                focus_area=area, status=status, actor=staff, at=_at(datetime.date(2025, 4, 1))
+                focus_area=area, status=step, actor=staff, at=_at(datetime.date(2025, 4, 1))
             )
     _recommendations(areas)
     stdout.write(
@@ -338,6 +338,22 @@ def seed(*, stdout) -> None:
         f"{FocusArea.objects.count()} focus areas, {Pledge.objects.count()} pledges, "
         f"{VotingRound.objects.count()} voting rounds."
     )
+
+
+def _status_path(start: str, goal: str) -> list[str]:
+    """The shortest walk through services.ALLOWED_TRANSITIONS, so the demo's history rows
+    show each step a real focus area would take."""
+    paths = {start: []}
+    queue = [start]
+    while queue:
+        here = queue.pop(0)
+        if here == goal:
+            return paths[here]
+        for there in sorted(services.ALLOWED_TRANSITIONS[here]):
+            if there not in paths:
+                paths[there] = [*paths[here], there]
+                queue.append(there)
+    raise ValueError(f"no way from {start} to {goal}")
 
 
 def _summit(areas) -> None:
@@ -451,13 +467,16 @@ def _closed_round(areas, staff) -> None:
     round.refresh_from_db()
     if round.outcome == VotingRound.Outcome.VALID:
         for slug in slugs:
-            services.focus_area_set_status(
-                focus_area=areas[slug],
-                status="prioritised" if slug != "cirkulaer-renovering" else "not_chosen",
-                actor=staff,
-                note=title,
-                at=closes + datetime.timedelta(days=7),
-            )
+            area = FocusArea.objects.get(pk=areas[slug].pk)
+            goal = "prioritised" if slug != "cirkulaer-renovering" else "not_chosen"
+            for step in _status_path(area.status, goal):
+                services.focus_area_set_status(
+                    focus_area=area,
+                    status=step,
+                    actor=staff,
+                    note=title,
+                    at=closes + datetime.timedelta(days=7),
+                )
         round.priorities_confirmed_at = closes + datetime.timedelta(days=7)
         round.save(update_fields=["priorities_confirmed_at"])
 

@@ -7,11 +7,16 @@ here: ``from strategy import services; services.ballot_cast(...)``."""
 from .announcement import ANNOUNCED_KINDS, announcement_recipients, round_confirm_priorities
 from .common import RECEIPT_ALPHABET, audit
 from .focus_areas import (
+    ALLOWED_TRANSITIONS,
     comment_add,
     comment_hide,
+    focus_area_can_move,
+    focus_area_create,
     focus_area_moderate,
     focus_area_propose,
     focus_area_set_status,
+    focus_area_update,
+    pledge_check,
     pledge_save,
 )
 from .voting import (
@@ -19,6 +24,7 @@ from .voting import (
     ballot_cast,
     round_add_stand_in,
     round_check_rule_change,
+    round_check_stand_in,
     round_close,
     round_count,
     round_create,
@@ -30,6 +36,7 @@ from .voting import (
 )
 
 __all__ = [
+    "ALLOWED_TRANSITIONS",
     "ANNOUNCED_KINDS",
     "RECEIPT_ALPHABET",
     "_new_receipt",
@@ -38,12 +45,17 @@ __all__ = [
     "ballot_cast",
     "comment_add",
     "comment_hide",
+    "focus_area_can_move",
+    "focus_area_create",
     "focus_area_moderate",
     "focus_area_propose",
     "focus_area_set_status",
+    "focus_area_update",
+    "pledge_check",
     "pledge_save",
     "round_add_stand_in",
     "round_check_rule_change",
+    "round_check_stand_in",
     "round_close",
     "round_confirm_priorities",
     "round_count",

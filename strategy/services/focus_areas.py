@@ -91,16 +91,83 @@ def focus_area_moderate(*, focus_area: FocusArea, actor, approve: bool) -> Focus
     return focus_area
 
 
+_S = FocusArea.Status
+# Where a focus area may go from each status. Forward along the pipeline (a summit or a ballot
+# may be skipped), out to "not chosen" until it is active, and back to consideration when a
+# ballot or a "no" is reconsidered. Everything else is refused.
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    _S.PROPOSED: frozenset({_S.CONSIDERATION, _S.SUMMIT, _S.BALLOT, _S.NOT_CHOSEN}),
+    _S.CONSIDERATION: frozenset({_S.SUMMIT, _S.BALLOT, _S.NOT_CHOSEN}),
+    _S.SUMMIT: frozenset({_S.CONSIDERATION, _S.BALLOT, _S.NOT_CHOSEN}),
+    _S.BALLOT: frozenset({_S.CONSIDERATION, _S.PRIORITISED, _S.NOT_CHOSEN}),
+    _S.PRIORITISED: frozenset({_S.ACTIVE, _S.NOT_CHOSEN}),
+    _S.ACTIVE: frozenset({_S.COMPLETED}),
+    _S.COMPLETED: frozenset(),
+    _S.NOT_CHOSEN: frozenset({_S.CONSIDERATION}),
+}
+
+
+def focus_area_can_move(*, focus_area: FocusArea, status: str) -> bool:
+    return status in ALLOWED_TRANSITIONS[focus_area.status]
+
+
+@transaction.atomic
+def focus_area_create(*, focus_area: FocusArea, actor) -> FocusArea:
+    """The secretariat adds a focus area itself (the admin's add form): approved at once, with
+    its first dated status row."""
+    _require_staff(actor)
+    if focus_area.pk is not None:
+        raise ValueError("focus_area_create() is for new focus areas")
+    focus_area.slug = focus_area.slug or _unique_slug(focus_area.title)
+    focus_area.proposer = focus_area.proposer or actor
+    focus_area.moderation = FocusArea.Moderation.APPROVED
+    focus_area.full_clean()
+    focus_area.save()
+    FocusAreaStatusChange.objects.create(
+        focus_area=focus_area,
+        status=focus_area.status,
+        changed_at=focus_area.status_changed_at,
+        changed_by=actor,
+    )
+    audit(actor=actor, action="focus_area.created", focus_area=focus_area)
+    return focus_area
+
+
+@transaction.atomic
+def focus_area_update(
+    *, focus_area: FocusArea, actor, status: str | None = None, note: str = ""
+) -> FocusArea:
+    """Save the secretariat's edit of a focus area's content; a new status goes through the
+    transition table and its dated history row."""
+    _require_staff(actor)
+    stored = FocusArea.objects.select_for_update().get(pk=focus_area.pk)
+    # The status moves only by focus_area_set_status, never with the content.
+    focus_area.status, focus_area.status_changed_at = stored.status, stored.status_changed_at
+    focus_area.full_clean()
+    focus_area.save()
+    if status is not None and status != stored.status:
+        focus_area_set_status(focus_area=focus_area, status=status, actor=actor, note=note)
+    return focus_area
+
+
 @transaction.atomic
 def focus_area_set_status(
     *, focus_area: FocusArea, status: str, actor=None, note: str = "", at=None
 ) -> FocusArea:
-    """Change the status and keep the dated history row."""
+    """Change the status along ALLOWED_TRANSITIONS and keep the dated history row."""
     if status not in FocusArea.Status.values:
         raise ValidationError(_("Unknown status."))
     at = at or timezone.now()
     if focus_area.status == status:
         return focus_area
+    if not focus_area_can_move(focus_area=focus_area, status=status):
+        raise ValidationError(
+            _("A focus area cannot go from “%(old)s” to “%(new)s”.")
+            % {
+                "old": FocusArea.Status(focus_area.status).label,
+                "new": FocusArea.Status(status).label,
+            }
+        )
     focus_area.status = status
     focus_area.status_changed_at = at
     focus_area.save(update_fields=["status", "status_changed_at", "updated_at"])
@@ -139,22 +206,19 @@ def comment_hide(*, comment: Comment, actor) -> Comment:
 # --- Summit pledges -------------------------------------------------------------------------
 
 
-@transaction.atomic
-def pledge_save(
+def pledge_check(
     *,
     summit,
     focus_area: FocusArea,
     organisation: Organisation,
     user,
     assessment: str,
-    practical: bool = False,
-    theoretical: bool = False,
     financial: bool = False,
     amount: Decimal | None = None,
-    comment: str = "",
-) -> Pledge:
-    """An organisation's assessment and backing of a focus area at a summit, given by a person
-    with a current, confirmed affiliation to that organisation. Saving again updates it."""
+    pledge: Pledge | None = None,
+) -> None:
+    """The rules of a pledge, for pledge_save and for forms that want to name the problem
+    before anything is saved."""
     if summit.kind != "summit":
         raise ValidationError(_("Pledges are given at a project summit."))
     if not (user and user.is_authenticated):
@@ -171,12 +235,56 @@ def pledge_save(
         raise ValidationError(_("Financial backing needs an amount above zero."))
     if not financial and amount is not None:
         raise ValidationError(_("An amount belongs with financial backing; tick it or clear it."))
-    pledge, created = Pledge.objects.select_for_update().get_or_create(
+    if pledge is not None and pledge.pk is not None:
+        others = Pledge.objects.filter(
+            summit=summit, focus_area=focus_area, organisation=organisation
+        ).exclude(pk=pledge.pk)
+        if others.exists():
+            raise ValidationError(
+                _("%(organisation)s has already pledged on this focus area at this summit.")
+                % {"organisation": organisation}
+            )
+
+
+@transaction.atomic
+def pledge_save(
+    *,
+    summit,
+    focus_area: FocusArea,
+    organisation: Organisation,
+    user,
+    assessment: str,
+    practical: bool = False,
+    theoretical: bool = False,
+    financial: bool = False,
+    amount: Decimal | None = None,
+    comment: str = "",
+    pledge: Pledge | None = None,
+) -> Pledge:
+    """An organisation's assessment and backing of a focus area at a summit, given by a person
+    with a current, confirmed affiliation to that organisation. Saving again updates it; with
+    ``pledge`` (the admin's change form) that very row is changed, never a second one made."""
+    pledge_check(
         summit=summit,
         focus_area=focus_area,
         organisation=organisation,
-        defaults={"person": user, "assessment": assessment},
+        user=user,
+        assessment=assessment,
+        financial=financial,
+        amount=amount,
+        pledge=pledge,
     )
+    if pledge is not None and pledge.pk is not None:
+        pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
+        pledge.summit, pledge.focus_area, pledge.organisation = summit, focus_area, organisation
+        created = False
+    else:
+        pledge, created = Pledge.objects.select_for_update().get_or_create(
+            summit=summit,
+            focus_area=focus_area,
+            organisation=organisation,
+            defaults={"person": user, "assessment": assessment},
+        )
     pledge.person = user
     pledge.assessment = assessment
     pledge.practical, pledge.theoretical, pledge.financial = practical, theoretical, financial

@@ -24,7 +24,7 @@ from ..models import (
     VotingRound,
 )
 from .common import RECEIPT_ALPHABET, _require_staff, audit
-from .focus_areas import focus_area_set_status
+from .focus_areas import focus_area_can_move, focus_area_set_status
 
 # --- Voting rounds: rules -------------------------------------------------------------------
 
@@ -87,11 +87,8 @@ def round_set_items(*, round: VotingRound, actor, focus_areas) -> None:
     audit(actor=actor, action="round.items", round=round, focus_areas=[f.pk for f in focus_areas])
 
 
-@transaction.atomic
-def round_add_stand_in(*, round: VotingRound, actor, substitute, stands_in_for) -> StandIn:
-    """Let a board substitute vote in a named board member's place in this round."""
-    _require_staff(actor)
-    round = VotingRound.objects.select_for_update().get(pk=round.pk)
+def round_check_stand_in(*, round: VotingRound, substitute, stands_in_for) -> None:
+    """The rules of a stand-in, for round_add_stand_in and for the admin's form."""
     _require_not_opened(round)
     if round.electorate != VotingRound.Electorate.BOARD:
         raise ValidationError(_("Stand-ins belong to board rounds."))
@@ -101,6 +98,14 @@ def round_add_stand_in(*, round: VotingRound, actor, substitute, stands_in_for) 
         raise ValidationError(_("Only a current board substitute can stand in."))
     if not seats.filter(user=stands_in_for).exclude(role=Seat.Role.SUBSTITUTE).exists():
         raise ValidationError(_("A substitute stands in for a current board member."))
+
+
+@transaction.atomic
+def round_add_stand_in(*, round: VotingRound, actor, substitute, stands_in_for) -> StandIn:
+    """Let a board substitute vote in a named board member's place in this round."""
+    _require_staff(actor)
+    round = VotingRound.objects.select_for_update().get(pk=round.pk)
+    round_check_stand_in(round=round, substitute=substitute, stands_in_for=stands_in_for)
     stand_in = StandIn(round=round, substitute=substitute, stands_in_for=stands_in_for)
     stand_in.full_clean()
     stand_in.save()
@@ -185,6 +190,8 @@ def round_open(*, round: VotingRound, actor, now=None) -> VotingRound:
     round.opened_at = now
     round.save(update_fields=["opened_at"])
     for item in items:
+        if not focus_area_can_move(focus_area=item.focus_area, status=FocusArea.Status.BALLOT):
+            continue  # already past the ballot (or on it): its public status stays
         focus_area_set_status(
             focus_area=item.focus_area,
             status=FocusArea.Status.BALLOT,

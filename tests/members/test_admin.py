@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group
@@ -5,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from members.groups import GROUP_PERMISSIONS, groups_sync
 from members.models import Affiliation, Organisation, Seat
@@ -169,18 +172,25 @@ def test_staff_without_a_group_cannot_open_members_admin():
     assert client.get(reverse("admin:members_organisation_changelist")).status_code == 403
 
 
-def test_two_chairs_added_together_in_one_inline_are_refused(staff_client):
+def test_seats_and_affiliations_are_not_added_around_the_services_by_inlines(staff_client):
+    """The organisation's and the person's pages list seats and affiliations; a POST that
+    smuggles inline rows past seat_save's lock and rules adds nothing."""
     organisation = OrganisationFactory(slug="to-formaend")
     first, second = UserFactory(), UserFactory()
     url = reverse("admin:members_organisation_change", args=[organisation.pk])
+    page = staff_client.get(url).content.decode()
+    assert reverse("admin:members_seat_add") + f"?organisation={organisation.pk}" in page
     data = {
         "name": organisation.name,
         "slug": organisation.slug,
         "kind": "housing",
         "homes": "10",
         "member_since": "2010-01-01",
-        "affiliations-TOTAL_FORMS": "0",
+        "affiliations-TOTAL_FORMS": "1",
         "affiliations-INITIAL_FORMS": "0",
+        "affiliations-0-user": first.pk,
+        "affiliations-0-role": "representative",
+        "affiliations-0-starts_on": "1990-01-01",
         "seats-TOTAL_FORMS": "2",
         "seats-INITIAL_FORMS": "0",
     }
@@ -192,9 +202,59 @@ def test_two_chairs_added_together_in_one_inline_are_refused(staff_client):
             f"seats-{index}-starts_on": "2025-01-01",
         }
     response = staff_client.post(url, data)
-    assert response.status_code == 200
-    assert "overlap" in str(response.context["inline_admin_formsets"][1].formset.non_form_errors())
+    assert response.status_code == 302
     assert not Seat.objects.exists()
+    assert not Affiliation.objects.filter(organisation=organisation).exists()
+
+
+def test_seat_admin_action_ends_seats_through_the_service(staff_client):
+    seat = SeatFactory(body="board", role="member", starts_on=datetime.date(2024, 1, 1))
+    response = staff_client.post(
+        reverse("admin:members_seat_changelist"),
+        {"action": "end_seats", "_selected_action": [seat.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    seat.refresh_from_db()
+    assert seat.ends_on == timezone.localdate()
+    assert seat.history.first().history_change_reason == "updated"
+
+
+def test_affiliation_admin_action_ends_affiliations_through_the_service(staff_client):
+    affiliation = AffiliationFactory(starts_on=datetime.date(2024, 1, 1))
+    response = staff_client.post(
+        reverse("admin:members_affiliation_changelist"),
+        {"action": "end_affiliations", "_selected_action": [affiliation.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    affiliation.refresh_from_db()
+    assert affiliation.ends_on == timezone.localdate()
+    assert affiliation.history.first().history_change_reason == "ended"
+
+
+def test_membership_change_in_the_admin_goes_through_the_membership_service(staff_client):
+    organisation = OrganisationFactory(slug="medlem-til", member_since=datetime.date(2010, 1, 1))
+    url = reverse("admin:members_organisation_change", args=[organisation.pk])
+    data = {
+        "name": "Nyt navn",
+        "slug": organisation.slug,
+        "kind": organisation.kind,
+        "homes": str(organisation.homes),
+        "member_since": "2010-01-01",
+        "member_until": "2026-12-31",
+        "affiliations-TOTAL_FORMS": "0",
+        "affiliations-INITIAL_FORMS": "0",
+        "seats-TOTAL_FORMS": "0",
+        "seats-INITIAL_FORMS": "0",
+    }
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    organisation.refresh_from_db()
+    assert organisation.name == "Nyt navn"
+    assert organisation.member_until == datetime.date(2026, 12, 31)
+    reasons = [h.history_change_reason for h in organisation.history.all()[:2]]
+    assert reasons == ["membership changed", "updated"]
 
 
 def test_editors_cannot_import_organisations_or_people():
