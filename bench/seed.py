@@ -713,7 +713,6 @@ class Seeder:
 
     def newsletters(self):
         from django.utils import timezone
-
         from mailings.models import Newsletter
 
         now = timezone.now()

@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csp import csp_override
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Consent, Newsletter, OutboxMessage, Subscriber, SuppressedAddress
-from .rendering import mail_language
+from outbox.rendering import mail_language
+
+from .models import Consent, Newsletter, Subscriber
 from .selectors import newsletter_audience, newsletter_progress
 from .services import (
     newsletter_pause,
@@ -21,7 +22,6 @@ from .services import (
     newsletter_resume,
     newsletter_send,
     newsletter_test_send,
-    outbox_retry,
 )
 
 
@@ -39,7 +39,7 @@ class NewsletterAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["subject"]}
     filter_horizontal = ["events", "publications", "projects", "to_participants_of"]
     readonly_fields = ["status", "issued_at", "finished_at", "sent_by", "progress"]
-    change_form_template = "admin/mailings/newsletter/change_form.html"
+    change_form_template = "admin/newsletters/newsletter/change_form.html"
     fieldsets = [
         (None, {"fields": ["subject", "slug", "intro", "body"]}),
         (
@@ -87,11 +87,11 @@ class NewsletterAdmin(SimpleHistoryAdmin):
 
     @admin.display(description=_("progress"))
     def progress(self, obj):
-        if not obj or not obj.pk:
+        if not obj or not obj.batch_id:
             return "–"
         counts = newsletter_progress(newsletter=obj)
         log_url = (
-            reverse("admin:mailings_outboxmessage_changelist") + f"?newsletter__id__exact={obj.pk}"
+            reverse("admin:outbox_outboxmessage_changelist") + f"?batch__id__exact={obj.batch_id}"
         )
         return format_html(
             '{} <a href="{}">{}</a>',
@@ -110,8 +110,8 @@ class NewsletterAdmin(SimpleHistoryAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                messages_total=Count("messages"),
-                messages_sent=Count("messages", filter=Q(messages__status="sent")),
+                messages_total=Count("batch__messages"),
+                messages_sent=Count("batch__messages", filter=Q(batch__messages__status="sent")),
             )
         )
 
@@ -124,15 +124,15 @@ class NewsletterAdmin(SimpleHistoryAdmin):
     def get_urls(self):
         own = [
             path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_view),
-                 name="mailings_newsletter_preview"),
+                 name="newsletters_newsletter_preview"),
             path("<int:pk>/send-test/", self.admin_site.admin_view(self.send_test_view),
-                 name="mailings_newsletter_send_test"),
+                 name="newsletters_newsletter_send_test"),
             path("<int:pk>/send/", self.admin_site.admin_view(self.send_view),
-                 name="mailings_newsletter_send"),
+                 name="newsletters_newsletter_send"),
             path("<int:pk>/pause/", self.admin_site.admin_view(self.pause_view),
-                 name="mailings_newsletter_pause"),
+                 name="newsletters_newsletter_pause"),
             path("<int:pk>/resume/", self.admin_site.admin_view(self.resume_view),
-                 name="mailings_newsletter_resume"),
+                 name="newsletters_newsletter_resume"),
         ]  # fmt: skip
         return own + super().get_urls()
 
@@ -148,7 +148,7 @@ class NewsletterAdmin(SimpleHistoryAdmin):
         return newsletter
 
     def _back(self, newsletter):
-        return redirect("admin:mailings_newsletter_change", newsletter.pk)
+        return redirect("admin:newsletters_newsletter_change", newsletter.pk)
 
     def preview_view(self, request, pk):
         newsletter = self._get(request, pk, change=False)
@@ -195,7 +195,7 @@ class NewsletterAdmin(SimpleHistoryAdmin):
             "audience_size": len(newsletter_audience(newsletter=newsletter)),
             "title": _("Send the newsletter"),
         }
-        return TemplateResponse(request, "admin/mailings/newsletter/send.html", context)
+        return TemplateResponse(request, "admin/newsletters/newsletter/send.html", context)
 
     def pause_view(self, request, pk):
         newsletter = self._get(request, pk)
@@ -210,72 +210,6 @@ class NewsletterAdmin(SimpleHistoryAdmin):
         ):
             messages.success(request, _("Sending goes on."))
         return self._back(newsletter)
-
-
-# The delivery log's filter by kind of mail named template paths ("events/mail/reminder");
-# these are what the secretariat calls them. An unknown template shows its path.
-MAIL_KINDS = {
-    "mailings/mail/newsletter": _("Newsletter"),
-    "mailings/mail/subscribe_confirm": _("Newsletter sign-up confirmation"),
-    "events/mail/confirmation": _("Event: sign-up confirmed"),
-    "events/mail/pending": _("Event: awaiting approval"),
-    "events/mail/waiting": _("Event: on the waiting list"),
-    "events/mail/promotion": _("Event: place from the waiting list"),
-    "events/mail/rejection": _("Event: sign-up declined"),
-    "events/mail/cancellation": _("Event: cancellation"),
-    "events/mail/reminder": _("Event: reminder"),
-    "strategy/mail/priorities": _("Prioritised focus areas announced"),
-    "account/mail/allauth": _("Account mail (log-in, password, email address)"),
-}
-
-
-class MailKindFilter(admin.SimpleListFilter):
-    title = _("kind of mail")
-    parameter_name = "template"
-
-    def lookups(self, request, model_admin):
-        templates = (
-            OutboxMessage.objects.order_by("template").values_list("template", flat=True).distinct()
-        )
-        return [(t, MAIL_KINDS.get(t, t)) for t in templates]
-
-    def queryset(self, request, queryset):
-        return queryset.filter(template=self.value()) if self.value() else queryset
-
-
-@admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
-    """The delivery log: one row per mail and recipient."""
-
-    list_display = ["to", "subject", "status", "attempts", "created_at", "sent_at", "newsletter"]
-    list_filter = ["status", "newsletter", MailKindFilter]
-    search_fields = ["to", "subject", "message_id"]
-    date_hierarchy = "created_at"
-    list_select_related = ["newsletter"]
-    # Bodies and headers carry links that act for the recipient (password reset, e-mail
-    # confirmation, unsubscribe): the log shows what happened to a mail, not its content.
-    exclude = ["body_text", "body_html", "headers", "claim_token"]
-    readonly_fields = [
-        "to", "user", "language", "template", "subject", "message_id",
-        "dedup_key", "newsletter", "status", "attempts", "next_attempt_at", "lease_until",
-        "last_error", "created_at", "sent_at",
-    ]  # fmt: skip
-
-    actions = ["retry_now"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_retry_permission(self, request):
-        return request.user.has_perm("mailings.change_newsletter")
-
-    @admin.action(description=_("Send failed mail again now"), permissions=["retry"])
-    def retry_now(self, request, queryset):
-        count = outbox_retry(ids=list(queryset.values_list("id", flat=True)))
-        self.message_user(request, _("%(count)s failed mails are queued again.") % {"count": count})
 
 
 class ConsentInline(admin.TabularInline):
@@ -301,12 +235,5 @@ class SubscriberAdmin(admin.ModelAdmin):
     def delivery_log(self, obj):
         if not obj.pk:
             return "–"
-        url = reverse("admin:mailings_outboxmessage_changelist") + f"?q={obj.email}"
+        url = reverse("admin:outbox_outboxmessage_changelist") + f"?q={obj.email}"
         return format_html('<a href="{}">{}</a>', url, _("Mail sent to this address"))
-
-
-@admin.register(SuppressedAddress)
-class SuppressedAddressAdmin(admin.ModelAdmin):
-    list_display = ["email", "reason", "created_at"]
-    list_filter = ["reason"]
-    search_fields = ["email"]

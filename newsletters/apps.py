@@ -2,26 +2,33 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-class MailingsConfig(AppConfig):
-    name = "mailings"
-    verbose_name = _("Mail")
+class NewslettersConfig(AppConfig):
+    name = "newsletters"
+    verbose_name = _("Newsletters")
 
     def ready(self):
         from members import registry
+        from outbox import registry as outbox_registry
 
         registry.register_my_page_panel(
             registry.Panel(
-                key="mailings.subscriptions",
+                key="newsletters.subscriptions",
                 title=_("My subscriptions"),
-                template="mailings/includes/_my_subscriptions.html",
+                template="newsletters/includes/_my_subscriptions.html",
                 context=_my_subscriptions_context,
                 order=60,
             )
         )
         registry.register_personal_data(
             registry.PersonalData(
-                key="mailings", export=_personal_data_export, erase=_personal_data_erase
+                key="newsletters", export=_personal_data_export, erase=_personal_data_erase
             )
+        )
+        outbox_registry.register_bulk_exclusion("newsletters.unsubscribed", _unsubscribed)
+        outbox_registry.register_batch_finished("newsletters.sent", _batches_finished)
+        outbox_registry.register_mail_kind("newsletters/mail/newsletter", _("Newsletter"))
+        outbox_registry.register_mail_kind(
+            "newsletters/mail/subscribe_confirm", _("Newsletter sign-up confirmation")
         )
 
 
@@ -35,12 +42,24 @@ def _my_subscriptions_context(*, user, **_kwargs) -> dict:
 
 
 def _personal_data_export(user):
-    from .selectors import user_mail_data
+    from .selectors import user_subscription_data
 
-    return user_mail_data(user=user)
+    return user_subscription_data(user=user)
 
 
 def _personal_data_erase(user) -> None:
-    from .services import user_mail_data_erase
+    from .services import user_subscription_erase
 
-    user_mail_data_erase(user=user)
+    user_subscription_erase(user=user)
+
+
+def _unsubscribed(addresses: set[str]) -> list[str]:
+    from .selectors import unsubscribed_among
+
+    return unsubscribed_among(addresses=addresses)
+
+
+def _batches_finished(batch_ids: list[int]) -> None:
+    from .services import newsletters_finish
+
+    newsletters_finish(batch_ids=batch_ids)

@@ -1,4 +1,4 @@
-"""Demo data for mailings: a few subscribers with their consent, one newsletter in the archive.
+"""Demo data for newsletters: a few subscribers with their consent, one newsletter in the archive.
 
 The addresses are made up (example.dk). `seed()` is idempotent: subscribers are found by address,
 the newsletter by slug. Nothing is queued: the demo issue is archived as already sent.
@@ -80,7 +80,7 @@ def seed(*, stdout) -> None:
     )
     if is_new:
         _link_cards(newsletter)
-    stdout.write(f"mailings: {created} new subscribers, newsletter archive ready")
+    stdout.write(f"newsletters: {created} new subscribers, newsletter archive ready")
 
 
 def _link_cards(newsletter: Newsletter) -> None:

@@ -2,8 +2,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from outbox.validators import email_normalise, validate_mail_address
+
 from .services import CONSENT_TEXT
-from .validators import email_normalise, validate_mail_address
 
 
 class SubscribeForm(forms.Form):

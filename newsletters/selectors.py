@@ -1,14 +1,17 @@
-"""Reads of the mailings app: who a newsletter goes to, what it shows, how far sending is."""
+"""Reads of the newsletters app: who a newsletter goes to, what it shows, how far sending is."""
 
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.conf import settings
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min
 from django.utils.translation import gettext_lazy as _
 
-from .models import Newsletter, OutboxMessage, Subscriber, SuppressedAddress
-from .validators import email_normalise
+from events.models import Registration
+from members.models import Affiliation, Seat, User
+from outbox.models import OutboxMessage, SuppressedAddress
+from outbox.validators import email_normalise
+
+from .models import Newsletter, Subscriber
 
 
 @dataclass(frozen=True)
@@ -28,23 +31,15 @@ def _participants(newsletter: Newsletter) -> list[Recipient]:
     event_ids = list(newsletter.to_participants_of.values_list("id", flat=True))
     if not event_ids:
         return []
-    try:
-        registration = apps.get_model("events", "Registration")
-    except LookupError:
-        return []
-    statuses = getattr(registration, "SEAT_STATUSES", ("confirmed", "attended"))
-    user_model = apps.get_model(settings.AUTH_USER_MODEL)
-    user_ids = registration.objects.filter(
-        event_id__in=event_ids, status__in=statuses, user__isnull=False
+    user_ids = Registration.objects.filter(
+        event_id__in=event_ids, status__in=Registration.SEAT_STATUSES, user__isnull=False
     ).values("user_id")
-    return _people(user_model.objects.filter(id__in=user_ids))
+    return _people(User.objects.filter(id__in=user_ids))
 
 
 def newsletter_audience(*, newsletter: Newsletter) -> list[Recipient]:
     """Every address the newsletter goes to, once each, without unsubscribed or failing
     addresses. A subscriber's own language wins over a person's profile language."""
-    from members.models import Affiliation, Seat, User
-
     found: dict[str, Recipient] = {}
 
     def add(recipients):
@@ -107,8 +102,15 @@ def newsletter_cards(*, newsletter: Newsletter) -> list[Card]:
 
 def newsletter_progress(*, newsletter: Newsletter) -> dict[str, int]:
     """Counts per delivery status (queued includes sending), in one query."""
-    counts = dict(
-        newsletter.messages.values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    counts = (
+        dict(
+            OutboxMessage.objects.filter(batch_id=newsletter.batch_id)
+            .values_list("status")
+            .annotate(n=Count("id"))
+            .values_list("status", "n")
+        )
+        if newsletter.batch_id
+        else {}
     )
     return {
         "total": sum(counts.values()),
@@ -126,15 +128,23 @@ def subscriber_for_user(*, user) -> Subscriber | None:
     return Subscriber.objects.filter(email=email_normalise(user.email)).first()
 
 
+def unsubscribed_among(*, addresses) -> list[str]:
+    """Those of the addresses that unsubscribed (bulk mail skips them)."""
+    return list(
+        Subscriber.objects.filter(
+            email__in=addresses, status=Subscriber.Status.UNSUBSCRIBED
+        ).values_list("email", flat=True)
+    )
+
+
 def _iso(moment) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def user_mail_data(*, user) -> dict:
-    """What the mailings app holds about a person, for their data export."""
+def user_subscription_data(*, user) -> dict:
+    """A person's newsletter subscription and consents, for their data export."""
     email = email_normalise(user.email)
     subscriber = Subscriber.objects.filter(email=email).prefetch_related("consents").first()
-    messages = OutboxMessage.objects.filter(Q(to=email) | Q(user=user)).order_by("created_at")
     return {
         "newsletter_subscription": None
         if subscriber is None
@@ -151,15 +161,4 @@ def user_mail_data(*, user) -> dict:
                 for c in subscriber.consents.all()
             ],
         },
-        "mail_sent": [
-            {
-                "to": m.to,
-                "subject": m.subject,
-                "status": m.status,
-                "queued_at": m.created_at.isoformat(),
-                "sent_at": _iso(m.sent_at),
-            }
-            for m in messages
-        ],
-        "failing_address": SuppressedAddress.objects.filter(email=email).exists(),
     }

@@ -1,27 +1,28 @@
-"""Writes of the mailings app. Every mail the portal sends goes through `message_queue`."""
+"""Writes of the newsletters app: subscriptions with consent, and releasing an issue as one
+outbox batch. Mail goes through the outbox (`outbox.services`), never SMTP from here."""
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from email.utils import make_msgid, parseaddr
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from .models import (
-    Consent,
-    Newsletter,
-    OutboxAttachment,
-    OutboxMessage,
-    Subscriber,
-    SuppressedAddress,
+from outbox.models import OutboxMessage
+from outbox.rendering import mail_language, mail_render
+from outbox.services import (
+    batch_hold,
+    batch_release,
+    bulk_mail_skip,
+    message_id_new,
+    message_queue,
 )
-from .rendering import mail_language, mail_render
+from outbox.validators import email_normalise, validate_mail_address
+
+from .models import Consent, Newsletter, Subscriber
 from .richtext import html_to_text, newsletter_body_clean
 from .selectors import newsletter_audience, newsletter_cards
 from .tokens import (
@@ -30,92 +31,6 @@ from .tokens import (
     confirm_token_read,
     unsubscribe_token_make,
 )
-from .validators import email_normalise, validate_mail_address
-
-Attachment = tuple[str, bytes | str, str]
-
-
-def _message_id_domain() -> str:
-    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
-    return address.rsplit("@", 1)[1] if "@" in address else "almennet.dk"
-
-
-def message_id_new() -> str:
-    return make_msgid(idstring="almennet", domain=_message_id_domain())
-
-
-def message_queue(
-    *,
-    to,
-    template: str,
-    context: dict | None = None,
-    attachments: Iterable[Attachment] = (),
-    dedup_key: str | None = None,
-    language: str | None = None,
-    user=None,
-    headers: dict[str, str] | None = None,
-) -> OutboxMessage:
-    """Queue one mail to one recipient, in the caller's transaction, and deliver it after commit.
-
-    - `to`: an address, or a user (whose address and preferred language are then used).
-    - `template`: a prefix; `<prefix>_subject.txt` and `<prefix>_body.txt` must exist,
-      `<prefix>_body.html` (extending "mailings/mail_base.html") is used when it exists.
-      Rendered now, in the recipient's language, with `context` plus `SITE_URL`.
-    - `attachments`: `(filename, content, mimetype)` tuples, e.g.
-      `("event.ics", ics_bytes, "text/calendar")`.
-    - `dedup_key`: queueing again with the same key returns the existing row and sends nothing
-      more (e.g. f"events.confirmation:{registration.pk}").
-
-    If the caller's transaction rolls back, the row and its delivery vanish with it.
-    Raises ValidationError for an address that is not a valid mail address.
-    """
-    if hasattr(to, "email"):
-        user = user or to
-        to = to.email
-    to = email_normalise(to)
-    validate_mail_address(to)
-    language = mail_language(language, user)
-
-    if dedup_key:
-        existing = OutboxMessage.objects.filter(dedup_key=dedup_key).first()
-        if existing is not None:
-            return existing
-
-    rendered = mail_render(template=template, context=dict(context or {}), language=language)
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                message = OutboxMessage.objects.create(
-                    to=to,
-                    user=user if getattr(user, "pk", None) else None,
-                    language=language,
-                    template=template,
-                    subject=rendered.subject,
-                    body_text=rendered.text,
-                    body_html=rendered.html,
-                    headers=dict(headers or {}),
-                    message_id=message_id_new(),
-                    dedup_key=dedup_key or None,
-                )
-        except IntegrityError:
-            # Another transaction queued the same key first (and has committed by now).
-            if dedup_key:
-                return OutboxMessage.objects.get(dedup_key=dedup_key)
-            raise
-        OutboxAttachment.objects.bulk_create(
-            OutboxAttachment(
-                message=message,
-                filename=filename,
-                mimetype=mimetype,
-                content=content.encode() if isinstance(content, str) else bytes(content),
-            )
-            for filename, content, mimetype in attachments
-        )
-    from .tasks import enqueue_on_commit, outbox_message_send
-
-    enqueue_on_commit(outbox_message_send, message.pk)
-    return message
-
 
 # --- Subscriptions: double opt-in, consent records, unsubscribe ---
 
@@ -160,11 +75,11 @@ def subscription_request(
         )
         message_queue(
             to=email,
-            template="mailings/mail/subscribe_confirm",
+            template="newsletters/mail/subscribe_confirm",
             context={
                 "name": subscriber.name,
                 "confirm_url": settings.SITE_URL
-                + _url_in(language, "mailings:confirm", token=confirm_token_make(email)),
+                + _url_in(language, "newsletters:confirm", token=confirm_token_make(email)),
                 "valid_days": CONFIRM_VALID_DAYS,
             },
             language=language,
@@ -238,9 +153,7 @@ def subscription_withdraw(*, email: str, source: str) -> str:
             Consent.objects.create(
                 subscriber=subscriber, action=Consent.Action.WITHDRAWN, source=source[:100]
             )
-        OutboxMessage.objects.filter(
-            to=email, newsletter__isnull=False, status=OutboxMessage.Status.QUEUED
-        ).update(status=OutboxMessage.Status.SKIPPED)
+        bulk_mail_skip(email=email)
     return outcome
 
 
@@ -251,13 +164,13 @@ def _url_in(language: str, name: str, **kwargs) -> str:
 
 def unsubscribe_url(*, email: str, language: str) -> str:
     return settings.SITE_URL + _url_in(
-        language, "mailings:unsubscribe", token=unsubscribe_token_make(email_normalise(email))
+        language, "newsletters:unsubscribe", token=unsubscribe_token_make(email_normalise(email))
     )
 
 
 # --- Newsletters ---
 
-NEWSLETTER_TEMPLATE = "mailings/mail/newsletter"
+NEWSLETTER_TEMPLATE = "newsletters/mail/newsletter"
 _UNSUBSCRIBE_PLACEHOLDER = "https://unsubscribe.invalid/__almennet_unsubscribe__/"
 
 
@@ -310,9 +223,9 @@ def newsletter_send(*, newsletter: Newsletter, actor) -> SendOutcome:
     """Release a draft to its audience, once.
 
     The newsletter row is locked and must still be a draft: a double click or two staff members
-    at once get `started=False` and queue nothing. Each address gets one row (unique per
-    newsletter and address). Rendering happens once per language; only the unsubscribe link
-    differs per recipient."""
+    at once get `started=False` and queue nothing. The issue's mail is one outbox batch with
+    one row per address (unique per batch and address). Rendering happens once per language;
+    only the unsubscribe link differs per recipient."""
     with transaction.atomic():
         locked = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
         if locked.status != Newsletter.Status.DRAFT:
@@ -329,7 +242,6 @@ def newsletter_send(*, newsletter: Newsletter, actor) -> SendOutcome:
         locked.sent_by = actor if getattr(actor, "pk", None) else None
         locked._history_user = locked.sent_by
         locked._change_reason = "sent"
-        locked.save(update_fields=["status", "issued_at", "sent_by", "updated_at"])
         rendered = {}
         rows = []
         for recipient in recipients:
@@ -349,23 +261,14 @@ def newsletter_send(*, newsletter: Newsletter, actor) -> SendOutcome:
                     body_html=mail.html.replace(_UNSUBSCRIBE_PLACEHOLDER, url),
                     headers=_list_unsubscribe_headers(url),
                     message_id=message_id_new(),
-                    newsletter=locked,
                     created_at=now,
                     next_attempt_at=now,
                 )
             )
-        OutboxMessage.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
-        newsletter_release_on_commit()
+        locked.batch = batch_release(label=f"newsletter:{locked.slug}", messages=rows)
+        locked.save(update_fields=["status", "issued_at", "sent_by", "batch", "updated_at"])
     newsletter.refresh_from_db()
     return SendOutcome(started=True, queued=len(rows))
-
-
-def newsletter_release_on_commit() -> None:
-    """After commit, start enough drain tasks for the workers to share the issue."""
-    from .tasks import enqueue_on_commit, outbox_drain
-
-    for _i in range(getattr(settings, "MAILINGS_PARALLEL_DRAINS", 2)):
-        enqueue_on_commit(outbox_drain)
 
 
 def _newsletter_transition(
@@ -380,8 +283,8 @@ def _newsletter_transition(
         locked._history_user = actor if getattr(actor, "pk", None) else None
         locked._change_reason = reason
         locked.save(update_fields=["status", "updated_at"])
-        if target == Newsletter.Status.SENDING:
-            newsletter_release_on_commit()
+        if locked.batch_id:
+            batch_hold(batch=locked.batch, is_held=target == Newsletter.Status.PAUSED)
     newsletter.refresh_from_db()
     return True
 
@@ -408,27 +311,14 @@ def newsletter_resume(*, newsletter: Newsletter, actor) -> bool:
     )
 
 
-def outbox_retry(*, ids: list[int]) -> int:
-    """Queue failed messages again now (after staff fixed the cause), with fresh attempts.
-    Sent and queued messages are left alone. Returns how many were queued."""
-    from .tasks import enqueue_on_commit, outbox_drain
-
-    with transaction.atomic():
-        count = OutboxMessage.objects.filter(id__in=ids, status=OutboxMessage.Status.FAILED).update(
-            status=OutboxMessage.Status.QUEUED, attempts=0, next_attempt_at=timezone.now()
-        )
-        if count:
-            enqueue_on_commit(outbox_drain)
-    return count
+def newsletters_finish(*, batch_ids: list[int]) -> int:
+    """Mark sending newsletters whose batch the outbox has delivered as sent (called by the
+    outbox through its registry)."""
+    return Newsletter.objects.filter(
+        batch_id__in=batch_ids, status=Newsletter.Status.SENDING
+    ).update(status=Newsletter.Status.SENT, finished_at=timezone.now())
 
 
-def user_mail_data_erase(*, user) -> None:
-    """Before an account is deleted: remove the person's subscription, consents, mail log and
-    any failing-address record. Newsletter mail still queued for them goes with it."""
-    email = email_normalise(user.email)
-    with transaction.atomic():
-        OutboxMessage.objects.filter(Q(to=email) | Q(user=user)).exclude(
-            status=OutboxMessage.Status.SENDING
-        ).delete()
-        Subscriber.objects.filter(email=email).delete()
-        SuppressedAddress.objects.filter(email=email).delete()
+def user_subscription_erase(*, user) -> None:
+    """Before an account is deleted: remove the person's subscription and consents."""
+    Subscriber.objects.filter(email=email_normalise(user.email)).delete()

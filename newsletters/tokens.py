@@ -7,6 +7,7 @@ newsletter ever sent must keep a working way out.
 from django.core import signing
 
 CONFIRM_VALID_DAYS = 7
+# The salts keep the old app name: links in mail already sent must keep working.
 _CONFIRM_SALT = "mailings.subscription.confirm"
 _UNSUBSCRIBE_SALT = "mailings.unsubscribe"
 

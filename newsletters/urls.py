@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import views
 
-app_name = "mailings"
+app_name = "newsletters"
 
 urlpatterns = [
     path("", views.subscribe, name="subscribe"),

@@ -34,18 +34,18 @@ def subscribe(request):
                 user=user if user and user.email.lower() == form.cleaned_data["email"] else None,
             )
             return render(
-                request, "mailings/subscribe_sent.html", {"email": form.cleaned_data["email"]}
+                request, "newsletters/subscribe_sent.html", {"email": form.cleaned_data["email"]}
             )
     else:
         initial = {"email": user.email, "name": user.get_full_name()} if user else {}
         form = SubscribeForm(initial=initial)
-    return render(request, "mailings/subscribe.html", {"form": form})
+    return render(request, "newsletters/subscribe.html", {"form": form})
 
 
 def _token_problem(request, *, expired: bool, kind: str):
     return render(
         request,
-        "mailings/token_problem.html",
+        "newsletters/token_problem.html",
         {"expired": expired, "kind": kind},
         status=410 if expired else 400,
     )
@@ -61,15 +61,15 @@ def confirm(request, token):
     except BadToken:
         return _token_problem(request, expired=False, kind="confirm")
     if request.method == "GET":
-        return render(request, "mailings/confirm.html", {"email": email})
+        return render(request, "newsletters/confirm.html", {"email": email})
     try:
         subscriber, already = subscription_confirm(token=token)
     except SubscriptionError as error:
         return render(
-            request, "mailings/confirm_done.html", {"problem": error.messages[0]}, status=409
+            request, "newsletters/confirm_done.html", {"problem": error.messages[0]}, status=409
         )
     return render(
-        request, "mailings/confirm_done.html", {"subscriber": subscriber, "already": already}
+        request, "newsletters/confirm_done.html", {"subscriber": subscriber, "already": already}
     )
 
 
@@ -87,7 +87,7 @@ def unsubscribe(request, token):
             return HttpResponse("Invalid unsubscribe link.", status=400, content_type="text/plain")
         return _token_problem(request, expired=False, kind="unsubscribe")
     if request.method == "GET":
-        return render(request, "mailings/unsubscribe.html", {"email": email, "token": token})
+        return render(request, "newsletters/unsubscribe.html", {"email": email, "token": token})
     outcome = subscription_withdraw(
         email=email, source="one-click (List-Unsubscribe-Post)" if one_click else "unsubscribe link"
     )
@@ -95,20 +95,20 @@ def unsubscribe(request, token):
         return HttpResponse("Unsubscribed.", content_type="text/plain")
     return render(
         request,
-        "mailings/unsubscribe_done.html",
+        "newsletters/unsubscribe_done.html",
         {"email": email, "outcome": outcome, "Outcome": WithdrawOutcome},
     )
 
 
 def archive_list(request):
     page = Paginator(Newsletter.objects.archived(), 20).get_page(request.GET.get("page"))
-    return render(request, "mailings/archive_list.html", {"page": page})
+    return render(request, "newsletters/archive_list.html", {"page": page})
 
 
 def archive_detail(request, slug):
     newsletter = get_object_or_404(Newsletter.objects.archived(), slug=slug)
     return render(
         request,
-        "mailings/archive_detail.html",
+        "newsletters/archive_detail.html",
         {"newsletter": newsletter, "cards": newsletter_cards(newsletter=newsletter)},
     )

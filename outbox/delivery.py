@@ -30,7 +30,8 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
-from .models import Newsletter, OutboxAttachment, OutboxMessage, Subscriber, SuppressedAddress
+from . import registry
+from .models import Batch, OutboxAttachment, OutboxMessage, SuppressedAddress
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ class DeliveryResult:
     retried: int = 0
     failed: int = 0
     skipped: int = 0
-    newsletter_ids: set[int] = field(default_factory=set)
+    batch_ids: set[int] = field(default_factory=set)
 
 
 class _ConnectionBroken(Exception):
@@ -212,20 +213,17 @@ def outbox_deliver(*, limit: int = BATCH_SIZE, ids: list[int] | None = None) -> 
     suppressed = set(
         SuppressedAddress.objects.filter(email__in=addresses).values_list("email", flat=True)
     )
-    unsubscribed = set(
-        Subscriber.objects.filter(
-            email__in=addresses, status=Subscriber.Status.UNSUBSCRIBED
-        ).values_list("email", flat=True)
-    )
+    bulk = {message.to for message in messages if message.batch_id}
+    excluded_from_bulk = registry.bulk_mail_excluded(bulk) if bulk else set()
     pending = list(messages)
     accepted = None  # accepted by the server, not yet marked sent
     smtp = _BatchConnection()
     try:
         while pending:
             message = pending.pop(0)
-            if message.newsletter_id:
-                result.newsletter_ids.add(message.newsletter_id)
-            if message.to in suppressed or (message.newsletter_id and message.to in unsubscribed):
+            if message.batch_id:
+                result.batch_ids.add(message.batch_id)
+            if message.to in suppressed or (message.batch_id and message.to in excluded_from_bulk):
                 _finish(message, token, status=OutboxMessage.Status.SKIPPED)
                 result.skipped += 1
                 continue
@@ -274,22 +272,30 @@ def outbox_deliver(*, limit: int = BATCH_SIZE, ids: list[int] | None = None) -> 
         OutboxMessage.objects.filter(claim_token=token, status=OutboxMessage.Status.SENDING).update(
             status=OutboxMessage.Status.QUEUED, lease_until=None, claim_token=None
         )
-    newsletters_finish(ids=result.newsletter_ids)
+    batches_finish(ids=result.batch_ids)
     return result
 
 
-def newsletters_finish(*, ids: Iterable[int] | None = None) -> int:
-    """Mark sending newsletters with nothing left to deliver as sent."""
-    sending = Newsletter.objects.filter(status=Newsletter.Status.SENDING)
+def batches_finish(*, ids: Iterable[int] | None = None) -> int:
+    """Mark released, unheld batches with nothing left to deliver as finished, and tell the
+    apps that registered for it (newsletters marks its issue sent)."""
+    unfinished = Batch.objects.filter(finished_at__isnull=True, is_held=False)
     if ids is not None:
-        sending = sending.filter(id__in=list(ids))
+        unfinished = unfinished.filter(id__in=list(ids))
     open_rows = OutboxMessage.objects.filter(
-        newsletter=OuterRef("pk"),
+        batch=OuterRef("pk"),
         status__in=[OutboxMessage.Status.QUEUED, OutboxMessage.Status.SENDING],
     )
-    return sending.exclude(Exists(open_rows)).update(
-        status=Newsletter.Status.SENT, finished_at=timezone.now()
-    )
+    with transaction.atomic():
+        done = list(
+            unfinished.exclude(Exists(open_rows))
+            .select_for_update(skip_locked=True)
+            .values_list("id", flat=True)
+        )
+        if done:
+            Batch.objects.filter(id__in=done).update(finished_at=timezone.now())
+            registry.batches_finished(done)
+    return len(done)
 
 
 RETENTION = timedelta(days=90)

@@ -2,7 +2,7 @@
 `<prefix>_body.html`, in the recipient's language.
 
 Text parts are rendered without HTML escaping (they are plain text); the HTML part extends
-`mailings/mail_base.html`, the portal's look with inline CSS (mail clients ignore style sheets).
+`outbox/mail_base.html`, the portal's look with inline CSS (mail clients ignore style sheets).
 """
 
 from dataclasses import dataclass

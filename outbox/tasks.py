@@ -1,4 +1,4 @@
-"""Celery tasks: thin, they take ids and call `mailings.delivery`. All are safe to run twice."""
+"""Celery tasks: thin, they take ids and call `outbox.delivery`. All are safe to run twice."""
 
 import logging
 import time
@@ -22,15 +22,15 @@ def outbox_message_send(message_id: int) -> int:
 
 @shared_task(acks_late=True)
 def outbox_drain() -> int:
-    """Deliver due messages batch by batch; run by beat every minute and after a newsletter is
-    released. Re-queues itself when its time budget ends with work left."""
+    """Deliver due messages batch by batch; run by beat every minute and after a batch (a
+    newsletter issue) is released. Re-queues itself when its time budget ends with work left."""
     started = time.monotonic()
     sent = 0
     while True:
         result = delivery.outbox_deliver()
         sent += result.sent
         if result.claimed == 0:
-            delivery.newsletters_finish()
+            delivery.batches_finish()
             return sent
         if time.monotonic() - started > DRAIN_BUDGET_SECONDS:
             outbox_drain.delay()

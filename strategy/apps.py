@@ -7,6 +7,9 @@ class StrategyConfig(AppConfig):
     verbose_name = _("Strategy")
 
     def ready(self):
+        from outbox.registry import register_mail_kind
+
         from . import registrations
 
         registrations.register_all()
+        register_mail_kind("strategy/mail/priorities", _("Prioritised focus areas announced"))

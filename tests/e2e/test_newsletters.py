@@ -5,8 +5,8 @@ import re
 
 from django.core import mail
 
-from mailings import tokens
-from mailings.models import Consent, Newsletter, Subscriber
+from newsletters import tokens
+from newsletters.models import Consent, Newsletter, Subscriber
 from tests.e2e.conftest import axe_violations
 
 

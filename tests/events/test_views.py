@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from icalendar import Calendar
 
 from events.models import Event, Registration
-from mailings.models import OutboxMessage
+from outbox.models import OutboxMessage
 from tests.events.factories import EventFactory, RegistrationFactory, past_event
 from tests.members.factories import AffiliationFactory, UserFactory
 

@@ -1,45 +1,14 @@
-from pathlib import Path
-
 import pytest
 
-TEST_TEMPLATES = Path(__file__).parent / "templates"
-
-
-@pytest.fixture(autouse=True)
-def _mailings_test_templates(settings):
-    """Templates only the tests use (mailings_test/hello_*), beside the project's own."""
-    settings.TEMPLATES = [
-        {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], TEST_TEMPLATES]}
-    ]
-
-
-@pytest.fixture(autouse=True)
-def _danish(settings):
-    """Each test starts in the default language: reverse() and the pages it reads are Danish,
-    whatever an earlier test's request left active in this thread."""
-    from django.utils import translation
-
-    with translation.override(settings.LANGUAGE_CODE):
-        yield
-
-
-@pytest.fixture
-def smtp(settings):
-    """Route the outbox's deliveries through ScriptedBackend; returns the class to script."""
-    from tests.mailings.backends import ScriptedBackend
-
-    settings.MAILERS = {"default": {"BACKEND": "tests.mailings.backends.ScriptedBackend"}}
-    ScriptedBackend.failures = {}
-    ScriptedBackend.opened = 0
-    yield ScriptedBackend
-    ScriptedBackend.failures = {}
+# The outbox's test templates, language and scripted SMTP backend serve the newsletter tests too.
+from tests.outbox.conftest import _danish, _mailings_test_templates, smtp  # noqa: F401
 
 
 @pytest.fixture
 def subscriber_factory():
     from django.utils import timezone
 
-    from mailings.models import Subscriber
+    from newsletters.models import Subscriber
 
     def make(email, *, status=Subscriber.Status.CONFIRMED, language="da", **kwargs):
         return Subscriber.objects.create(
@@ -55,7 +24,7 @@ def subscriber_factory():
 
 @pytest.fixture
 def newsletter_factory(db):
-    from mailings.models import Newsletter
+    from newsletters.models import Newsletter
 
     counter = iter(range(1, 10_000))
 

@@ -1,7 +1,7 @@
 import pytest
 
-from mailings.models import Newsletter
-from mailings.selectors import newsletter_audience
+from newsletters.models import Newsletter
+from newsletters.selectors import newsletter_audience
 from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

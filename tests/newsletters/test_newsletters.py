@@ -8,16 +8,17 @@ from django.db import connection
 from django.urls import reverse
 
 from events.models import Event, EventSession
-from mailings import delivery, tasks
-from mailings.models import Newsletter, OutboxMessage, Subscriber, SuppressedAddress
-from mailings.selectors import newsletter_audience, newsletter_progress
-from mailings.services import (
+from members.models import Affiliation, Seat
+from newsletters.models import Newsletter, Subscriber
+from newsletters.selectors import newsletter_audience, newsletter_progress
+from newsletters.services import (
     newsletter_pause,
     newsletter_resume,
     newsletter_send,
     newsletter_test_send,
 )
-from members.models import Affiliation, Seat
+from outbox import delivery, tasks
+from outbox.models import OutboxMessage, SuppressedAddress
 from tests.members.factories import AffiliationFactory, SeatFactory
 
 pytestmark = pytest.mark.django_db
@@ -229,7 +230,7 @@ def test_archive_lists_only_sent_issues(client, newsletter_factory):
         status="sent",
         issued_at=datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC),
     )
-    response = client.get(reverse("mailings:archive"))
+    response = client.get(reverse("newsletters:archive"))
     assert "Nyhedsbrev marts" in response.content.decode()
     assert "Kladde" not in response.content.decode()
     response = client.get(sent.get_absolute_url())
@@ -267,6 +268,6 @@ def test_archive_pages_use_a_fixed_number_of_queries(
         )
         newsletter.events.set([Event.objects.create(title=f"E{i}", slug=f"e{i}")])
     with django_assert_max_num_queries(3):
-        assert client.get(reverse("mailings:archive")).status_code == 200
+        assert client.get(reverse("newsletters:archive")).status_code == 200
     with django_assert_max_num_queries(5):
         assert client.get(newsletter.get_absolute_url()).status_code == 200

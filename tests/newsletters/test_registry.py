@@ -1,16 +1,17 @@
 import pytest
 from django.template.loader import render_to_string
 
-from mailings.models import OutboxMessage, Subscriber
-from mailings.services import message_queue
 from members import registry
+from newsletters.models import Subscriber
+from outbox.models import OutboxMessage
+from outbox.services import message_queue
 from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def panel():
-    return next(p for p in registry.my_page_panels() if p.key == "mailings.subscriptions")
+    return next(p for p in registry.my_page_panels() if p.key == "newsletters.subscriptions")
 
 
 def test_my_subscriptions_panel(subscriber_factory):
@@ -24,23 +25,24 @@ def test_my_subscriptions_panel(subscriber_factory):
 
 
 def test_personal_data_export_and_erase(subscriber_factory):
-    source = next(p for p in registry.personal_data_sources() if p.key == "mailings")
+    sources = {p.key: p for p in registry.personal_data_sources()}
     user = UserFactory(email="ida@example.dk")
     subscriber_factory("ida@example.dk")
     message_queue(to=user, template="mailings_test/hello", context={"thing": "x"})
-    data = source.export(user)
-    assert data["newsletter_subscription"]["status"] == "confirmed"
-    assert data["mail_sent"][0]["subject"] == "Confirmation: x"
-    source.erase(user)
+    assert sources["newsletters"].export(user)["newsletter_subscription"]["status"] == "confirmed"
+    assert sources["outbox"].export(user)["mail_sent"][0]["subject"] == "Confirmation: x"
+    sources["newsletters"].erase(user)
     assert not Subscriber.objects.exists()
+    assert OutboxMessage.objects.exists()  # the outbox's own entry erases its log
+    sources["outbox"].erase(user)
     assert not OutboxMessage.objects.exists()
 
 
 def test_demo_data_is_idempotent_and_archived(client):
     import io
 
-    from mailings import demo
-    from mailings.models import Newsletter
+    from newsletters import demo
+    from newsletters.models import Newsletter
 
     demo.seed(stdout=io.StringIO())
     demo.seed(stdout=io.StringIO())

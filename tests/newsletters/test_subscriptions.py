@@ -7,9 +7,10 @@ import pytest
 from django.core import mail, signing
 from django.urls import reverse
 
-from mailings import tokens
-from mailings.models import Consent, OutboxMessage, Subscriber
-from mailings.services import subscription_withdraw
+from newsletters import tokens
+from newsletters.models import Consent, Subscriber
+from newsletters.services import subscription_withdraw
+from outbox.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ def confirm_path_from(message) -> str:
 
 def subscribe(client, email="ida@example.dk", **extra):
     data = {"email": email, "name": "Ida", "consent": "on", **extra}
-    return client.post(reverse("mailings:subscribe"), data)
+    return client.post(reverse("newsletters:subscribe"), data)
 
 
 def test_double_opt_in_records_consent_with_time_source_and_wording(
@@ -60,7 +61,7 @@ def test_double_opt_in_records_consent_with_time_source_and_wording(
 
 
 def test_consent_box_is_required_and_bad_addresses_are_refused(client):
-    response = client.post(reverse("mailings:subscribe"), {"email": "ida@example.dk"})
+    response = client.post(reverse("newsletters:subscribe"), {"email": "ida@example.dk"})
     assert response.status_code == 200
     assert not Subscriber.objects.exists()
     assert "samtykke" in response.content.decode()
@@ -93,14 +94,14 @@ def test_repeated_requests_send_at_most_one_confirmation_an_hour(
 
 def test_forged_and_expired_confirmation_links_get_clear_answers(client):
     forged = tokens.confirm_token_make("ida@example.dk")[:-3] + "abc"
-    response = client.post(reverse("mailings:confirm", args=[forged]))
+    response = client.post(reverse("newsletters:confirm", args=[forged]))
     assert response.status_code == 400
     assert "ikke gyldigt" in response.content.decode()
 
     eight_days_ago = time.time() - timedelta(days=8).total_seconds()
     with mock.patch("django.core.signing.time.time", return_value=eight_days_ago):
         expired = tokens.confirm_token_make("ida@example.dk")
-    response = client.get(reverse("mailings:confirm", args=[expired]))
+    response = client.get(reverse("newsletters:confirm", args=[expired]))
     assert response.status_code == 410
     assert "udløbet" in response.content.decode()
     assert not Subscriber.objects.exists()
@@ -108,14 +109,14 @@ def test_forged_and_expired_confirmation_links_get_clear_answers(client):
 
 def test_confirming_an_address_that_never_asked_is_refused(client):
     token = tokens.confirm_token_make("nobody@example.dk")
-    response = client.post(reverse("mailings:confirm", args=[token]))
+    response = client.post(reverse("newsletters:confirm", args=[token]))
     assert response.status_code == 409
     assert not Subscriber.objects.filter(status=Subscriber.Status.CONFIRMED).exists()
 
 
 def test_unsubscribe_link_asks_first_then_unsubscribes_without_login(client, subscriber_factory):
     subscriber_factory("ida@example.dk")
-    url = reverse("mailings:unsubscribe", args=[tokens.unsubscribe_token_make("ida@example.dk")])
+    url = reverse("newsletters:unsubscribe", args=[tokens.unsubscribe_token_make("ida@example.dk")])
     response = client.get(url)
     assert response.status_code == 200
     assert Subscriber.objects.get().status == Subscriber.Status.CONFIRMED
@@ -136,7 +137,7 @@ def test_unsubscribe_link_asks_first_then_unsubscribes_without_login(client, sub
 def test_one_click_unsubscribe_rfc_8058(client, subscriber_factory):
     subscriber_factory("ida@example.dk")
     client.handler.enforce_csrf_checks = True
-    url = reverse("mailings:unsubscribe", args=[tokens.unsubscribe_token_make("ida@example.dk")])
+    url = reverse("newsletters:unsubscribe", args=[tokens.unsubscribe_token_make("ida@example.dk")])
     response = client.post(
         url, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
     )
@@ -153,21 +154,21 @@ def test_one_click_with_a_forged_token_does_nothing(client, subscriber_factory):
     forged = signing.dumps("ida@example.dk", salt="someone else's salt")
     for bad in [forged, token.replace(":", ";"), "x"]:
         response = client.post(
-            reverse("mailings:unsubscribe", args=[bad]),
+            reverse("newsletters:unsubscribe", args=[bad]),
             "List-Unsubscribe=One-Click",
             content_type="application/x-www-form-urlencoded",
         )
         assert response.status_code == 400
     # A confirmation token is not an unsubscribe token.
     response = client.post(
-        reverse("mailings:unsubscribe", args=[tokens.confirm_token_make("ida@example.dk")])
+        reverse("newsletters:unsubscribe", args=[tokens.confirm_token_make("ida@example.dk")])
     )
     assert response.status_code == 400
     assert Subscriber.objects.get().status == Subscriber.Status.CONFIRMED
 
 
 def test_unsubscribing_an_unknown_address_blocks_it_from_newsletters(client):
-    url = reverse("mailings:unsubscribe", args=[tokens.unsubscribe_token_make("new@example.dk")])
+    url = reverse("newsletters:unsubscribe", args=[tokens.unsubscribe_token_make("new@example.dk")])
     response = client.post(url)
     assert response.status_code == 200
     assert "ikke på vores liste" in response.content.decode()
@@ -175,7 +176,7 @@ def test_unsubscribing_an_unknown_address_blocks_it_from_newsletters(client):
 
 
 def test_unsubscribing_drops_queued_newsletter_mail(newsletter_factory, subscriber_factory):
-    from mailings.services import newsletter_send
+    from newsletters.services import newsletter_send
 
     subscriber_factory("ida@example.dk")
     newsletter = newsletter_factory()

@@ -7,9 +7,9 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from mailings import delivery, tasks
-from mailings.models import OutboxMessage, SuppressedAddress
-from mailings.services import message_queue
+from outbox import delivery, tasks
+from outbox.models import OutboxMessage, SuppressedAddress
+from outbox.services import message_queue
 
 pytestmark = pytest.mark.django_db
 

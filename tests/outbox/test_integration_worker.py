@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from mailings.models import Newsletter, OutboxMessage, Subscriber
-from mailings.services import newsletter_send
-from mailings.smtp_sink import SmtpSink
+from newsletters.models import Newsletter, Subscriber
+from newsletters.services import newsletter_send
+from outbox.models import OutboxMessage
+from outbox.smtp_sink import SmtpSink
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -54,7 +55,7 @@ def database_url() -> str:
 def start_worker(*, sink, logfile, beat_dir=None) -> subprocess.Popen:
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.mailings.worker_settings",
+        "DJANGO_SETTINGS_MODULE": "tests.outbox.worker_settings",
         "DATABASE_URL": database_url(),
         "REDIS_URL": REDIS_URL,
         "EMAIL_URL": sink.url,
@@ -110,7 +111,7 @@ def test_killed_worker_loses_nothing_and_sends_nothing_twice(redis_db, tmp_path,
             sink.handler.hold_after(KILL_AFTER)
             workers.append(start_worker(sink=sink, logfile=logfile))
             for _ in range(2):  # what newsletter_send queues after commit
-                broker.send_task("mailings.tasks.outbox_drain")
+                broker.send_task("outbox.tasks.outbox_drain")
 
             # Kill the worker mid-batch, once both pool processes wait for the sink's reply to
             # a message (held from number KILL_AFTER + 1 on): neither is between an accepted

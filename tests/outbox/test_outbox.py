@@ -3,8 +3,8 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from mailings.models import OutboxMessage
-from mailings.services import message_queue
+from outbox.models import OutboxMessage
+from outbox.services import message_queue
 from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,7 @@ def test_message_is_written_in_the_recipients_language(django_capture_on_commit_
     with django_capture_on_commit_callbacks(execute=True):
         message_queue(
             to=danish,
-            template="mailings/mail/subscribe_confirm",
+            template="newsletters/mail/subscribe_confirm",
             context={"confirm_url": "http://x/", "valid_days": 7},
         )
     assert mail.outbox[0].subject == "Bekræft dit abonnement på AlmenNets nyhedsbrev"

@@ -7,5 +7,5 @@ from almennet.settings import MAILERS
 MAILINGS_LEASE_SECONDS = 8
 MAILERS["default"].setdefault("OPTIONS", {})["timeout"] = 1
 CELERY_BEAT_SCHEDULE = {
-    "mailings-outbox-drain": {"task": "mailings.tasks.outbox_drain", "schedule": 2.0},
+    "mailings-outbox-drain": {"task": "outbox.tasks.outbox_drain", "schedule": 2.0},
 }
