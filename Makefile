@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bi
 
 export PYTHONDONTWRITEBYTECODE=1
 
-.PHONY: help install install-test run test lint format bench bandit bench-search bench-mail chromium messages vendor clean
+.PHONY: help install install-test run test lint lint-imports format bench bandit bench-search bench-mail chromium messages vendor clean
 
 help:
 	@echo "make run    start the portal with demo data at http://127.0.0.1:8000/"
@@ -41,11 +41,15 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# The app layers of pyproject.toml's [tool.importlinter] (README: How the apps fit together).
+lint-imports: install
+	$(VENV)/bin/lint-imports
+
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-test: install chromium lint
+test: install chromium lint lint-imports
 	DEBUG=on $(PY) manage.py makemigrations --check --dry-run
 	DEBUG=on $(VENV)/bin/pytest $(PYTEST_ARGS)
 
