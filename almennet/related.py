@@ -28,18 +28,30 @@ class RelatedList:
 
 
 @dataclass(frozen=True)
+class RowNote:
+    """A line on each row of a model's list page ("Focus areas: A, B"): `read_many(ids)`
+    returns {id: [titles]} for the rows on the page, in one query."""
+
+    model: str
+    key: str
+    title: Any  # a lazy translated string
+    read_many: Callable[[list[int]], dict[int, list[str]]]
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class ListFilter:
-    """`build()` returns a django-filter Filter, added to the model's filter set as `name`.
-    `annotate(queryset)` may prefetch what the list shows for it (or return it unchanged)."""
+    """`build()` returns a django-filter Filter, added to the model's filter set as `name`,
+    right after the filter named `after` (at the end without it)."""
 
     model: str
     name: str
     build: Callable[[], Any]
-    annotate: Callable[[Any], Any] = lambda queryset: queryset
-    order: int = 100
+    after: str | None = None
 
 
 _related: dict[tuple[str, str], RelatedList] = {}
+_notes: dict[tuple[str, str], RowNote] = {}
 _filters: dict[tuple[str, str], ListFilter] = {}
 
 
@@ -66,12 +78,45 @@ def related_lists(*, obj, user) -> dict[str, list]:
     return found
 
 
+def register_row_note(entry: RowNote) -> None:
+    _notes[(entry.model, entry.key)] = entry
+
+
+def row_notes_add(rows) -> list:
+    """Give each row of a list page `row_notes`: [(title, [titles])], non-empty ones only.
+    One query per registered note, whatever the number of rows."""
+    rows = list(rows)
+    for row in rows:
+        row.row_notes = []
+    if not rows:
+        return rows
+    label = _label(rows[0])
+    ids = [row.pk for row in rows]
+    for entry in sorted(
+        (e for (m, _k), e in _notes.items() if m == label), key=lambda e: (e.order, e.key)
+    ):
+        found = entry.read_many(ids)
+        for row in rows:
+            if found.get(row.pk):
+                row.row_notes.append((entry.title, found[row.pk]))
+    return rows
+
+
 def register_list_filter(entry: ListFilter) -> None:
     _filters[(entry.model, entry.name)] = entry
 
 
-def list_filters(model) -> list[ListFilter]:
-    label = _label(model)
-    return sorted(
-        (e for (m, _name), e in _filters.items() if m == label), key=lambda e: (e.order, e.name)
-    )
+def list_filters_add(filterset) -> None:
+    """Add the filters registered for the filter set's model, each after the one it names.
+    Call at the end of the filter set's __init__."""
+    model = filterset._meta.model or filterset.queryset.model
+    label = model._meta.label
+    for entry in sorted((e for (m, _n), e in _filters.items() if m == label), key=lambda e: e.name):
+        added = entry.build()
+        added.parent = filterset
+        added.model = model
+        items = list(filterset.filters.items())
+        names = [name for name, _filter in items]
+        position = names.index(entry.after) + 1 if entry.after in names else len(items)
+        items.insert(position, (entry.name, added))
+        filterset.filters = type(filterset.filters)(items)

@@ -9,7 +9,8 @@ class StrategyConfig(AppConfig):
     def ready(self):
         from outbox.registry import register_mail_kind
 
-        from . import registrations
+        from . import registrations, related
 
         registrations.register_all()
+        related.register_all()
         register_mail_kind("strategy/mail/priorities", _("Prioritised focus areas announced"))
