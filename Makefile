@@ -55,7 +55,7 @@ test: install chromium lint lint-imports
 
 messages: install
 	DEBUG=on $(PY) manage.py makemessages -l da --no-obsolete -i '.venv/*' -i 'var/*' -i 'static/*' -i 'tests/*' \
-	  -i 'members/*' -i 'events/*' -i 'projects/*' -i 'publications/*' -i 'strategy/*' -i 'outbox/*' -i 'newsletters/*'
+	  -i 'members/*' -i 'events/*' -i 'projects/*' -i 'publications/*' -i 'strategy/*' -i 'outbox/*' -i 'newsletters/*' -i 'mailings/*'
 	for app in members events projects publications strategy outbox newsletters; do \
 	  (cd $$app && DEBUG=on $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l da --no-obsolete); done
 	DEBUG=on $(PY) manage.py compilemessages -i .venv -i var
