@@ -713,6 +713,7 @@ class Seeder:
 
     def newsletters(self):
         from django.utils import timezone
+
         from newsletters.models import Newsletter
 
         now = timezone.now()

@@ -7,8 +7,16 @@ class NewslettersConfig(AppConfig):
     verbose_name = _("Newsletters")
 
     def ready(self):
+        from django.db.models.signals import post_delete
+
         from members import registry
         from outbox import registry as outbox_registry
+
+        from .models import Newsletter
+
+        post_delete.connect(
+            _batch_delete, sender=Newsletter, dispatch_uid="newsletters.batch_delete"
+        )
 
         registry.register_my_page_panel(
             registry.Panel(
@@ -30,6 +38,15 @@ class NewslettersConfig(AppConfig):
         outbox_registry.register_mail_kind(
             "newsletters/mail/subscribe_confirm", _("Newsletter sign-up confirmation")
         )
+
+
+def _batch_delete(sender, instance, **kwargs) -> None:
+    """A deleted newsletter takes its mail with it, as when the outbox rows pointed at it:
+    queued rows are not sent, the delivery log of the issue goes."""
+    from outbox.models import Batch
+
+    if instance.batch_id:
+        Batch.objects.filter(pk=instance.batch_id).delete()
 
 
 def _my_subscriptions_context(*, user, **_kwargs) -> dict:

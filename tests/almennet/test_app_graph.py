@@ -71,9 +71,13 @@ SEARCH_MOVING = ("publications/documents.py", "publications/search/")
 
 def _sources(app: str):
     for path in sorted((ROOT / app).rglob("*")):
-        if path.suffix in {".py", ".html", ".txt"} and "migrations" not in path.parts:
-            if not str(path.relative_to(ROOT)).startswith(SEARCH_MOVING):
-                yield path
+        relative = str(path.relative_to(ROOT))
+        if (
+            path.suffix in {".py", ".html", ".txt"}
+            and "migrations" not in path.parts
+            and not relative.startswith(SEARCH_MOVING)
+        ):
+            yield path
 
 
 def _reverse_accessor_uses():

@@ -19,6 +19,7 @@ from newsletters.services import (
 )
 from outbox import delivery, tasks
 from outbox.models import OutboxMessage, SuppressedAddress
+from outbox.services import message_queue
 from tests.members.factories import AffiliationFactory, SeatFactory
 
 pytestmark = pytest.mark.django_db
@@ -271,3 +272,16 @@ def test_archive_pages_use_a_fixed_number_of_queries(
         assert client.get(reverse("newsletters:archive")).status_code == 200
     with django_assert_max_num_queries(5):
         assert client.get(newsletter.get_absolute_url()).status_code == 200
+
+
+def test_deleting_a_newsletter_takes_its_mail_with_it(newsletter_factory, subscriber_factory):
+    from outbox.models import Batch
+
+    subscriber_factory("a@example.dk")
+    newsletter = newsletter_factory()
+    newsletter_send(newsletter=newsletter, actor=None)
+    assert OutboxMessage.objects.filter(batch=newsletter.batch).count() == 1
+    message_queue(to="b@example.dk", template="mailings_test/hello", context={"thing": "x"})
+    newsletter.delete()
+    assert not Batch.objects.exists()
+    assert list(OutboxMessage.objects.values_list("to", flat=True)) == ["b@example.dk"]

@@ -20,7 +20,7 @@ from django.db import connection, connections
 from newsletters.models import Newsletter, Subscriber
 from newsletters.services import newsletter_send
 from outbox import delivery
-from outbox.models import Batch, OutboxMessage
+from outbox.models import OutboxMessage
 from outbox.smtp_sink import free_port
 
 
@@ -131,10 +131,8 @@ class Command(BaseCommand):
             sent = OutboxMessage.objects.filter(batch=newsletter.batch_id, status="sent").count()
         finally:
             if newsletter is not None:
-                batch_id = newsletter.batch_id
-                newsletter.delete()
+                newsletter.delete()  # its batch and outbox rows with it
                 Newsletter.history.filter(slug=newsletter.slug).delete()
-                Batch.objects.filter(pk=batch_id).delete()  # and its outbox rows
             Subscriber.objects.filter(email__startswith=f"bench-{run}-").delete()
         marks = "asynchronous commit" if async_marks else "durable commit (default)"
         self.stdout.write(
