@@ -104,13 +104,14 @@ def test_no_lower_app_uses_a_higher_apps_reverse_accessor():
 
 
 TEMPLATE_TAG = re.compile(r"{%\s*(?:include|extends)\s+[\"']([\w-]+)/")
+STATIC_TAG = re.compile(r"{%\s*static\s+[\"']([\w-]+)/")
 
 
-def _template_owner() -> dict[str, str]:
-    """Template folder ("events", "admin/newsletters" is under "admin") -> the app that has it."""
+def _owners(kind: str) -> dict[str, str]:
+    """Folder under templates/ or static/ ("events") -> the app that has it."""
     owners = {}
     for app in RANK:
-        folder = ROOT / app / "templates"
+        folder = ROOT / app / kind
         for child in folder.iterdir() if folder.is_dir() else ():
             if child.is_dir() and child.name in RANK:
                 owners[child.name] = app
@@ -118,20 +119,19 @@ def _template_owner() -> dict[str, str]:
 
 
 def _template_edges():
-    owners = _template_owner()
+    """(app, app it uses, template): includes and extends of templates, static files."""
+    uses = [(TEMPLATE_TAG, _owners("templates")), (STATIC_TAG, _owners("static"))]
     for app in RANK:
-        for path in (
-            sorted((ROOT / app / "templates").rglob("*"))
-            if (ROOT / app / "templates").is_dir()
-            else ()
-        ):
-            if path.is_file():
-                for folder in TEMPLATE_TAG.findall(path.read_text()):
-                    if folder in owners:
-                        yield app, owners[folder], path.relative_to(ROOT)
+        folder = ROOT / app / "templates"
+        for path in sorted(folder.rglob("*.*")) if folder.is_dir() else ():
+            text = path.read_text()
+            for tag, owners in uses:
+                for name in tag.findall(text):
+                    if name in owners:
+                        yield app, owners[name], path.relative_to(ROOT)
 
 
-def test_templates_include_and_extend_only_their_own_or_lower_apps():
+def test_templates_include_extend_and_load_static_files_of_their_own_or_lower_apps():
     edges = list(_template_edges())
     assert ("events", "outbox") in {(a, b) for a, b, _path in edges}  # the scan sees something
     wrong = [f"{path}: {a} -> {b}" for a, b, path in edges if not _allowed(a, b)]
