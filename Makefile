@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bi
 
 export PYTHONDONTWRITEBYTECODE=1
 
-.PHONY: help install install-test run test lint format bench bandit bench-search bench-mail chromium messages vendor clean
+.PHONY: help install install-test run test lint lint-imports format bench bandit bench-search bench-mail chromium messages vendor clean
 
 help:
 	@echo "make run    start the portal with demo data at http://127.0.0.1:8000/"
@@ -41,18 +41,22 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# The app layers of pyproject.toml's [tool.importlinter] (README: How the apps fit together).
+lint-imports: install
+	$(VENV)/bin/lint-imports
+
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-test: install chromium lint
+test: install chromium lint lint-imports
 	DEBUG=on $(PY) manage.py makemigrations --check --dry-run
 	DEBUG=on $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 messages: install
 	DEBUG=on $(PY) manage.py makemessages -l da --no-obsolete -i '.venv/*' -i 'var/*' -i 'static/*' -i 'tests/*' \
-	  -i 'members/*' -i 'events/*' -i 'projects/*' -i 'publications/*' -i 'strategy/*' -i 'mailings/*'
-	for app in members events projects publications strategy mailings; do \
+	  -i 'members/*' -i 'events/*' -i 'projects/*' -i 'publications/*' -i 'strategy/*' -i 'outbox/*' -i 'newsletters/*' -i 'mailings/*'
+	for app in members events projects publications strategy outbox newsletters; do \
 	  (cd $$app && DEBUG=on $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l da --no-obsolete); done
 	DEBUG=on $(PY) manage.py compilemessages -i .venv -i var
 
@@ -85,7 +89,7 @@ bench: $(VENV)/.installed-bench
 # Bandit over the project's own code at medium severity and up: every finding listed, then the
 # check that each carries a reason in a comment (# nosec or ruff's # noqa: Sxxx) fails if not.
 bandit: install
-	-$(VENV)/bin/bandit -q -r almennet members events projects publications strategy mailings bench -x '*/migrations/*' -ll
+	-$(VENV)/bin/bandit -q -r almennet members events projects publications strategy outbox newsletters mailings bench -x '*/migrations/*' -ll
 	DEBUG=on $(VENV)/bin/pytest -q -p no:cacheprovider tests/measure/test_hardening.py -k bandit
 
 clean:

@@ -5,12 +5,12 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.utils import translation
 
-from mailings.services import message_queue
+from outbox.services import message_queue
 
 
 class AccountAdapter(DefaultAccountAdapter):
     """allauth's mail (address confirmation, password reset, security notices) goes through the
-    mailings outbox like every other mail the portal sends: allauth renders its own templates
+    outbox like every other mail the portal sends: allauth renders its own templates
     in the visitor's language, the outbox stores the result in the same transaction and a
     Celery task delivers it after commit, with retries and a delivery log."""
 

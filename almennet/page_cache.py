@@ -19,7 +19,7 @@ from django.http import HttpResponse
 from django.utils import translation
 
 VERSION_KEY = "page-cache:version"
-CONTENT_APPS = {"members", "events", "projects", "publications", "strategy", "mailings"}
+CONTENT_APPS = {"members", "events", "projects", "publications", "strategy", "newsletters"}
 NEVER_CACHED_PREFIXES = ("/admin/", "/accounts/", "/i18n/")
 
 

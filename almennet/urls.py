@@ -29,7 +29,7 @@ urlpatterns += i18n_patterns(
     path("publications/", include("publications.urls")),
     path("search/", publication_views.search, name="search"),
     path("strategy/", include("strategy.urls")),
-    path("newsletter/", include("mailings.urls")),
+    path("newsletter/", include("newsletters.urls")),
     prefix_default_language=False,
 )
 

@@ -635,7 +635,7 @@ class Seeder:
             )
         return counts
 
-    # strategy and mailings -----------------------------------------------------------------
+    # strategy and newsletters --------------------------------------------------------------
     def strategy(self):
         from django.utils import timezone
 
@@ -714,7 +714,7 @@ class Seeder:
     def newsletters(self):
         from django.utils import timezone
 
-        from mailings.models import Newsletter
+        from newsletters.models import Newsletter
 
         now = timezone.now()
         start = next_id(Newsletter)

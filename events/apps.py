@@ -56,3 +56,20 @@ class EventsConfig(AppConfig):
                 erase=personal_data.registrations_erase,
             )
         )
+        _register_mail_kinds()
+
+
+def _register_mail_kinds() -> None:
+    """What the secretariat calls the events' mails in the outbox's delivery log."""
+    from outbox.registry import register_mail_kind
+
+    for template, label in [
+        ("events/mail/confirmation", _("Event: sign-up confirmed")),
+        ("events/mail/pending", _("Event: awaiting approval")),
+        ("events/mail/waiting", _("Event: on the waiting list")),
+        ("events/mail/promotion", _("Event: place from the waiting list")),
+        ("events/mail/rejection", _("Event: sign-up declined")),
+        ("events/mail/cancellation", _("Event: cancellation")),
+        ("events/mail/reminder", _("Event: reminder")),
+    ]:
+        register_mail_kind(template, label)

@@ -6,8 +6,9 @@ from django.db.models import Exists, OuterRef
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from almennet.related import list_filters_add
+
 from .models import Event, EventSession
-from .selectors import focus_area_model
 
 
 def month_choices(*, today: datetime.date | None = None, back: int = 12, ahead: int = 18):
@@ -33,13 +34,6 @@ class EventFilter(django_filters.FilterSet):
         choices=Event._meta.get_field("region").choices,
         empty_label=_("All regions"),
     )
-    focus_area = django_filters.ModelChoiceFilter(
-        label=_("Focus area"),
-        field_name="focus_areas",
-        to_field_name="slug",
-        queryset=None,
-        empty_label=_("All focus areas"),
-    )
     free_places = django_filters.BooleanFilter(
         label=_("Only events with free places"),
         method="filter_free_places",
@@ -48,17 +42,12 @@ class EventFilter(django_filters.FilterSet):
 
     class Meta:
         model = Event
-        fields = ["kind", "month", "region", "focus_area", "free_places"]
+        fields = ["kind", "month", "region", "free_places"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["month"].extra["choices"] = month_choices()
-        self.filters["focus_area"].queryset = (
-            focus_area_model()
-            .objects.filter(events__is_published=True)
-            .distinct()
-            .order_by("title")
-        )
+        list_filters_add(self)  # by focus area (strategy), after region
 
     def filter_month(self, queryset, name, value):
         if not value:

@@ -1,4 +1,4 @@
-"""The events app's mail, queued through the mailings outbox (never SMTP from here).
+"""The events app's mail, queued through the outbox (never SMTP from here).
 
 Each kind has its templates in events/templates/events/mail/<kind>; the outbox renders them in
 the recipient's language when the row is queued, inside the caller's transaction. The dedup
@@ -30,8 +30,8 @@ def dedup_key(*, registration, kind: str) -> str:
 
 def registration_mail_queue(*, registration, kind: str) -> None:
     """Queue the mail of this kind for this registration's participant, once."""
-    from mailings.rendering import mail_language
-    from mailings.services import message_queue
+    from outbox.rendering import mail_language
+    from outbox.services import message_queue
 
     if kind not in KINDS:
         raise ValueError(f"Unknown event mail kind: {kind}")

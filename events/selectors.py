@@ -7,17 +7,11 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from members.selectors import user_is_member
+from almennet.related import related_lists
 
 from .models import Event, EventSession, Registration
 
 Status = Registration.Status
-
-
-def focus_area_model():
-    """strategy.FocusArea, reached through the reverse relation so events never imports
-    strategy (DESIGN.md: strategy may import events, not the other way round)."""
-    return Event._meta.get_field("focus_areas").related_model
 
 
 def event_list(*, past: bool = False, now=None):
@@ -36,15 +30,10 @@ def event_for_viewer(*, slug: str, user):
 
 
 def event_related(*, event: Event, user) -> dict:
-    """What is linked to the event from the other apps, through the reverse relations."""
-    publications = event.publications.published()
-    if not user_is_member(user=user) and not (user.is_authenticated and user.is_staff):
-        publications = publications.filter(is_member_only=False)
-    return {
-        "projects": list(event.projects.published().order_by("title")),
-        "publications": list(publications.order_by("-published_on")[:10]),
-        "focus_areas": list(event.focus_areas.order_by("title")),
-    }
+    """What the apps above events link to the event (focus areas, projects, publications),
+    as they registered it in almennet/related.py; keys are the kinds, lists what the viewer
+    may see."""
+    return related_lists(obj=event, user=user)
 
 
 def user_registration_for(*, event: Event, user) -> Registration | None:

@@ -24,6 +24,24 @@ class MembersConfig(AppConfig):
                 order=10,
             )
         )
+        # The outbox sits below members and cannot register itself here.
+        registry.register_personal_data(
+            registry.PersonalData(
+                key="outbox", export=_outbox_data_export, erase=_outbox_data_erase
+            )
+        )
+
+
+def _outbox_data_export(user):
+    from outbox.selectors import user_mail_data
+
+    return user_mail_data(user=user)
+
+
+def _outbox_data_erase(user) -> None:
+    from outbox.services import user_mail_erase
+
+    user_mail_erase(user=user)
 
 
 def _people_affiliated(

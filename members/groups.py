@@ -17,7 +17,8 @@ GROUP_PERMISSIONS: dict[str, dict[str, str | list[str]]] = {
         "projects": "all",
         "publications": "all",
         "strategy": "all",
-        "mailings": "all",
+        "outbox": "all",
+        "newsletters": "all",
         "auth": "view",
         "account": "all",
     },
@@ -31,7 +32,8 @@ GROUP_PERMISSIONS: dict[str, dict[str, str | list[str]]] = {
     "Event managers": {
         "events": "all",
         "members": "view",
-        "mailings": "view",
+        "outbox": "view",
+        "newsletters": "view",
     },
 }
 

@@ -65,7 +65,7 @@ class PublishingAdmin(SimpleHistoryAdmin):
 @admin.register(Project)
 class ProjectAdmin(PublishingAdmin):
     list_display = ["title", "status", "owner", "starts_on", "ends_on", "is_published", "preview"]
-    list_filter = ["is_published", "status", "focus_areas"]
+    list_filter = ["is_published", "status"]  # strategy adds its focus areas (strategy/related.py)
     search_fields = ["title", "summary", "owner__name"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["owner", "contact"]

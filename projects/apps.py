@@ -16,7 +16,9 @@ class ProjectsConfig(AppConfig):
             register_personal_data,
         )
 
-        from . import selectors, services
+        from . import related, selectors, services
+
+        related.register_all()
 
         register_organisation_panel(
             Panel(

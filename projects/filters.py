@@ -1,14 +1,10 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from almennet.related import list_filters_add
 from members.models import Organisation
 
 from .models import Project
-
-
-def _focus_areas(request):
-    model = Project._meta.get_field("focus_areas").related_model
-    return model.objects.filter(projects__is_published=True).distinct().order_by("title")
 
 
 def _owners(request):
@@ -31,7 +27,12 @@ def plausible_year(value) -> int | None:
 
 
 class StyledFilterSet(django_filters.FilterSet):
-    """Bootstrap classes on the filter form's widgets, which the template renders by hand."""
+    """Bootstrap classes on the filter form's widgets, which the template renders by hand;
+    the filters higher apps registered for the model (almennet/related.py) join the set."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        list_filters_add(self)
 
     @property
     def form(self):
@@ -48,12 +49,6 @@ class StyledFilterSet(django_filters.FilterSet):
 
 class ProjectFilter(StyledFilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Project.Status.choices)
-    focus = django_filters.ModelChoiceFilter(
-        label=_("Focus area"),
-        field_name="focus_areas",
-        queryset=_focus_areas,
-        to_field_name="slug",
-    )
     owner = django_filters.ModelChoiceFilter(
         label=_("Project owner"), field_name="owner", queryset=_owners, to_field_name="slug"
     )

@@ -5,6 +5,8 @@ import datetime
 
 from django.db.models import Prefetch, Q
 
+from almennet.related import related_lists
+
 from .content import with_page_urls
 from .models import Project, ProjectParticipant
 
@@ -89,21 +91,14 @@ def project_participation_counts(
 
 
 def project_related(*, project: Project, user) -> dict[str, list]:
-    """Outputs (publications linked to the project from their side), events and focus areas,
-    filtered to what the viewer may see."""
+    """The project's events, and what the apps above link to it (publications, focus areas,
+    registered in almennet/related.py), filtered to what the viewer may see."""
     from django.db.models import F
 
-    from members.selectors import user_is_member
-
-    sees_member_only = bool(
-        user and user.is_authenticated and (user.is_staff or user_is_member(user=user))
-    )
-    publications = project.publications.published().visible_to(is_member=sees_member_only)
     events = project.events.published().with_start()
     related = {
-        "publications": list(publications.order_by("-published_on")[:50]),
+        **related_lists(obj=project, user=user),
         "events": list(events.order_by(F("first_start").desc(nulls_last=True))[:50]),
-        "focus_areas": list(project.focus_areas.all()[:50]),
     }
     return with_page_urls(related)
 

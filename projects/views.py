@@ -4,6 +4,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from almennet.related import row_notes_add
+
 from . import selectors
 from .filters import ProjectFilter
 
@@ -14,6 +16,7 @@ PER_PAGE = 20
 def project_list(request):
     filterset = ProjectFilter(request.GET, queryset=selectors.project_list(), request=request)
     page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = row_notes_add(page.object_list)
     return render(request, "projects/project_list.html", {"filter": filterset, "page_obj": page})
 
 

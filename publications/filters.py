@@ -8,11 +8,6 @@ from projects.filters import StyledFilterSet, plausible_year
 from .models import Publication, Tag
 
 
-def _focus_areas(request):
-    model = Publication._meta.get_field("focus_areas").related_model
-    return model.objects.filter(publications__is_published=True).distinct().order_by("title")
-
-
 def _organisations(request):
     return Organisation.objects.filter(publications__is_published=True).distinct().order_by("name")
 
@@ -24,12 +19,6 @@ def _tags(request):
 class PublicationFilter(StyledFilterSet):
     q = django_filters.CharFilter(label=_("Title contains"), method="filter_title")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Publication.Kind.choices)
-    focus = django_filters.ModelChoiceFilter(
-        label=_("Focus area"),
-        field_name="focus_areas",
-        queryset=_focus_areas,
-        to_field_name="slug",
-    )
     organisation = django_filters.ModelChoiceFilter(
         label=_("Organisation"),
         field_name="organisations",

@@ -5,6 +5,7 @@ import enum
 
 from django.db.models import F
 
+from almennet.related import related_lists
 from members.selectors import user_is_member
 from projects.content import with_page_urls
 
@@ -68,9 +69,10 @@ def publication_files(*, publication: Publication, user) -> list[PublicationFile
 def related_for(obj, *, user) -> dict[str, list]:
     """What a publication, project, event or focus area is linked to, read from whichever side
     the link was entered on, filtered to what the viewer may see. Keys: publications,
-    projects, events, focus_areas (those the object has)."""
+    projects, events, focus_areas (those the object has). Links that apps above publications
+    store (focus areas) come from what they registered in almennet/related.py."""
     sees_member_only = viewer_sees_member_only(user=user)
-    related: dict[str, list] = {}
+    related: dict[str, list] = related_lists(obj=obj, user=user)
     if hasattr(obj, "publications") and not isinstance(obj, Publication):
         publications = obj.publications.published().visible_to(is_member=sees_member_only)
         related["publications"] = list(publications.order_by("-published_on")[:50])
@@ -84,6 +86,4 @@ def related_for(obj, *, user) -> dict[str, list]:
             .with_start()
             .order_by(F("first_start").desc(nulls_last=True))[:50]
         )
-    if hasattr(obj, "focus_areas"):
-        related["focus_areas"] = list(obj.focus_areas.all()[:50])
     return with_page_urls(related)

@@ -7,6 +7,10 @@ class StrategyConfig(AppConfig):
     verbose_name = _("Strategy")
 
     def ready(self):
-        from . import registrations
+        from outbox.registry import register_mail_kind
+
+        from . import registrations, related
 
         registrations.register_all()
+        related.register_all()
+        register_mail_kind("strategy/mail/priorities", _("Prioritised focus areas announced"))

@@ -1,11 +1,11 @@
-"""The strategy app's mail, queued through the mailings outbox (never SMTP from here)."""
+"""The strategy app's mail, queued through the outbox (never SMTP from here)."""
 
 from django.urls import reverse
 
 
 def _message_queue():
-    # Imported late: `mailings` owns the outbox; tests replace this getter.
-    from mailings.services import message_queue
+    # Imported late: the `outbox` app owns it; tests replace this getter.
+    from outbox.services import message_queue
 
     return message_queue
 

@@ -44,7 +44,7 @@ def announcement_recipients(*, on=None):
 def round_confirm_priorities(*, round: VotingRound, actor, focus_areas) -> int:
     """Staff confirm the prioritised focus areas of a valid, counted round: they become
     prioritised, the rest of the ballot not chosen, and each contact person of a housing,
-    knowledge or financial organisation gets one mail per round through the mailings outbox.
+    knowledge or financial organisation gets one mail per round through the outbox.
     Returns the number of mails queued now (0 when repeated)."""
     from .. import mail
 

@@ -3,8 +3,8 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core import mail
 
-from mailings.models import OutboxMessage
 from members.models import User
+from outbox.models import OutboxMessage
 from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ def test_signup_requires_email_verification_before_login(
     user = User.objects.get(email="ny@boligselskab.dk")
     assert (user.first_name, user.last_name, user.language) == ("Ida", "Jensen", "da")
     assert not EmailAddress.objects.get(user=user).verified
-    # The confirmation went through the mailings outbox and was delivered after commit.
+    # The confirmation went through the outbox and was delivered after commit.
     assert len(mail.outbox) == 1
     assert "ny@boligselskab.dk" in mail.outbox[0].to
     assert "/accounts/confirm-email/" in mail.outbox[0].body

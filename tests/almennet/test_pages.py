@@ -75,7 +75,7 @@ TEMPLATES = sorted(
     if ".venv" not in p.parts
     and "mail" not in p.name
     and "/mail/" not in str(p)
-    and "mailings" not in p.parts
+    and "outbox" not in p.parts  # mail templates: inline CSS for mail clients
 )
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
 INLINE_STYLE = re.compile(r"<style\b|\sstyle\s*=", re.IGNORECASE)

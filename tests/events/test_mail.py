@@ -1,4 +1,4 @@
-"""The event mails: every kind renders in Danish and English, through the mailings outbox."""
+"""The event mails: every kind renders in Danish and English, through the outbox."""
 
 import pytest
 from django.core import mail
@@ -6,7 +6,7 @@ from django.core import mail
 from events import mail as event_mail
 from events import services
 from events.models import Registration
-from mailings.models import OutboxMessage
+from outbox.models import OutboxMessage
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.members.factories import UserFactory
 

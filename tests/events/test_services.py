@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from events import services
 from events.models import Event, Registration, RegistrationLog
-from mailings.models import OutboxMessage
+from outbox.models import OutboxMessage
 from tests.events.factories import EventFactory, RegistrationFactory, past_event
 from tests.members.factories import AffiliationFactory, OrganisationFactory, UserFactory
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from events.models import Registration
 from events.tasks import REMINDER_DAYS_BEFORE, event_reminders_send
-from mailings.models import OutboxMessage
+from outbox.models import OutboxMessage
 from tests.events.factories import EventFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db

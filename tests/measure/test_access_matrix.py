@@ -70,11 +70,11 @@ EXPECTED_GET: dict[str, dict] = {
     "members:affiliation_withdraw": _signed_in(405),
     "members:engagement": _staff_only(visitor=LOGIN, editor=200),
     "members:engagement_export": _staff_only(visitor=LOGIN, editor=200),
-    "mailings:subscribe": ALL_200,
-    "mailings:archive": ALL_200,
-    "mailings:archive_detail": ALL_200,
-    "mailings:confirm": dict.fromkeys(ROLES, 400),  # a forged token
-    "mailings:unsubscribe": dict.fromkeys(ROLES, 400),
+    "newsletters:subscribe": ALL_200,
+    "newsletters:archive": ALL_200,
+    "newsletters:archive_detail": ALL_200,
+    "newsletters:confirm": dict.fromkeys(ROLES, 400),  # a forged token
+    "newsletters:unsubscribe": dict.fromkeys(ROLES, 400),
     "set_language": dict.fromkeys(ROLES, 302),
     "strategy:index": ALL_200,
     "strategy:focus_area": ALL_200,
@@ -251,7 +251,7 @@ def test_editor_is_kept_out_of_what_editors_do_not_edit(world):
     # Editors view members and events but change neither, and never touch mail.
     assert client.get(reverse("admin:members_user_add")).status_code == 403
     assert client.get(reverse("admin:events_event_add")).status_code == 403
-    assert client.get(reverse("admin:mailings_newsletter_changelist")).status_code == 403
+    assert client.get(reverse("admin:newsletters_newsletter_changelist")).status_code == 403
 
 
 @pytest.mark.parametrize("role", ["visitor", *NON_STAFF])
@@ -367,7 +367,7 @@ def test_only_the_electorate_casts_a_ballot(world):
 # Views that take a POST without a CSRF token on purpose.
 CSRF_EXEMPT = {
     # RFC 8058 one-click unsubscribe: the mail client POSTs without a session or a token.
-    "mailings:unsubscribe",
+    "newsletters:unsubscribe",
 }
 
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from almennet.celery import app as celery_app
 from events.models import Registration
-from mailings.models import OutboxMessage
+from outbox.models import OutboxMessage
 from tests.events.factories import EventFactory
 from tests.members.factories import AffiliationFactory
 
@@ -93,7 +93,7 @@ def test_connection_lost_mid_signup_leaves_nothing_half_done():
     path = reverse("events:signup", kwargs={"slug": event.slug})
 
     def drop_on_outbox_insert(execute, sql, params, many, context):
-        if sql.lstrip().upper().startswith("INSERT") and "mailings_outboxmessage" in sql:
+        if sql.lstrip().upper().startswith("INSERT") and "outbox_outboxmessage" in sql:
             raise OperationalError("server closed the connection unexpectedly")
         return execute(sql, params, many, context)
 
@@ -145,7 +145,7 @@ def broker_down():
 def test_redis_down_during_signup_loses_and_doubles_nothing():
     """With the broker gone the sign-up still succeeds, its mail waits in the outbox, and the
     sweep (beat's outbox_drain) sends it exactly once when Redis is back."""
-    from mailings.tasks import outbox_drain
+    from outbox.tasks import outbox_drain
 
     member = AffiliationFactory().user
     event = EventFactory(capacity=5)

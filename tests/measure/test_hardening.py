@@ -25,7 +25,8 @@ from .world import ROLES, named_urls, url_for
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT_PACKAGES = [
-    "almennet", "members", "events", "projects", "publications", "strategy", "mailings", "bench",
+    "almennet", "members", "events", "projects", "publications", "strategy", "outbox",
+    "newsletters", "mailings", "bench",
 ]  # fmt: skip
 
 PRODUCTION_PROBE = """

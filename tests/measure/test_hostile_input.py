@@ -61,8 +61,9 @@ def _counts():
     from django.contrib.auth import get_user_model
 
     from events.models import Registration
-    from mailings.models import OutboxMessage, Subscriber
     from members.models import Affiliation
+    from newsletters.models import Subscriber
+    from outbox.models import OutboxMessage
 
     return {
         "users": get_user_model().objects.count(),
@@ -87,7 +88,7 @@ def _get_pages(world):
         (reverse("projects:list"), [*ProjectFilter.base_filters, "page"]),
         (reverse("members:list"), [*DirectoryFilter.base_filters, "page"]),
         (reverse("home"), ["q"]),
-        (reverse("mailings:archive"), ["page"]),
+        (reverse("newsletters:archive"), ["page"]),
         (reverse("events:detail", kwargs={"slug": world.objects["event"].slug}), ["q"]),
     ]
 
@@ -144,8 +145,8 @@ def test_query_strings_with_invalid_utf8_escapes(world):
 
 def test_newsletter_subscription_refuses_bad_input_and_stores_nothing(world):
     client = world.client_for("visitor")
-    path = reverse("mailings:subscribe")
-    from mailings.models import Subscriber
+    path = reverse("newsletters:subscribe")
+    from newsletters.models import Subscriber
 
     @SETTINGS
     @given(email=texts, name=texts, consent=st.sampled_from(["", "on", "\x00", "yes"]))
@@ -307,7 +308,7 @@ def test_strategy_forms_refuse_bad_input(world):
 def test_hostile_tokens_in_newsletter_links(world):
     """The confirm and unsubscribe links carry a signed token in the path; a forged or mangled
     one is refused (GET and the one-click POST) and unsubscribes nobody."""
-    from mailings.models import Subscriber
+    from newsletters.models import Subscriber
 
     client = world.client_for("visitor")
     Subscriber.objects.get_or_create(email="abonnent@example.dk")
@@ -317,7 +318,7 @@ def test_hostile_tokens_in_newsletter_links(world):
     @given(token=texts)
     def check(token):
         quoted = urllib.parse.quote(token.replace("/", ""), safe="") or "x"
-        for name in ("mailings:confirm", "mailings:unsubscribe"):
+        for name in ("newsletters:confirm", "newsletters:unsubscribe"):
             path = reverse(name, kwargs={"token": "placeholder"}).replace("placeholder", quoted)
             for response in (
                 client.get(path),

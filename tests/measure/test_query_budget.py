@@ -46,14 +46,14 @@ def grow(world, rows: int) -> None:
         publication.tags.add(tag)
         publication.organisations.add(org, other_org)
         publication.projects.add(project)
-        _grow_mailings(i)
+        _grow_newsletters(i)
         _grow_strategy(world, i)
 
 
-def _grow_mailings(i: int) -> None:
+def _grow_newsletters(i: int) -> None:
     from django.utils import timezone
 
-    from mailings.models import Newsletter
+    from newsletters.models import Newsletter
 
     Newsletter.objects.create(
         subject=f"Nyhedsbrev {i}",
@@ -93,7 +93,7 @@ def pages(world) -> list[tuple[str, str]]:
         ("member", "members:detail", {"slug": world.objects["organisation"].slug}),
         ("visitor", "members:board", {}),
         ("member", "members:me", {}),
-        ("visitor", "mailings:archive", {}),
+        ("visitor", "newsletters:archive", {}),
         ("visitor", "strategy:index", {}),
         ("board", "strategy:votes", {}),
     ]

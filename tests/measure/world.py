@@ -73,7 +73,7 @@ def build_world() -> World:
 
     _events(world)
     _knowledge(world)
-    _mailings(world)
+    _newsletters(world)
     _strategy(world)
     _one_of_each_admin_model(world)
     return world
@@ -115,8 +115,8 @@ def _knowledge(world: World) -> None:
     )
 
 
-def _mailings(world: World) -> None:
-    from mailings.models import Newsletter
+def _newsletters(world: World) -> None:
+    from newsletters.models import Newsletter
 
     world.objects["newsletter"] = Newsletter.objects.create(
         **_existing_fields(
@@ -174,10 +174,10 @@ def _one_of_each_admin_model(world: World) -> None:
             focus_area=focus_area, title="Anbefaling"
         ),
         "strategy.announcement": lambda m: m.objects.create(round=voting_round, recipient=board),
-        "mailings.outboxmessage": lambda m: m.objects.create(
+        "outbox.outboxmessage": lambda m: m.objects.create(
             to=member.email,
             language="da",
-            template="mailings/test",
+            template="outbox/test",
             subject="Hej",
             body_text="Hej.",
             message_id="<measure@almennet.dk>",
@@ -186,8 +186,8 @@ def _one_of_each_admin_model(world: World) -> None:
             summit=_summit(), focus_area=focus_area, organisation=world.objects["organisation"]
         ),
         "strategy.ballot": lambda m: _ballot(voting_round, board),
-        "mailings.subscriber": lambda m: m.objects.create(email="abonnent@example.dk"),
-        "mailings.suppressedaddress": lambda m: m.objects.create(email="bounce@example.dk"),
+        "newsletters.subscriber": lambda m: m.objects.create(email="abonnent@example.dk"),
+        "outbox.suppressedaddress": lambda m: m.objects.create(email="bounce@example.dk"),
     }
     for label, create in rows.items():
         model = apps.get_model(label)
@@ -257,7 +257,7 @@ def sample_kwargs(url: NamedURL, world: World) -> dict | None:
         "members": {"slug": "organisation", "pk": "affiliation"},
         "projects": {"slug": "project"},
         "publications": {"slug": "publication", "pk": "file"},
-        "mailings": {"slug": "newsletter"},
+        "newsletters": {"slug": "newsletter"},
         "strategy": {"slug": "focus_area", "pk": "voting_round", "id": "voting_round"},
     }
     values = {}

@@ -23,7 +23,7 @@ def board(db):
 
 @pytest.fixture
 def mail_outbox(monkeypatch):
-    """Replace the mailings outbox with a recorder of message_queue calls."""
+    """Replace the outbox with a recorder of message_queue calls."""
     calls = []
     monkeypatch.setattr("strategy.mail._message_queue", lambda: lambda **kw: calls.append(kw))
     return calls

@@ -540,8 +540,7 @@ def test_confirm_priorities_refuses_focus_areas_off_the_ballot(staff, areas, boa
 
 
 def test_announcement_goes_through_the_real_outbox(staff, areas, board):
-    pytest.importorskip("mailings.services")
-    from mailings.models import OutboxMessage
+    from outbox.models import OutboxMessage
 
     round = _opened(staff, areas)
     services.ballot_cast(round=round, user=board[0][0], ranks=_ranks(round, "Klima"))

@@ -5,7 +5,7 @@ from django.db import transaction
 
 # Each app owns its demo data in <app>/demo.py with a function seed(*, stdout) that is
 # idempotent (get_or_create by a natural key). Order follows the dependencies between apps.
-APPS_IN_ORDER = ["members", "events", "projects", "publications", "strategy", "mailings"]
+APPS_IN_ORDER = ["members", "events", "projects", "publications", "strategy", "newsletters"]
 
 
 class Command(BaseCommand):

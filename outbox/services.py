@@ -1,0 +1,160 @@
+"""Writes of the outbox. Every mail the portal sends goes through `message_queue`."""
+
+from collections.abc import Iterable
+from email.utils import make_msgid, parseaddr
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import Batch, OutboxAttachment, OutboxMessage, SuppressedAddress
+from .rendering import mail_language, mail_render
+from .validators import email_normalise, validate_mail_address
+
+Attachment = tuple[str, bytes | str, str]
+
+
+def _message_id_domain() -> str:
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    return address.rsplit("@", 1)[1] if "@" in address else "almennet.dk"
+
+
+def message_id_new() -> str:
+    return make_msgid(idstring="almennet", domain=_message_id_domain())
+
+
+def message_queue(
+    *,
+    to,
+    template: str,
+    context: dict | None = None,
+    attachments: Iterable[Attachment] = (),
+    dedup_key: str | None = None,
+    language: str | None = None,
+    user=None,
+    headers: dict[str, str] | None = None,
+) -> OutboxMessage:
+    """Queue one mail to one recipient, in the caller's transaction, and deliver it after commit.
+
+    - `to`: an address, or a user (whose address and preferred language are then used).
+    - `template`: a prefix; `<prefix>_subject.txt` and `<prefix>_body.txt` must exist,
+      `<prefix>_body.html` (extending "outbox/mail_base.html") is used when it exists.
+      Rendered now, in the recipient's language, with `context` plus `SITE_URL`.
+    - `attachments`: `(filename, content, mimetype)` tuples, e.g.
+      `("event.ics", ics_bytes, "text/calendar")`.
+    - `dedup_key`: queueing again with the same key returns the existing row and sends nothing
+      more (e.g. f"events.confirmation:{registration.pk}").
+
+    If the caller's transaction rolls back, the row and its delivery vanish with it.
+    Raises ValidationError for an address that is not a valid mail address.
+    """
+    if hasattr(to, "email"):
+        user = user or to
+        to = to.email
+    to = email_normalise(to)
+    validate_mail_address(to)
+    language = mail_language(language, user)
+
+    if dedup_key:
+        existing = OutboxMessage.objects.filter(dedup_key=dedup_key).first()
+        if existing is not None:
+            return existing
+
+    rendered = mail_render(template=template, context=dict(context or {}), language=language)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                message = OutboxMessage.objects.create(
+                    to=to,
+                    user=user if getattr(user, "pk", None) else None,
+                    language=language,
+                    template=template,
+                    subject=rendered.subject,
+                    body_text=rendered.text,
+                    body_html=rendered.html,
+                    headers=dict(headers or {}),
+                    message_id=message_id_new(),
+                    dedup_key=dedup_key or None,
+                )
+        except IntegrityError:
+            # Another transaction queued the same key first (and has committed by now).
+            if dedup_key:
+                return OutboxMessage.objects.get(dedup_key=dedup_key)
+            raise
+        OutboxAttachment.objects.bulk_create(
+            OutboxAttachment(
+                message=message,
+                filename=filename,
+                mimetype=mimetype,
+                content=content.encode() if isinstance(content, str) else bytes(content),
+            )
+            for filename, content, mimetype in attachments
+        )
+    from .tasks import enqueue_on_commit, outbox_message_send
+
+    enqueue_on_commit(outbox_message_send, message.pk)
+    return message
+
+
+def batch_release(*, label: str, messages: list[OutboxMessage]) -> Batch:
+    """Queue many ready-rendered rows as one batch, in the caller's transaction, and start
+    enough drain tasks after commit for the workers to share it. One row per address (a
+    second row for the same address in the batch is dropped)."""
+    with transaction.atomic():
+        batch = Batch.objects.create(label=label[:200])
+        for message in messages:
+            message.batch = batch
+            message.message_id = message.message_id or message_id_new()
+        OutboxMessage.objects.bulk_create(messages, batch_size=500, ignore_conflicts=True)
+        batch_drain_on_commit()
+    return batch
+
+
+def batch_drain_on_commit() -> None:
+    """After commit, start enough drain tasks for the workers to share a batch."""
+    from .tasks import enqueue_on_commit, outbox_drain
+
+    for _i in range(getattr(settings, "MAILINGS_PARALLEL_DRAINS", 2)):
+        enqueue_on_commit(outbox_drain)
+
+
+def batch_hold(*, batch: Batch, is_held: bool) -> None:
+    """Hold (pause) or release a batch's queued rows. Rows a worker already claimed still go."""
+    Batch.objects.filter(pk=batch.pk).update(is_held=is_held)
+    batch.is_held = is_held
+    if not is_held:
+        batch_drain_on_commit()
+
+
+def bulk_mail_skip(*, email: str) -> int:
+    """Drop the queued bulk mail (rows in a batch) to an address, e.g. after it unsubscribed.
+    Returns how many rows were skipped."""
+    return OutboxMessage.objects.filter(
+        to=email_normalise(email), batch__isnull=False, status=OutboxMessage.Status.QUEUED
+    ).update(status=OutboxMessage.Status.SKIPPED)
+
+
+def outbox_retry(*, ids: list[int]) -> int:
+    """Queue failed messages again now (after staff fixed the cause), with fresh attempts.
+    Sent and queued messages are left alone. Returns how many were queued."""
+    from .tasks import enqueue_on_commit, outbox_drain
+
+    with transaction.atomic():
+        count = OutboxMessage.objects.filter(id__in=ids, status=OutboxMessage.Status.FAILED).update(
+            status=OutboxMessage.Status.QUEUED, attempts=0, next_attempt_at=timezone.now()
+        )
+        if count:
+            enqueue_on_commit(outbox_drain)
+    return count
+
+
+def user_mail_erase(*, user) -> None:
+    """Before an account is deleted: remove the person's mail log and any failing-address
+    record. Mail still queued for them goes with it."""
+    email = email_normalise(user.email)
+    with transaction.atomic():
+        OutboxMessage.objects.filter(Q(to=email) | Q(user=user)).exclude(
+            status=OutboxMessage.Status.SENDING
+        ).delete()
+        SuppressedAddress.objects.filter(email=email).delete()
