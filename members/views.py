@@ -17,6 +17,7 @@ from . import registry, selectors, services
 from .filters import DirectoryFilter
 from .forms import AccountDeleteForm, AffiliationRequestForm, PeriodForm, ProfileForm
 from .models import Affiliation, Organisation, User
+from .spreadsheets import cell_neutralise
 
 
 def _render_panels(panels, request, **context) -> list[dict]:
@@ -221,13 +222,6 @@ def engagement(request):
     )
 
 
-def _safe_cell(value):
-    """Keep spreadsheet programs from running a cell as a formula (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 @login_required
 @require_GET
 def engagement_export(request, file_format):
@@ -244,7 +238,7 @@ def engagement_export(request, file_format):
     report = selectors.engagement_report(**form.cleaned_data)
     header = [_("Organisation"), _("Social homes")] + [str(m.label) for m in report["metrics"]]
     rows = [
-        [_safe_cell(row["organisation"].name), row["organisation"].homes, *row["values"]]
+        [cell_neutralise(row["organisation"].name), row["organisation"].homes, *row["values"]]
         for row in report["rows"]
     ]
     rows.append(
