@@ -10,6 +10,8 @@ from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .admin_superusers import SuperuserProtectedMixin
+from .admin_superusers import register as register_superuser_protection
 from .models import Affiliation, Organisation, Seat, User
 from .resources import OrganisationResource, PersonResource
 
@@ -144,7 +146,8 @@ class OrganisationSeatInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(GuardedImportExportMixin, DjangoUserAdmin):
+class UserAdmin(SuperuserProtectedMixin, GuardedImportExportMixin, DjangoUserAdmin):
+    owner_field = ""  # the row is the user: a superuser is changed by superusers only
     resource_classes = [PersonResource]
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active"]
@@ -241,3 +244,7 @@ class SeatAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         services.seat_save(seat=obj, actor=request.user)
+
+
+# --- superusers: allauth's address and second-factor admins refuse non-superusers too ---
+register_superuser_protection()

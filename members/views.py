@@ -2,6 +2,7 @@ import csv
 import io
 import json
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -172,6 +173,7 @@ def data_export(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@reauthentication_required  # the password (or the second factor) again, within five minutes
 def account_delete(request):
     form = AccountDeleteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
