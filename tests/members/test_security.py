@@ -191,3 +191,25 @@ def test_people_without_a_factor_keep_their_sessions_across_the_upgrade(client):
 def test_members_without_staff_rights_are_not_asked_for_a_factor(client):
     client.force_login(UserFactory())
     assert client.get(reverse("members:me")).status_code == 200
+
+
+def test_a_board_members_session_from_before_totp_cannot_vote():
+    """Finding 2 for voting: the board member's password-only session from before TOTP was
+    set up (elsewhere) is ended, so it reaches neither the ballot nor the vote."""
+    from strategy.services import round_open
+    from tests.strategy.factories import FocusAreaFactory, board_member, make_round, staff_user
+
+    staff = staff_user()
+    voter = _verified(board_member(mfa=False))
+    voting_round = round_open(
+        round=make_round(staff=staff, focus_areas=[FocusAreaFactory(), FocusAreaFactory()]),
+        actor=staff,
+    )
+    client = _password_login(voter)
+    assert client.get(voting_round.get_absolute_url()).status_code == 200
+    TOTP.activate(voter, SECRET)  # in another session
+    response = client.get(voting_round.get_absolute_url())
+    assert response.status_code == 302 and "/login/" in response["Location"]
+    item = voting_round.items.first()
+    response = client.post(voting_round.get_absolute_url(), {f"rank_{item.pk}": "1"})
+    assert response.status_code == 302 and "/login/" in response["Location"]
