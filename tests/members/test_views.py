@@ -370,6 +370,18 @@ def test_account_delete_asks_for_the_password_first(client):
     assert client.get(reverse("members:account_delete")).status_code == 302
 
 
+def test_account_delete_without_a_password_is_refused_not_a_server_error(client):
+    """An imported person has no password until they reset it: nothing to re-authenticate
+    with, so the page is refused (403) rather than failing."""
+    user = UserFactory()
+    user.set_unusable_password()
+    user.save()
+    client.force_login(user)
+    assert client.get(reverse("members:account_delete")).status_code == 403
+    assert client.post(reverse("members:account_delete"), {"confirm": "on"}).status_code == 403
+    assert User.objects.filter(pk=user.pk).exists()
+
+
 def test_account_delete_by_get_deletes_nothing(client):
     user = UserFactory()
     _reauthenticated(client, user)
