@@ -8,6 +8,7 @@
 
 import csv
 import io
+import itertools
 
 import openpyxl
 import pytest
@@ -89,7 +90,10 @@ def test_a_password_only_staff_session_is_asked_for_the_code_everywhere(world, r
 PAYLOADS = ("=HYPERLINK(", "+1+", "-1+", "@SUM(", "\t=1+", "\r=1+", "  =1+")
 
 
-def _poison(instance, counter=[0]) -> None:  # noqa: B006 - a running number across calls
+_serial = itertools.count(1)
+
+
+def _poison(instance) -> None:
     """Every free text field of the row (and of the rows it points at) begins like a formula."""
     values = {}
     for field in instance._meta.concrete_fields:
@@ -99,8 +103,8 @@ def _poison(instance, counter=[0]) -> None:  # noqa: B006 - a running number acr
             continue
         if field.max_length is not None and field.max_length < 10:
             continue
-        counter[0] += 1
-        value = f"{PAYLOADS[counter[0] % len(PAYLOADS)]}{counter[0]}"
+        n = next(_serial)  # unique values, for unique fields
+        value = f"{PAYLOADS[n % len(PAYLOADS)]}{n}"
         values[field.attname] = value[: field.max_length] if field.max_length else value
     if values:
         type(instance)._default_manager.filter(pk=instance.pk).update(**values)
