@@ -1,6 +1,29 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils import translation
+
+
+def _is_local(path: str) -> bool:
+    """A path on this site: no scheme, no host, not protocol-relative ("//host/"), and no
+    backslash that a browser would read as a slash ("/\\host/")."""
+    if not path.startswith("/") or path.startswith("//") or "\\" in path:
+        return False
+    parts = urlsplit(path)
+    return not parts.scheme and not parts.netloc
+
+
+def other_language_url(request, language: str) -> str:
+    """The same page in the other language, or that language's front page when the path is
+    not a local one (a 404 for "//evil.example/" must not link off-site)."""
+    path = request.get_full_path()
+    if _is_local(path):
+        translated = translate_url(path, language)
+        if _is_local(translated):
+            return translated
+    with translation.override(language):
+        return reverse("home")
 
 
 def site(request):
@@ -11,5 +34,5 @@ def site(request):
     return {
         "SITE_URL": settings.SITE_URL,
         "other_language": other,
-        "other_language_url": translate_url(request.get_full_path(), other),
+        "other_language_url": other_language_url(request, other),
     }

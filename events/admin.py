@@ -6,10 +6,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
 from import_export.admin import ExportActionMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
+
+from members.spreadsheets import FormulaSafeResource
 
 from . import services
 from .forms import EventAdminForm
@@ -130,7 +132,7 @@ class EventAdmin(SimpleHistoryAdmin):
             obj.refresh_from_db()
 
 
-class RegistrationResource(resources.ModelResource):
+class RegistrationResource(FormulaSafeResource):
     """The participant list for invoicing: organisation with CVR and EAN."""
 
     event = fields.Field(attribute="event__title", column_name=_("Event"))

@@ -11,6 +11,8 @@ from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .admin_superusers import SuperuserProtectedMixin
+from .admin_superusers import register as register_superuser_protection
 from .models import Affiliation, Organisation, Seat, User
 from .resources import OrganisationResource, PersonResource
 
@@ -139,7 +141,8 @@ def _add_links(obj, field: str):
 
 
 @admin.register(User)
-class UserAdmin(GuardedImportExportMixin, DjangoUserAdmin):
+class UserAdmin(SuperuserProtectedMixin, GuardedImportExportMixin, DjangoUserAdmin):
+    owner_field = ""  # the row is the user: a superuser is changed by superusers only
     resource_classes = [PersonResource]
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active"]
@@ -296,3 +299,7 @@ def _end_each(model_admin, request, queryset, end, keyword: str) -> None:
     model_admin.message_user(
         request, _("%(count)d ended today.") % {"count": ended}, messages.SUCCESS
     )
+
+
+# --- superusers: allauth's address and second-factor admins refuse non-superusers too ---
+register_superuser_protection()

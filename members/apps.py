@@ -16,6 +16,16 @@ class MembersConfig(AppConfig):
         post_migrate.connect(
             groups_sync_after_migrate, sender=self, dispatch_uid="members_groups_sync"
         )
+        from allauth.mfa import signals as mfa_signals
+
+        from .security import on_authenticator_added, on_authenticator_removed
+
+        mfa_signals.authenticator_added.connect(
+            on_authenticator_added, dispatch_uid="members_factor_added"
+        )
+        mfa_signals.authenticator_removed.connect(
+            on_authenticator_removed, dispatch_uid="members_factor_removed"
+        )
         registry.register_engagement_metric(
             registry.EngagementMetric(
                 key="members.people",

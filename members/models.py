@@ -70,6 +70,35 @@ class User(AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.email
 
+    # A session stays valid while the password *and* the set of second factors are the ones
+    # it logged in with: adding or removing a factor ends the other sessions (members/security).
+    def get_session_auth_hash(self):
+        return self._with_factors(super().get_session_auth_hash())
+
+    def get_session_auth_fallback_hash(self):
+        from django.conf import settings
+
+        fallbacks = zip(
+            settings.SECRET_KEY_FALLBACKS, super().get_session_auth_fallback_hash(), strict=True
+        )
+        for secret, fallback in fallbacks:
+            yield self._with_factors(fallback, secret=secret)
+
+    def _with_factors(self, password_hash: str, *, secret=None) -> str:
+        from django.utils.crypto import salted_hmac
+
+        from .security import second_factor_ids
+
+        factors = second_factor_ids(user=self)
+        if not factors:
+            return password_hash  # unchanged for people without a factor: nobody is logged out
+        return salted_hmac(
+            "members.User.get_session_auth_hash.factors",
+            f"{password_hash}:{','.join(map(str, factors))}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
 
 # Size bands for the directory filter: (key, label, lowest number of homes, highest or None).
 SIZE_BANDS = [

@@ -9,9 +9,10 @@ has an error.
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
 
 from .models import Affiliation, Organisation, User
+from .spreadsheets import FormulaSafeResource
 
 
 class _StrictColumnsMixin:
@@ -56,7 +57,7 @@ class _DigitsWidget(widgets.CharWidget):
         return (value or "").strip().replace(" ", "")
 
 
-class OrganisationResource(_StrictColumnsMixin, resources.ModelResource):
+class OrganisationResource(_StrictColumnsMixin, FormulaSafeResource):
     required_columns = ("name",)
     cvr = fields.Field(attribute="cvr", column_name="cvr", widget=_DigitsWidget())
     ean = fields.Field(attribute="ean", column_name="ean", widget=_DigitsWidget())
@@ -115,7 +116,7 @@ class OrganisationResource(_StrictColumnsMixin, resources.ModelResource):
             row["kind"] = Organisation.Kind.HOUSING
 
 
-class PersonResource(_StrictColumnsMixin, resources.ModelResource):
+class PersonResource(_StrictColumnsMixin, FormulaSafeResource):
     """People, with an optional organisation (slug or CVR) and role that becomes a confirmed
     affiliation from the day of import."""
 

@@ -2,6 +2,7 @@ import csv
 import io
 import json
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -17,6 +18,7 @@ from . import registry, selectors, services
 from .filters import DirectoryFilter
 from .forms import AccountDeleteForm, AffiliationRequestForm, PeriodForm, ProfileForm
 from .models import Affiliation, Organisation, User
+from .spreadsheets import cell_neutralise
 
 
 def _render_panels(panels, request, **context) -> list[dict]:
@@ -171,6 +173,7 @@ def data_export(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@reauthentication_required  # the password (or the second factor) again, within five minutes
 def account_delete(request):
     form = AccountDeleteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -221,13 +224,6 @@ def engagement(request):
     )
 
 
-def _safe_cell(value):
-    """Keep spreadsheet programs from running a cell as a formula (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 @login_required
 @require_GET
 def engagement_export(request, file_format):
@@ -244,7 +240,7 @@ def engagement_export(request, file_format):
     report = selectors.engagement_report(**form.cleaned_data)
     header = [_("Organisation"), _("Social homes")] + [str(m.label) for m in report["metrics"]]
     rows = [
-        [_safe_cell(row["organisation"].name), row["organisation"].homes, *row["values"]]
+        [cell_neutralise(row["organisation"].name), row["organisation"].homes, *row["values"]]
         for row in report["rows"]
     ]
     rows.append(

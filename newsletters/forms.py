@@ -14,6 +14,18 @@ class SubscribeForm(forms.Form):
         label=CONSENT_TEXT,
         error_messages={"required": _("Tick the box to give your consent.")},
     )
+    # A honeypot: hidden from people (templates render it in a d-none block), filled by bots.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    HONEYPOT = "website"
+
+    @property
+    def is_from_a_bot(self) -> bool:
+        return bool(self.data.get(self.HONEYPOT, "").strip())
 
     def clean_email(self):
         email = email_normalise(self.cleaned_data["email"])

@@ -76,8 +76,9 @@ def subscription_request(
         message_queue(
             to=email,
             template="newsletters/mail/subscribe_confirm",
+            # No name: whoever fills in the form chooses it, and the mail goes to an address
+            # that has not confirmed anything yet (it would carry anyone's text to anyone).
             context={
-                "name": subscriber.name,
                 "confirm_url": settings.SITE_URL
                 + _url_in(language, "newsletters:confirm", token=confirm_token_make(email)),
                 "valid_days": CONFIRM_VALID_DAYS,

@@ -1,9 +1,14 @@
 """Public newsletter pages: subscribe, confirm, unsubscribe (also RFC 8058 one-click), archive."""
 
+import hashlib
+import logging
+
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -19,12 +24,53 @@ from .services import (
 )
 from .tokens import BadToken, ExpiredToken, confirm_token_read, unsubscribe_token_read
 
+# How many subscribe requests (each may mail a confirmation) per client address and per
+# recipient address, and in how many seconds.
+SUBSCRIBE_LIMITS = {"client": (5, 3600), "recipient": (3, 24 * 3600)}
+
+logger = logging.getLogger(__name__)
+
+
+def _subscribe_allowed(request, email: str) -> bool:
+    """Count this request against the client's and the recipient's limit. When the cache
+    cannot be reached nothing is mailed (fail closed): a form that mails anyone any text must
+    not become an open relay because Redis is away."""
+    from allauth.account.adapter import get_adapter
+
+    try:
+        client = get_adapter(request).get_client_ip(request) or "unknown"
+        allowed = True
+        for kind, value in (("client", client), ("recipient", email)):
+            limit, seconds = SUBSCRIBE_LIMITS[kind]
+            digest = hashlib.sha256(value.encode()).hexdigest()[:32]
+            key = f"newsletters:subscribe:{kind}:{digest}"
+            cache.add(key, 0, seconds)
+            if cache.incr(key) > limit:
+                allowed = False
+        return allowed
+    except Exception:  # noqa: BLE001 - any cache failure: refuse, log, never a 500
+        logger.warning("newsletter subscribe: rate limit cache unavailable", exc_info=True)
+        return False
+
 
 @require_http_methods(["GET", "POST"])
 def subscribe(request):
     user = request.user if request.user.is_authenticated else None
     if request.method == "POST":
         form = SubscribeForm(request.POST)
+        if form.is_from_a_bot:
+            # Answer as for a person, so the bot learns nothing; nothing is stored or mailed.
+            email = str(request.POST.get("email", ""))[:254]
+            return render(request, "newsletters/subscribe_sent.html", {"email": email})
+        if form.is_valid() and not _subscribe_allowed(request, form.cleaned_data["email"]):
+            form.add_error(
+                None,
+                _(
+                    "We have had too many sign-ups from your connection or for this address. "
+                    "Please try again later."
+                ),
+            )
+            return render(request, "newsletters/subscribe.html", {"form": form}, status=429)
         if form.is_valid():
             subscription_request(
                 email=form.cleaned_data["email"],

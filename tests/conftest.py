@@ -43,3 +43,15 @@ def _danish_by_default():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+# --- second factors (members/security.py) -------------------------------------------------------
+@pytest.fixture(autouse=True)
+def _force_login_includes_the_second_factor(monkeypatch):
+    """force_login stands for a full login: a user with a second factor gave it too. Tests of
+    password-only sessions use tests.logins.login_password_only."""
+    from django.test.client import ClientMixin
+
+    from tests.logins import force_login_with_factors
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login_with_factors)

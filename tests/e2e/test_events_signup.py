@@ -2,7 +2,10 @@
 the first person on the waiting list is promoted and told by mail. The secretariat checks a
 participant in on a phone."""
 
+import time
+
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.contrib.auth.models import Permission
 from django.core import mail
 
@@ -11,6 +14,7 @@ from events.models import Registration
 from tests.e2e.conftest import login
 from tests.events.factories import EventFactory
 from tests.members.factories import AffiliationFactory, UserFactory
+from tests.strategy.factories import TOTP_SECRET, give_mfa
 
 
 def _verified(user):
@@ -71,6 +75,7 @@ def test_member_signs_up_cancels_and_the_waiting_list_moves_up(page):
 def test_check_in_on_a_phone(phone_page):
     page = phone_page
     secretary = _verified(UserFactory(is_staff=True))
+    give_mfa(secretary)  # staff pages need a session that passed the second factor
     secretary.user_permissions.add(
         *Permission.objects.filter(
             content_type__app_label="events",
@@ -83,6 +88,12 @@ def test_check_in_on_a_phone(phone_page):
     )
     services.event_signup(event=event, user=UserFactory(first_name="Bo"), answers={})
     login(page, email=secretary.email)
+    assert "/2fa/" in page.url  # allauth asks for the code
+    page.fill(
+        "input[name=code]", format_hotp_value(hotp_value(TOTP_SECRET, int(time.time()) // 30))
+    )
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state("networkidle")
     page.goto(page.base_url + f"/events/{event.slug}/check-in/")
     page.fill("#check-in-q", "anna")
     page.locator("main form[role=search] button[type=submit]").click()

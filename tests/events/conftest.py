@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import Permission
 
-from tests.members.factories import AffiliationFactory, UserFactory
+from tests.members.factories import AffiliationFactory, UserFactory, staff_with_totp
 
 
 @pytest.fixture
@@ -17,8 +17,9 @@ def non_member():
 
 @pytest.fixture
 def secretary():
-    """Staff with the event managers' rights on registrations (not a superuser)."""
-    user = UserFactory(is_staff=True)
+    """Staff with the event managers' rights on registrations (not a superuser), with TOTP
+    (every staff page needs a session that passed the second factor)."""
+    user = staff_with_totp()
     user.user_permissions.add(
         *Permission.objects.filter(
             content_type__app_label="events",
@@ -55,7 +56,9 @@ def admin_client_secretary(client, secretary):
     """The test client logged in as the secretary, with two-factor set up (the admin needs it)."""
     from allauth.mfa.models import Authenticator
 
-    Authenticator.objects.create(user=secretary, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    Authenticator.objects.get_or_create(
+        user=secretary, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "x"}}
+    )
     client.force_login(secretary)
     return client
 

@@ -12,7 +12,7 @@ from icalendar import Calendar
 from events.models import Event, Registration
 from outbox.models import OutboxMessage
 from tests.events.factories import EventFactory, RegistrationFactory, past_event
-from tests.members.factories import AffiliationFactory, UserFactory
+from tests.members.factories import AffiliationFactory, UserFactory, staff_with_totp
 
 pytestmark = pytest.mark.django_db
 Status = Registration.Status
@@ -161,7 +161,7 @@ def test_draft_is_404_for_visitors_and_members_but_visible_to_staff(client):
     client.force_login(AffiliationFactory().user)
     assert client.get(en("events:detail", draft.slug)).status_code == 404
     assert client.get(en("events:ics", draft.slug)).status_code == 404
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(staff_with_totp())
     assert client.get(en("events:detail", draft.slug)).status_code == 200
 
 
@@ -399,7 +399,7 @@ def test_staff_pages_are_closed_to_visitors_members_and_plain_staff(client, name
     assert client.get(url).status_code in (302, 403)
     client.force_login(AffiliationFactory().user)
     assert client.get(url).status_code == 403
-    client.force_login(UserFactory(is_staff=True))  # staff without the event rights
+    client.force_login(staff_with_totp())  # staff without the event rights
     assert client.get(url).status_code == 403
 
 

@@ -54,3 +54,13 @@ class SeatFactory(DjangoModelFactory):
 def member_user(**kwargs) -> User:
     """A user who counts as a member today."""
     return AffiliationFactory(**kwargs).user
+
+
+def staff_with_totp(**kwargs) -> User:
+    """Staff with TOTP set up: every staff page needs a session that passed the second factor
+    (members/middleware.py), which force_login records for a user who has one."""
+    from allauth.mfa.models import Authenticator
+
+    user = UserFactory(is_staff=True, **kwargs)
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    return user

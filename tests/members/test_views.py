@@ -23,6 +23,7 @@ from .factories import (
     SeatFactory,
     UserFactory,
     member_user,
+    staff_with_totp,
 )
 
 pytestmark = pytest.mark.django_db
@@ -142,7 +143,7 @@ def test_member_sees_contact_details(client, organisation):
 
 
 def test_staff_sees_contact_details(client, organisation):
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(staff_with_totp())
     assert "karen@nordhavn.example" in _detail(client, organisation)
 
 
@@ -323,9 +324,15 @@ def test_data_export_is_json_with_every_source(client, clean_registry):
     assert data["events"] == [{"registration": "Årsmøde"}]
 
 
+def _reauthenticated(client, user):
+    """Deleting the account asks for the password again (issue 12, finding 7)."""
+    client.force_login(user)
+    client.post(reverse("account_reauthenticate"), {"password": "correct horse battery staple"})
+
+
 def test_account_delete_needs_the_confirmation(client):
     user = UserFactory()
-    client.force_login(user)
+    _reauthenticated(client, user)
     page = client.get(reverse("members:account_delete"))
     assert "anonymiseret statistik om arrangementer" in page.content.decode()
     response = client.post(reverse("members:account_delete"), {})
@@ -339,7 +346,7 @@ def test_account_delete_removes_the_user_and_logs_out(client, clean_registry):
         PersonalData(key="events", export=lambda u: None, erase=lambda u: erased.append(u.email))
     )
     user = AffiliationFactory(user__email="bye@example.dk").user
-    client.force_login(user)
+    _reauthenticated(client, user)
     response = client.post(reverse("members:account_delete"), {"confirm": "on"})
     assert response.status_code == 302
     assert erased == ["bye@example.dk"]
@@ -347,9 +354,37 @@ def test_account_delete_removes_the_user_and_logs_out(client, clean_registry):
     assert client.get(reverse("members:me")).status_code == 302
 
 
+def test_account_delete_asks_for_the_password_first(client):
+    """Without a recent re-authentication the page and the POST go to allauth's password
+    step; a wrong password deletes nothing, the right one resumes the deletion."""
+    user = UserFactory(email="stay@example.dk")
+    client.force_login(user)
+    response = client.get(reverse("members:account_delete"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    response = client.post(reverse("members:account_delete"), {"confirm": "on"})
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    assert User.objects.filter(pk=user.pk).exists()
+    client.post(reverse("account_reauthenticate"), {"password": "wrong password"})
+    assert User.objects.filter(pk=user.pk).exists()
+    assert client.get(reverse("members:account_delete")).status_code == 302
+
+
+def test_account_delete_without_a_password_is_refused_not_a_server_error(client):
+    """An imported person has no password until they reset it: nothing to re-authenticate
+    with, so the page is refused (403) rather than failing."""
+    user = UserFactory()
+    user.set_unusable_password()
+    user.save()
+    client.force_login(user)
+    assert client.get(reverse("members:account_delete")).status_code == 403
+    assert client.post(reverse("members:account_delete"), {"confirm": "on"}).status_code == 403
+    assert User.objects.filter(pk=user.pk).exists()
+
+
 def test_account_delete_by_get_deletes_nothing(client):
     user = UserFactory()
-    client.force_login(user)
+    _reauthenticated(client, user)
     client.get(reverse("members:account_delete"), {"confirm": "on"})
     assert User.objects.filter(pk=user.pk).exists()
 
@@ -409,7 +444,7 @@ def test_engagement_report_with_bad_dates_says_so(client, representative, metric
 def test_engagement_csv_export(client, metric):
     OrganisationFactory(name="=HYPERLINK(evil)", homes=10)
     OrganisationFactory(name="Boligselskabet Ø", homes=20)
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(staff_with_totp())
     response = client.get(
         reverse("members:engagement_export", args=["csv"]),
         {"starts_on": "2024-01-01", "ends_on": "2024-12-31"},
@@ -426,7 +461,7 @@ def test_engagement_csv_export(client, metric):
 
 def test_engagement_excel_export(client, metric):
     OrganisationFactory(name="Boligselskabet Ø", homes=20)
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(staff_with_totp())
     response = client.get(reverse("members:engagement_export", args=["xlsx"]))
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
@@ -435,7 +470,7 @@ def test_engagement_excel_export(client, metric):
 
 
 def test_engagement_export_unknown_format_is_404(client):
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(staff_with_totp())
     assert client.get("/members/engagement/export.pdf").status_code == 404
 
 
@@ -467,7 +502,7 @@ def test_organisation_page_queries_do_not_grow_with_its_people(
 def test_engagement_report_queries_do_not_grow_with_organisations(
     client, metric, django_assert_max_num_queries
 ):
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(staff_with_totp())
 
     def count_with(organisations):
         OrganisationFactory.create_batch(organisations)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from members.registry import engagement_metrics, organisation_panels
 from projects.models import Project, ProjectParticipant
 from projects.selectors import organisation_projects, project_participation_counts
-from tests.members.factories import OrganisationFactory, UserFactory, member_user
+from tests.members.factories import OrganisationFactory, member_user, staff_with_totp
 from tests.projects.factories import MilestoneFactory, ParticipantFactory, ProjectFactory
 from tests.publications.factories import PublicationFactory
 
@@ -86,7 +86,7 @@ def test_detail_shows_partners_funding_milestones_outputs_and_hides_member_only(
 def test_unpublished_project_is_404_except_for_staff_preview(client):
     project = ProjectFactory(is_published=False)
     assert client.get(project.get_absolute_url()).status_code == 404
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(staff_with_totp())
     response = client.get(project.get_absolute_url())
     assert response.status_code == 200 and "preview-banner" in response.content.decode()
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from publications.models import PublicationFile
 from publications.services import publication_file_add
-from tests.members.factories import OrganisationFactory, UserFactory, member_user
+from tests.members.factories import OrganisationFactory, UserFactory, member_user, staff_with_totp
 from tests.projects.factories import ProjectFactory
 from tests.publications.factories import PublicationFactory, TagFactory, pdf_bytes
 
@@ -107,7 +107,7 @@ def test_member_only_publication_asks_visitors_to_log_in_and_refuses_non_members
 def test_unpublished_publication_is_404_except_as_staff_preview(client):
     publication = PublicationFactory(title="Udkast", is_published=False)
     assert client.get(publication.get_absolute_url()).status_code == 404
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(staff_with_totp())
     response = client.get(publication.get_absolute_url())
     assert response.status_code == 200
     assert "preview-banner" in response.content.decode()
