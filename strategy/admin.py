@@ -300,7 +300,12 @@ class VotingRoundAdmin(admin.ModelAdmin):
             fields=sorted(form.changed_data),
         )
 
-    @admin.action(description=_("Open: fix the electorate and draw the ballot order"))
+    def has_confirm_priorities_permission(self, request):
+        return request.user.has_perm("strategy.confirm_priorities")
+
+    @admin.action(
+        description=_("Open: fix the electorate and draw the ballot order"), permissions=["change"]
+    )
     def open_rounds(self, request, queryset):
         for round in queryset:
             try:
@@ -310,7 +315,10 @@ class VotingRoundAdmin(admin.ModelAdmin):
             else:
                 messages.success(request, _("%(round)s is open.") % {"round": round})
 
-    @admin.action(description=_("Count the selected rounds whose closing time has passed"))
+    @admin.action(
+        description=_("Count the selected rounds whose closing time has passed"),
+        permissions=["change"],
+    )
     def close_rounds(self, request, queryset):
         for round in queryset:
             try:
@@ -318,7 +326,10 @@ class VotingRoundAdmin(admin.ModelAdmin):
             except ValidationError as error:
                 messages.error(request, f"{round}: {' '.join(error.messages)}")
 
-    @admin.action(description=_("Confirm the prioritised focus areas and announce them"))
+    @admin.action(
+        description=_("Confirm the prioritised focus areas and announce them"),
+        permissions=["confirm_priorities"],
+    )
     def confirm_priorities(self, request, queryset):
         # Say so here rather than open the confirmation page for a round it will refuse, or
         # silently take the first of several.

@@ -410,6 +410,9 @@ class VotingRound(models.Model):
         verbose_name = _("voting round")
         verbose_name_plural = _("voting rounds")
         ordering = ["-opens_at"]
+        permissions = [
+            ("confirm_priorities", _("Can confirm a round's prioritised focus areas")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(closes_at__gt=models.F("opens_at")), name="round_closes_after_open"

@@ -64,22 +64,44 @@ def user_pledge_organisations(*, user):
     return Organisation.objects.filter(id__in=ids).order_by("name")
 
 
+def _has_staff_permission(user, permission: str) -> bool:
+    """Staff rights in the strategy app come from model permissions (the groups in
+    members/groups.py); is_staff alone, as an Event manager has it, gives none."""
+    return _authenticated(user) and user.is_staff and user.has_perm(permission)
+
+
+def user_can_manage_rounds(*, user) -> bool:
+    """Sees every voting round, drafts included."""
+    return _has_staff_permission(user, "strategy.view_votinground")
+
+
+def user_can_confirm_priorities(*, user) -> bool:
+    return _has_staff_permission(user, "strategy.confirm_priorities")
+
+
+def user_can_moderate(*, user) -> bool:
+    """Sees focus areas awaiting moderation; a proposal of theirs needs none."""
+    return _has_staff_permission(user, "strategy.change_focusarea")
+
+
 def user_can_see_votes(*, user) -> bool:
     if not _authenticated(user):
         return False
     return (
-        user.is_staff or user_is_board_member(user=user) or Voter.objects.filter(user=user).exists()
+        user_can_manage_rounds(user=user)
+        or user_is_board_member(user=user)
+        or Voter.objects.filter(user=user).exists()
     )
 
 
 def user_can_see_round(*, user, round: VotingRound) -> bool:
-    if not _authenticated(user) or round.opened_at is None and not user.is_staff:
+    if not _authenticated(user):
         return False
-    return (
-        user.is_staff
-        or user_is_board_member(user=user)
-        or Voter.objects.filter(round=round, user=user).exists()
-    )
+    if user_can_manage_rounds(user=user):
+        return True
+    if round.opened_at is None:
+        return False
+    return user_is_board_member(user=user) or Voter.objects.filter(round=round, user=user).exists()
 
 
 # --- The strategy page ----------------------------------------------------------------------
@@ -264,7 +286,7 @@ def focus_area_for(*, slug: str, user) -> FocusArea | None:
         return None
     if area.moderation == FocusArea.Moderation.APPROVED:
         return area
-    if _authenticated(user) and (user.is_staff or area.proposer_id == user.pk):
+    if _authenticated(user) and (area.proposer_id == user.pk or user_can_moderate(user=user)):
         return area
     return None
 
@@ -306,9 +328,12 @@ def summits():
 
 
 def rounds_for(*, user):
-    rounds = VotingRound.objects.all() if user.is_staff else VotingRound.objects.visible()
-    if not (user.is_staff or user_is_board_member(user=user)):
-        rounds = rounds.filter(voters__user=user)
+    if user_can_manage_rounds(user=user):
+        rounds = VotingRound.objects.all()
+    else:
+        rounds = VotingRound.objects.visible()
+        if not user_is_board_member(user=user):
+            rounds = rounds.filter(voters__user=user)
     return rounds.annotate(item_count=Count("items", distinct=True)).order_by("-opens_at")
 
 

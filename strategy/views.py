@@ -220,6 +220,10 @@ def vote_detail(request, pk):
 
 @staff_member_required
 def confirm_priorities(request, pk):
+    # The admin's login for anyone who is not staff; the permission for staff, so that an
+    # Event manager (staff without strategy rights) is refused before anything is read.
+    if not selectors.user_can_confirm_priorities(user=request.user):
+        raise PermissionDenied(_("Only the secretariat may do this."))
     round = get_object_or_404(VotingRound, pk=pk)
     form = ConfirmPrioritiesForm(request.POST or None, round=round)
     if request.method == "POST" and form.is_valid():

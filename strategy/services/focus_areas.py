@@ -19,7 +19,7 @@ from ..models import (
     FocusAreaStatusChange,
     Pledge,
 )
-from .common import _require_staff, audit
+from .common import MODERATE_COMMENTS, MODERATE_FOCUS_AREAS, _require_permission, audit
 
 # --- Focus areas ----------------------------------------------------------------------------
 
@@ -48,7 +48,7 @@ def focus_area_propose(
     trends=(),
 ) -> FocusArea:
     """A member, Advisory Board or board member proposes a focus area. It waits for staff
-    moderation unless staff proposed it."""
+    moderation unless its proposer may moderate focus areas."""
     if not selectors.user_can_propose(user=user):
         raise PermissionDenied(
             _("Members, the Advisory Board and the board can propose focus areas.")
@@ -62,7 +62,9 @@ def focus_area_propose(
         problem=problem,
         why_now=(why_now or "").strip(),
         proposer=user,
-        moderation=FocusArea.Moderation.APPROVED if user.is_staff else FocusArea.Moderation.PENDING,
+        moderation=FocusArea.Moderation.APPROVED
+        if selectors.user_can_moderate(user=user)
+        else FocusArea.Moderation.PENDING,
     )
     focus_area.full_clean()
     focus_area.save()
@@ -77,7 +79,7 @@ def focus_area_propose(
 
 @transaction.atomic
 def focus_area_moderate(*, focus_area: FocusArea, actor, approve: bool) -> FocusArea:
-    _require_staff(actor)
+    _require_permission(actor, MODERATE_FOCUS_AREAS)
     focus_area.moderation = (
         FocusArea.Moderation.APPROVED if approve else FocusArea.Moderation.REJECTED
     )
@@ -129,7 +131,7 @@ def comment_add(*, focus_area: FocusArea, user, body: str) -> Comment:
 
 @transaction.atomic
 def comment_hide(*, comment: Comment, actor) -> Comment:
-    _require_staff(actor)
+    _require_permission(actor, MODERATE_COMMENTS)
     comment.is_hidden = True
     comment.save(update_fields=["is_hidden"])
     audit(actor=actor, action="comment.hidden", focus_area=comment.focus_area, comment=comment.pk)

@@ -23,7 +23,7 @@ from ..models import (
     Voter,
     VotingRound,
 )
-from .common import RECEIPT_ALPHABET, _require_staff, audit
+from .common import MANAGE_ROUNDS, RECEIPT_ALPHABET, _require_permission, audit
 from .focus_areas import focus_area_set_status
 
 # --- Voting rounds: rules -------------------------------------------------------------------
@@ -47,7 +47,7 @@ def round_check_rule_change(*, round: VotingRound, changed: set[str]) -> None:
 
 @transaction.atomic
 def round_create(*, actor, focus_areas=(), **fields) -> VotingRound:
-    _require_staff(actor)
+    _require_permission(actor, MANAGE_ROUNDS)
     round = VotingRound(created_by=actor, **fields)
     round.full_clean()
     round.save()
@@ -59,7 +59,7 @@ def round_create(*, actor, focus_areas=(), **fields) -> VotingRound:
 
 @transaction.atomic
 def round_update(*, round: VotingRound, actor, **fields) -> VotingRound:
-    _require_staff(actor)
+    _require_permission(actor, MANAGE_ROUNDS)
     round = VotingRound.objects.select_for_update().get(pk=round.pk)
     changed = {name for name, value in fields.items() if getattr(round, name) != value}
     round_check_rule_change(round=round, changed=changed)
@@ -78,7 +78,7 @@ def _require_not_opened(round: VotingRound) -> None:
 
 @transaction.atomic
 def round_set_items(*, round: VotingRound, actor, focus_areas) -> None:
-    _require_staff(actor)
+    _require_permission(actor, MANAGE_ROUNDS)
     round = VotingRound.objects.select_for_update().get(pk=round.pk)
     _require_not_opened(round)
     round.items.all().delete()
@@ -90,7 +90,7 @@ def round_set_items(*, round: VotingRound, actor, focus_areas) -> None:
 @transaction.atomic
 def round_add_stand_in(*, round: VotingRound, actor, substitute, stands_in_for) -> StandIn:
     """Let a board substitute vote in a named board member's place in this round."""
-    _require_staff(actor)
+    _require_permission(actor, MANAGE_ROUNDS)
     round = VotingRound.objects.select_for_update().get(pk=round.pk)
     _require_not_opened(round)
     if round.electorate != VotingRound.Electorate.BOARD:
@@ -162,7 +162,7 @@ def _electorate(round: VotingRound, on: datetime.date) -> list[Voter]:
 @transaction.atomic
 def round_open(*, round: VotingRound, actor, now=None) -> VotingRound:
     """Fix the electorate (Voter rows) and draw the order of the ballot by lot."""
-    _require_staff(actor)
+    _require_permission(actor, MANAGE_ROUNDS)
     now = now or timezone.now()
     round = VotingRound.objects.select_for_update().get(pk=round.pk)
     _require_not_opened(round)
