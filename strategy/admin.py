@@ -208,10 +208,6 @@ class VoterInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
-    @admin.display(description=_("has voted"), boolean=True)
-    def has_voted(self, obj):
-        return hasattr(obj, "ballot")
-
 
 class VotingRoundForm(forms.ModelForm):
     class Meta:
@@ -348,20 +344,22 @@ class VotingRoundAdmin(admin.ModelAdmin):
 
 @admin.register(Ballot)
 class BallotAdmin(admin.ModelAdmin):
-    """Read-only. In secret rounds the voter's name stays hidden here too."""
+    """Read-only, by receipt code: never a voter (a ballot does not know its voter) and never a
+    time (it has none). The choices show only after the round's close, as on its result page."""
 
-    list_display = ["receipt", "round", "voter_shown", "cast_at", "changed_at"]
+    list_display = ["receipt", "round", "choices_shown"]
     list_filter = ["round"]
     search_fields = ["receipt"]
-    fields = ["receipt", "round", "voter_shown", "cast_at", "changed_at", "choices_shown"]
+    fields = ["receipt", "round", "weight", "choices_shown"]
     readonly_fields = fields
 
-    @admin.display(description=_("voter"))
-    def voter_shown(self, obj):
-        return _("(secret ballot)") if obj.round.is_secret else str(obj.voter)
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("round")
 
     @admin.display(description=_("choices"))
     def choices_shown(self, obj):
+        if not obj.round.is_counted:
+            return _("(shown after the close)")
         return "; ".join(
             f"{c.rank}. {c.item.focus_area}" if c.rank else str(c.item.focus_area)
             for c in obj.choices.select_related("item__focus_area")

@@ -19,6 +19,7 @@ from members.selectors import (
 )
 from projects.models import Project
 
+from . import secrecy
 from .models import (
     Ambition,
     Ballot,
@@ -340,7 +341,30 @@ def rounds_for(*, user):
 def voter_for(*, round: VotingRound, user) -> Voter | None:
     if not _authenticated(user):
         return None
-    return Voter.objects.filter(round=round, user=user).select_related("ballot").first()
+    return Voter.objects.filter(round=round, user=user).first()
+
+
+def ballot_of(*, voter: Voter | None) -> Ballot | None:
+    """The voter's own ballot, found through the keyed link (strategy/secrecy.py); the
+    database alone does not know it."""
+    if voter is None or not voter.has_voted:
+        return None
+    links = secrecy.ballot_links(round_id=voter.round_id, voter_id=voter.pk)
+    found = {b.link: b for b in Ballot.objects.filter(round_id=voter.round_id, link__in=links)}
+    return next((found[link] for link in links if link in found), None)
+
+
+def ballots_by_voter(*, round: VotingRound, voters) -> dict[int, Ballot]:
+    """Voter id -> ballot, with the choices, for the given voters of a round. Only for what
+    may name voters: a round that is not secret, or a voter's own ballots."""
+    links = {}
+    for voter in voters:
+        for link in secrecy.ballot_links(round_id=round.pk, voter_id=voter.pk):
+            links.setdefault(link, voter.pk)
+    ballots = Ballot.objects.filter(round=round, link__in=list(links)).prefetch_related(
+        "choices__item__focus_area"
+    )
+    return {links[ballot.link]: ballot for ballot in ballots}
 
 
 def ballot_items(*, round: VotingRound):
@@ -348,11 +372,8 @@ def ballot_items(*, round: VotingRound):
 
 
 def current_choices(*, voter: Voter | None) -> dict:
-    if voter is None:
-        return {}
-    try:
-        ballot = voter.ballot
-    except Ballot.DoesNotExist:
+    ballot = ballot_of(voter=voter)
+    if ballot is None:
         return {}
     return {c.item_id: c.rank for c in ballot.choices.all()}
 
@@ -406,21 +427,25 @@ def round_result(*, round: VotingRound) -> dict | None:
                     ],
                 }
             )
+    # Names only for a round that is not secret; there the keyed links are recomputed for
+    # the electorate. A secret round's ballots are listed by receipt code alone.
+    voter_of: dict[str, Voter] = {}
+    if not round.is_secret:
+        for voter in round.voters.filter(has_voted=True).select_related("user", "organisation"):
+            for link in secrecy.ballot_links(round_id=round.pk, voter_id=voter.pk):
+                voter_of.setdefault(link, voter)
     ballots = []
-    for ballot in (
-        round.ballots.select_related("voter__user", "voter__organisation")
-        .prefetch_related("choices__item__focus_area")
-        .order_by("receipt")
-    ):
+    for ballot in round.ballots.prefetch_related("choices__item__focus_area").order_by("receipt"):
         choices = sorted(ballot.choices.all(), key=lambda c: (c.rank or 0, c.item.position))
+        voter = voter_of.get(ballot.link)
         ballots.append(
             {
                 "receipt": ballot.receipt,
-                "weight": ballot.voter.weight,
-                "name": None if round.is_secret else str(ballot.voter),
-                "organisation": None
-                if round.is_secret or not ballot.voter.organisation
-                else ballot.voter.organisation.name,
+                "weight": ballot.weight,
+                "name": str(voter) if voter is not None else None,
+                "organisation": voter.organisation.name
+                if voter is not None and voter.organisation
+                else None,
                 "choices": [{"rank": c.rank, "title": c.item.focus_area.title} for c in choices],
             }
         )
@@ -463,21 +488,28 @@ def my_votes(*, user) -> list[dict]:
     if not _authenticated(user):
         return []
     rows = []
-    voters = (
-        Voter.objects.filter(user=user)
-        .select_related("round", "ballot")
-        .order_by("-round__opens_at")
+    voters = list(
+        Voter.objects.filter(user=user).select_related("round").order_by("-round__opens_at")
     )
+    links = {}
+    for voter in voters:
+        if voter.has_voted:
+            for link in secrecy.ballot_links(round_id=voter.round_id, voter_id=voter.pk):
+                links.setdefault((voter.round_id, link), voter.pk)
+    receipts = {}
+    if links:
+        for round_id, link, receipt in Ballot.objects.filter(
+            link__in=[link for _round_id, link in links]
+        ).values_list("round_id", "link", "receipt"):
+            voter_id = links.get((round_id, link))
+            if voter_id is not None:
+                receipts.setdefault(voter_id, receipt)
     now = timezone.now()
     for voter in voters:
-        try:
-            receipt = voter.ballot.receipt
-        except Ballot.DoesNotExist:
-            receipt = None
         rows.append(
             {
                 "round": voter.round,
-                "receipt": receipt,
+                "receipt": receipts.get(voter.pk),
                 "state": voter.round.state_label(now),
             }
         )

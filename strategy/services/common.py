@@ -8,8 +8,7 @@ from django.utils.translation import gettext as _
 from ..models import (
     AuditEntry,
 )
-
-RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud safely
+from ..secrecy import RECEIPT_ALPHABET  # noqa: F401 - re-exported
 
 # The model permission each kind of staff write needs. Staff rights come from the groups in
 # members/groups.py; is_staff alone (an Event manager, say) gives no strategy rights.
@@ -19,14 +18,18 @@ MODERATE_FOCUS_AREAS = "strategy.change_focusarea"
 MODERATE_COMMENTS = "strategy.change_comment"
 
 
-def audit(*, actor, action: str, round=None, focus_area=None, **data) -> AuditEntry:
-    return AuditEntry.objects.create(
+def audit(*, actor, action: str, round=None, focus_area=None, at=None, **data) -> AuditEntry:
+    entry = AuditEntry(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
         round=round,
         focus_area=focus_area,
         data=data,
     )
+    if at is not None:
+        entry.created_at = at
+    entry.save()
+    return entry
 
 
 def _require_permission(actor, permission: str) -> None:

@@ -7,13 +7,13 @@ import datetime
 import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Affiliation, Seat
 
-from .. import counting
+from .. import counting, secrecy
 from ..models import (
     Ballot,
     BallotChoice,
@@ -206,6 +206,7 @@ def round_open(*, round: VotingRound, actor, now=None) -> VotingRound:
 
 
 def _new_receipt() -> str:
+    """A random receipt code (demo data and tests; real ballots derive theirs)."""
     raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(12))
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
@@ -246,13 +247,40 @@ def _validated_choices(round: VotingRound, items: dict[int, BallotItem], approva
     return dict.fromkeys(approvals)
 
 
+def _blur_round_ballots(round: VotingRound) -> None:
+    """Rewrite every ballot and choice row of the round, one by one in a random order, inside
+    the casting transaction. PostgreSQL keeps the writing transaction's id (xmin) and the
+    physical place (ctid) on each row version; without this the newest ballot would carry the
+    same xmin as its voter's participation row and sit last on the table's page. After it, all
+    ballots of the round share the newest xmin and lie in a random order."""
+    rng = secrets.SystemRandom()
+    ballot_ids = list(Ballot.objects.filter(round=round).values_list("pk", flat=True))
+    choice_ids = list(BallotChoice.objects.filter(ballot__round=round).values_list("pk", flat=True))
+    rng.shuffle(ballot_ids)
+    rng.shuffle(choice_ids)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {Ballot._meta.db_table} SET receipt = receipt WHERE id = %s",  # noqa: S608 - the model's own table name
+            [(pk,) for pk in ballot_ids],
+        )
+        cursor.executemany(
+            f"UPDATE {BallotChoice._meta.db_table} SET rank = rank WHERE id = %s",  # noqa: S608 - the model's own table name
+            [(pk,) for pk in choice_ids],
+        )
+
+
 @transaction.atomic
 def ballot_cast(*, round: VotingRound, user, approvals=None, ranks=None, now=None) -> Ballot:
     """Cast or change the user's ballot. ``approvals`` is a list of BallotItem ids (approval
     rounds); ``ranks`` maps BallotItem id -> rank (ranked rounds). Refused outside the window,
     for anyone outside the electorate, without two-factor authentication, and for items that
-    are not on this round's ballot. The receipt code stays the same when the ballot changes."""
+    are not on this round's ballot. The receipt code stays the same when the ballot changes.
+
+    The ballot is anonymous (see Ballot): the voter's row only says that they have voted, and
+    nothing is written to the audit log now; the close records who voted (round_close)."""
     from allauth.mfa.utils import is_mfa_enabled
+
+    from .. import selectors
 
     now = now or timezone.now()
     # Lock the round: a ballot and the count at the close never interleave.
@@ -268,39 +296,37 @@ def ballot_cast(*, round: VotingRound, user, approvals=None, ranks=None, now=Non
         raise PermissionDenied(_("Turn on two-factor authentication before you vote."))
     items = {item.pk: item for item in round.items.all()}
     choices = _validated_choices(round, items, approvals, ranks)
-    ballot = Ballot.objects.filter(voter=voter).first()
-    changed = ballot is not None
+    link = secrecy.ballot_link(round_id=round.pk, voter_id=voter.pk)
+    ballot = selectors.ballot_of(voter=voter)
     if ballot is None:
-        for _attempt in range(5):
-            try:
-                with transaction.atomic():
-                    ballot = Ballot.objects.create(
-                        round=round,
-                        voter=voter,
-                        receipt=_new_receipt(),
-                        cast_at=now,
-                        changed_at=now,
-                    )
-                break
-            except IntegrityError:
-                continue
-        else:  # pragma: no cover - 32^12 codes
-            raise ValidationError(_("Could not issue a receipt code; try again."))
+        if voter.has_voted:
+            # The server's key changed and the old one is not among the fallbacks: a second
+            # ballot would count twice.
+            raise ValidationError(
+                _("Your ballot cannot be found, so it cannot be changed. Contact the secretariat.")
+            )
+        try:
+            with transaction.atomic():
+                ballot = Ballot.objects.create(
+                    round=round,
+                    link=link,
+                    receipt=secrecy.ballot_receipt(round_id=round.pk, voter_id=voter.pk),
+                    weight=voter.weight,
+                )
+        except IntegrityError:  # pragma: no cover - a 60-bit receipt code met its twin
+            raise ValidationError(_("Could not issue a receipt code; try again.")) from None
+        voter.has_voted = True
+        voter.save(update_fields=["has_voted"])
     else:
-        ballot.changed_at = now
-        ballot.save(update_fields=["changed_at"])
+        if ballot.link != link:  # found under a fallback key: move it to the current one
+            ballot.link = link
+            ballot.save(update_fields=["link"])
         ballot.choices.all().delete()
     BallotChoice.objects.bulk_create(
         BallotChoice(ballot=ballot, item=items[item_id], rank=rank)
         for item_id, rank in choices.items()
     )
-    # A secret round's audit row says who voted, never which receipt or what.
-    details = (
-        {}
-        if round.is_secret
-        else {"receipt": ballot.receipt, "choices": {str(k): v for k, v in choices.items()}}
-    )
-    audit(actor=user, action="ballot.changed" if changed else "ballot.cast", round=round, **details)
+    _blur_round_ballots(round)
     return ballot
 
 
@@ -311,16 +337,14 @@ def round_count(round: VotingRound) -> dict:
     """Count the round's ballots into the JSON stored on the round."""
     items = list(round.items.order_by("position", "id"))
     candidates = [item.pk for item in items]
-    ballots = list(
-        round.ballots.select_related("voter").prefetch_related("choices").order_by("receipt")
-    )
+    ballots = list(round.ballots.prefetch_related("choices").order_by("receipt"))
     result: dict = {
         "method": round.method,
         "candidates": candidates,
         "titles": {str(item.pk): item.focus_area.title for item in items},
         "ballots": len(ballots),
         "electorate": round.voters.count(),
-        "total_weight": sum(b.voter.weight for b in ballots),
+        "total_weight": sum(b.weight for b in ballots),
         "quorum": round.quorum,
     }
     if round.is_ranked:
@@ -328,7 +352,7 @@ def round_count(round: VotingRound) -> dict:
             candidates=candidates,
             ballots=[
                 counting.RankedBallot(
-                    ranks={c.item_id: c.rank for c in b.choices.all()}, weight=b.voter.weight
+                    ranks={c.item_id: c.rank for c in b.choices.all()}, weight=b.weight
                 )
                 for b in ballots
             ],
@@ -347,7 +371,7 @@ def round_count(round: VotingRound) -> dict:
             candidates=candidates,
             ballots=[
                 counting.ApprovalBallot(
-                    approved=frozenset(c.item_id for c in b.choices.all()), weight=b.voter.weight
+                    approved=frozenset(c.item_id for c in b.choices.all()), weight=b.weight
                 )
                 for b in ballots
             ],
@@ -381,6 +405,7 @@ def round_close(*, round: VotingRound, now=None, actor=None) -> VotingRound:
     )
     round.closed_at = now
     round.save(update_fields=["result", "outcome", "closed_at"])
+    _audit_votes(round)
     audit(
         actor=actor,
         action="round.closed",
@@ -390,6 +415,25 @@ def round_close(*, round: VotingRound, now=None, actor=None) -> VotingRound:
         quorum=round.quorum,
     )
     return round
+
+
+def _audit_votes(round: VotingRound) -> None:
+    """At the close, one "ballot.cast" row per voter who voted, all with the time of the close
+    (so the log tells no more than participation does). A round that is not secret also
+    records each voter's final receipt and choices, which its result page shows by name."""
+    from .. import selectors
+
+    voters = list(round.voters.filter(has_voted=True).select_related("user").order_by("id"))
+    ballots = selectors.ballots_by_voter(round=round, voters=voters) if not round.is_secret else {}
+    for voter in voters:
+        details = {}
+        ballot = ballots.get(voter.pk)
+        if ballot is not None:
+            details = {
+                "receipt": ballot.receipt,
+                "choices": {str(c.item_id): c.rank for c in ballot.choices.all()},
+            }
+        audit(actor=voter.user, action="ballot.cast", round=round, at=round.closed_at, **details)
 
 
 def rounds_close_due(*, now=None) -> int:
