@@ -8,6 +8,7 @@ import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -133,11 +134,17 @@ def _electorate(round: VotingRound, on: datetime.date) -> list[Voter]:
             else:
                 voters.append(Voter(round=round, user=user))
         return voters
-    # The representative council: one vote per member organisation, cast by its (first
-    # confirmed current) representative; optionally weighted by the organisation's homes.
+    # The representative council: one vote per member organisation, cast by the representative
+    # the secretariat chose on the organisation (never whoever is a representative: that role
+    # could once be asked for), optionally weighted by the organisation's homes. The chosen
+    # person must still be a current, confirmed representative of it that day.
     representatives = (
         Affiliation.objects.counting_as_member(on)
-        .filter(role=Affiliation.Role.REPRESENTATIVE)
+        .filter(
+            role=Affiliation.Role.REPRESENTATIVE,
+            organisation__council_voter__isnull=False,
+            user_id=F("organisation__council_voter_id"),
+        )
         .select_related("organisation", "user")
         .order_by("organisation_id", "starts_on", "id")
     )

@@ -104,3 +104,33 @@ def test_staff_proposals_skip_moderation_only_with_the_moderation_right(areas):
     editor = _in_group("Editors")
     area = services.focus_area_propose(user=editor, title="Fra redaktionen", problem="Et problem")
     assert area.moderation == FocusArea.Moderation.APPROVED
+
+
+def test_a_self_declared_back_dated_representative_does_not_take_the_weighted_vote(staff, areas):
+    """The attack of finding 5: a confirmed representative with an earlier start than the real
+    one does not become the organisation's voter; the secretariat's choice does."""
+    from members.models import Affiliation
+
+    from .factories import representative
+
+    real, organisation = representative(homes=45_670)
+    intruder = AffiliationFactory(
+        organisation=organisation,
+        role=Affiliation.Role.REPRESENTATIVE,
+        starts_on=datetime.date(1990, 1, 1),
+    ).user
+    unchosen = OrganisationFactory(homes=999)
+    AffiliationFactory(organisation=unchosen, role=Affiliation.Role.REPRESENTATIVE)
+    round = services.round_open(
+        round=make_round(
+            staff=staff,
+            focus_areas=areas,
+            electorate="council",
+            weight_by_homes=True,
+            is_secret=False,
+        ),
+        actor=staff,
+    )
+    voters = list(round.voters.all())
+    assert [(v.user, v.organisation, v.weight) for v in voters] == [(real, organisation, 45_670)]
+    assert intruder not in [v.user for v in voters]
