@@ -310,6 +310,17 @@ class VotingRoundAdmin(admin.ModelAdmin):
                 messages.error(request, f"{round}: {' '.join(error.messages)}")
             else:
                 messages.success(request, _("%(round)s is open.") % {"round": round})
+                opened = AuditEntry.objects.filter(round=round, action="round.opened").first()
+                missing = (opened.data.get("without_voter") if opened else None) or []
+                if missing:
+                    messages.warning(
+                        request,
+                        _(
+                            "%(count)s member organisations have no chosen council voter and "
+                            "no vote in this round; choose one on each organisation."
+                        )
+                        % {"count": len(missing)},
+                    )
 
     @admin.action(
         description=_("Count the selected rounds whose closing time has passed"),

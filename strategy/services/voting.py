@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.models import Affiliation, Seat
+from members.models import Affiliation, Organisation, Seat
 
 from .. import counting, secrecy
 from ..models import (
@@ -199,12 +199,21 @@ def round_open(*, round: VotingRound, actor, now=None) -> VotingRound:
             note=round.title,
             at=now,
         )
+    details = {}
+    if round.electorate == VotingRound.Electorate.COUNCIL:
+        voting = {voter.organisation_id for voter in voters}
+        details["without_voter"] = sorted(
+            Organisation.objects.members(timezone.localdate(now))
+            .exclude(pk__in=voting)
+            .values_list("pk", flat=True)
+        )
     audit(
         actor=actor,
         action="round.opened",
         round=round,
         electorate=len(voters),
         order=[item.focus_area_id for item in items],
+        **details,
     )
     return round
 

@@ -134,3 +134,23 @@ def test_a_self_declared_back_dated_representative_does_not_take_the_weighted_vo
     voters = list(round.voters.all())
     assert [(v.user, v.organisation, v.weight) for v in voters] == [(real, organisation, 45_670)]
     assert intruder not in [v.user for v in voters]
+
+
+def test_opening_a_council_round_names_organisations_without_a_chosen_voter(client, staff, areas):
+    from .factories import representative
+
+    _voter, counted = representative()
+    forgotten = OrganisationFactory(name="Glemt Boligselskab")
+    AffiliationFactory(organisation=forgotten, role="representative")  # no council voter set
+    round = make_round(staff=staff, focus_areas=areas, electorate="council")
+    client.force_login(staff)
+    response = client.post(
+        reverse("admin:strategy_votinground_changelist"),
+        {"action": "open_rounds", "_selected_action": [round.pk]},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "1 medlemsorganisationer har ingen valgt stemmeberettiget" in html
+    entry = AuditEntry.objects.get(round=round, action="round.opened")
+    assert entry.data["without_voter"] == [forgotten.pk]
+    assert list(round.voters.values_list("organisation", flat=True)) == [counted.pk]
