@@ -15,7 +15,6 @@ from .focus_areas import (
     pledge_save,
 )
 from .voting import (
-    _new_receipt,
     ballot_cast,
     round_add_stand_in,
     round_check_rule_change,
@@ -32,7 +31,6 @@ from .voting import (
 __all__ = [
     "ANNOUNCED_KINDS",
     "RECEIPT_ALPHABET",
-    "_new_receipt",
     "announcement_recipients",
     "audit",
     "ballot_cast",

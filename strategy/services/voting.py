@@ -24,7 +24,7 @@ from ..models import (
     Voter,
     VotingRound,
 )
-from .common import MANAGE_ROUNDS, RECEIPT_ALPHABET, _require_permission, audit
+from .common import MANAGE_ROUNDS, _require_permission, audit
 from .focus_areas import focus_area_set_status
 
 # --- Voting rounds: rules -------------------------------------------------------------------
@@ -219,12 +219,6 @@ def round_open(*, round: VotingRound, actor, now=None) -> VotingRound:
 
 
 # --- Voting ---------------------------------------------------------------------------------
-
-
-def _new_receipt() -> str:
-    """A random receipt code (demo data and tests; real ballots derive theirs)."""
-    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(12))
-    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
 def _validated_choices(round: VotingRound, items: dict[int, BallotItem], approvals, ranks):
