@@ -35,3 +35,13 @@ def audit(*, actor, action: str, round=None, focus_area=None, at=None, **data) -
 def _require_permission(actor, permission: str) -> None:
     if not (actor and actor.is_authenticated and actor.is_staff and actor.has_perm(permission)):
         raise PermissionDenied(_("Only the secretariat may do this."))
+
+
+def _require_staff(actor) -> None:
+    """Kept for callers not yet moved to _require_permission (a merge may bring some): staff
+    with some right in the strategy app, so an Event manager is still refused. Prefer
+    _require_permission with the exact permission."""
+    if not (
+        actor and actor.is_authenticated and actor.is_staff and actor.has_module_perms("strategy")
+    ):
+        raise PermissionDenied(_("Only the secretariat may do this."))

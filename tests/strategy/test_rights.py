@@ -154,3 +154,12 @@ def test_opening_a_council_round_names_organisations_without_a_chosen_voter(clie
     entry = AuditEntry.objects.get(round=round, action="round.opened")
     assert entry.data["without_voter"] == [forgotten.pk]
     assert list(round.voters.values_list("organisation", flat=True)) == [counted.pk]
+
+
+def test_the_generic_staff_check_refuses_staff_without_strategy_rights():
+    from strategy.services.common import _require_staff
+
+    with pytest.raises(PermissionDenied):
+        _require_staff(_in_group("Event managers"))
+    _require_staff(_in_group("Editors"))
+    _require_staff(_in_group("Secretariat"))
