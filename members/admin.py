@@ -10,7 +10,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from . import selectors, services
 from .admin_superusers import SuperuserProtectedMixin
 from .admin_superusers import register as register_superuser_protection
 from .models import Affiliation, Organisation, Seat, User
@@ -191,10 +191,11 @@ class OrganisationAdmin(GuardedImportExportMixin, SimpleHistoryAdmin):
     search_fields = ["name", "short_name", "municipality", "cvr", "ean"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [OrganisationAffiliationInline, OrganisationSeatInline]
+    autocomplete_fields = ["council_voter"]
     fieldsets = [
         (None, {"fields": ["name", "short_name", "slug", "kind", "logo", "website"]}),
         (_("Size and place"), {"fields": ["homes", "municipality", "region"]}),
-        (_("Membership"), {"fields": ["member_since", "member_until"]}),
+        (_("Membership"), {"fields": ["member_since", "member_until", "council_voter"]}),
         (
             _("Invoicing"),
             {"fields": ["cvr", "ean", "invoice_contact_name", "invoice_contact_email"]},
@@ -247,7 +248,10 @@ class AffiliationAdmin(SimpleHistoryAdmin):
         }
 
     def save_model(self, request, obj, form, change):
+        warning = selectors.representative_conflict(affiliation=obj)
         services.affiliation_save(affiliation=obj, actor=request.user)
+        if warning and (not change or "role" in form.changed_data):
+            messages.warning(request, warning)
 
     @admin.action(description=_("End the selected affiliations today"), permissions=["change"])
     def end_affiliations(self, request, queryset):
@@ -256,8 +260,13 @@ class AffiliationAdmin(SimpleHistoryAdmin):
     @admin.action(description=_("Confirm the selected affiliations"), permissions=["change"])
     def confirm_affiliations(self, request, queryset):
         count = 0
-        for affiliation in queryset.filter(confirmed_at__isnull=True):
+        for affiliation in queryset.filter(confirmed_at__isnull=True).select_related(
+            "user", "organisation__council_voter"
+        ):
+            warning = selectors.representative_conflict(affiliation=affiliation)
             services.affiliation_confirm(affiliation=affiliation, actor=request.user)
+            if warning:
+                messages.warning(request, warning)
             count += 1
         self.message_user(
             request,

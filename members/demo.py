@@ -289,6 +289,10 @@ def seed(*, stdout) -> None:
                 job_title="Udviklingskonsulent" if offset == 0 else "Direktør",
             )
             _affiliate(person, organisation, role)
+            if role == Affiliation.Role.REPRESENTATIVE and organisation.council_voter_id is None:
+                # The secretariat's choice of who casts the organisation's council vote.
+                organisation.council_voter = person
+                organisation.save(update_fields=["council_voter"])
             people.append(person)
     partner_people = []
     for index, organisation in enumerate(partners):

@@ -33,7 +33,9 @@ class AffiliationRequestForm(forms.Form):
         empty_label=_("Choose the organisation you work at"),
     )
     role = forms.ChoiceField(
-        label=_("Role"), choices=Affiliation.Role.choices, initial=Affiliation.Role.EMPLOYEE
+        label=_("Role"),
+        choices=[(role.value, role.label) for role in Affiliation.REQUESTABLE_ROLES],
+        initial=Affiliation.Role.EMPLOYEE,
     )
     starts_on = forms.DateField(
         label=_("Since"),
@@ -43,6 +45,10 @@ class AffiliationRequestForm(forms.Form):
 
     def clean_starts_on(self):
         value = self.cleaned_data["starts_on"]
+        if value < timezone.localdate():
+            raise forms.ValidationError(
+                _("The start date cannot be in the past; the secretariat can set an earlier one.")
+            )
         if value > timezone.localdate() + datetime.timedelta(days=366):
             raise forms.ValidationError(_("The start date is more than a year ahead."))
         return value

@@ -38,6 +38,20 @@ GROUP_PERMISSIONS: dict[str, dict[str, str | list[str]]] = {
 }
 
 
+# group name -> {app label: [codenames taken out of what the rules above give]}.
+# Editors edit strategy content but see neither ballots nor the strategy audit log (issue 12:
+# who voted, and after the close what was chosen, is for the secretariat).
+GROUP_EXCLUSIONS: dict[str, dict[str, list[str]]] = {
+    "Editors": {
+        "strategy": [
+            f"{action}_{model}"
+            for model in ("ballot", "ballotchoice", "auditentry")
+            for action in ("add", "change", "delete", "view")
+        ],
+    },
+}
+
+
 def _permissions_for(Permission, rules: dict[str, str | list[str]]):
     condition = Q(pk__in=[])
     for app_label, rule in rules.items():
@@ -59,7 +73,12 @@ def groups_sync(*, apps=global_apps) -> dict[str, int]:
     counts = {}
     for name, rules in GROUP_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=name)
-        permissions = list(_permissions_for(Permission, rules))
+        permissions = _permissions_for(Permission, rules)
+        for app_label, codenames in GROUP_EXCLUSIONS.get(name, {}).items():
+            permissions = permissions.exclude(
+                content_type__app_label=app_label, codename__in=codenames
+            )
+        permissions = list(permissions)
         group.permissions.set(permissions)
         counts[name] = len(permissions)
     return counts

@@ -195,6 +195,20 @@ class Organisation(models.Model):
     member_until = models.DateField(_("member until"), null=True, blank=True)
     invoice_contact_name = models.CharField(_("invoice contact"), max_length=150, blank=True)
     invoice_contact_email = models.EmailField(_("invoice contact email"), blank=True)
+    # Set by the secretariat, never by the person: the one representative who casts the
+    # organisation's vote (weighted by its homes where a round says so) in council rounds.
+    council_voter = models.ForeignKey(
+        "User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("votes in the representative council"),
+        help_text=_(
+            "Chosen by the secretariat among the organisation's representatives; only this "
+            "person casts the organisation's vote in council rounds."
+        ),
+    )
 
     objects = OrganisationQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["logo"])
@@ -231,6 +245,20 @@ class Organisation(models.Model):
             errors["member_until"] = _("Membership cannot end before it starts.")
         if self.member_until and not self.member_since:
             errors["member_since"] = _("Give the date the membership started.")
+        if self.council_voter_id and not (
+            self.pk
+            and Affiliation.objects.filter(
+                organisation=self,
+                user_id=self.council_voter_id,
+                role=Affiliation.Role.REPRESENTATIVE,
+                confirmed_at__isnull=False,
+            )
+            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=_today()))
+            .exists()
+        ):
+            errors["council_voter"] = _(
+                "Only a confirmed representative of this organisation can cast its vote."
+            )
         if self.cvr:
             duplicate = Organisation.objects.filter(cvr=self.cvr).exclude(pk=self.pk).first()
             if duplicate is not None:
@@ -274,6 +302,9 @@ class Affiliation(models.Model):
         CONTACT = "contact", _("Contact person")
         REPRESENTATIVE = "representative", _("Representative in the representative council")
         EMPLOYEE = "employee", _("Employee")
+
+    # What a person may ask for themselves; a representative is appointed by the secretariat.
+    REQUESTABLE_ROLES = (Role.EMPLOYEE, Role.CONTACT)
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="affiliations", verbose_name=_("person")

@@ -3,6 +3,7 @@
 import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import Affiliation, Organisation, Seat, User
 
@@ -67,6 +68,36 @@ def user_is_representative(*, user, on: datetime.date | None = None) -> bool:
         .filter(user=user, role=Affiliation.Role.REPRESENTATIVE)
         .exists()
     )
+
+
+def representative_conflict(*, affiliation: Affiliation) -> str | None:
+    """Before staff confirm (or save) a representative: a sentence saying who already
+    represents the organisation or casts its council vote, or None when nobody does."""
+    if affiliation.role != Affiliation.Role.REPRESENTATIVE:
+        return None
+    organisation = affiliation.organisation
+    others = (
+        Affiliation.objects.current()
+        .filter(organisation=organisation, role=Affiliation.Role.REPRESENTATIVE)
+        .exclude(pk=affiliation.pk)
+        .exclude(user_id=affiliation.user_id)
+        .select_related("user")
+    )
+    names = sorted({str(other.user) for other in others})
+    voter = organisation.council_voter
+    if voter is not None and voter.pk != affiliation.user_id and str(voter) not in names:
+        names.append(str(voter))
+    if not names:
+        return None
+    return _(
+        "%(organisation)s already has a representative (%(names)s); %(voter)s casts its vote "
+        "in council rounds. Check that %(person)s should represent it too."
+    ) % {
+        "organisation": organisation.name,
+        "names": ", ".join(names),
+        "voter": str(voter) if voter is not None else _("nobody yet"),
+        "person": str(affiliation.user),
+    }
 
 
 def user_can_see_engagement_report(*, user) -> bool:

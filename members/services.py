@@ -109,7 +109,21 @@ def affiliation_request(
     role: str,
     starts_on: datetime.date | None = None,
 ) -> Affiliation:
-    """A person says "I work at X". It does not count until staff confirm it."""
+    """A person says "I work at X". It does not count until staff confirm it. A person can
+    neither make themselves a representative (the secretariat appoints those) nor date the
+    affiliation back."""
+    if role not in Affiliation.REQUESTABLE_ROLES:
+        raise ValidationError(
+            {"role": _("Representatives are appointed by the secretariat; choose another role.")}
+        )
+    if starts_on is not None and starts_on < timezone.localdate():
+        raise ValidationError(
+            {
+                "starts_on": _(
+                    "The start date cannot be in the past; the secretariat can set an earlier one."
+                )
+            }
+        )
     pending = Affiliation.objects.filter(
         user=user, organisation=organisation, role=role, confirmed_at__isnull=True
     )

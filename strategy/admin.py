@@ -271,10 +271,6 @@ class VoterInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
-    @admin.display(description=_("has voted"), boolean=True)
-    def has_voted(self, obj):
-        return hasattr(obj, "ballot")
-
 
 class VotingRoundForm(forms.ModelForm):
     """The round's rules, its ballot and its stand-ins, saved by strategy's services."""
@@ -423,7 +419,12 @@ class VotingRoundAdmin(admin.ModelAdmin):
                     stands_in_for=form.cleaned_data["stand_in_for"],
                 )
 
-    @admin.action(description=_("Open: fix the electorate and draw the ballot order"))
+    def has_confirm_priorities_permission(self, request):
+        return request.user.has_perm("strategy.confirm_priorities")
+
+    @admin.action(
+        description=_("Open: fix the electorate and draw the ballot order"), permissions=["change"]
+    )
     def open_rounds(self, request, queryset):
         for round in queryset:
             try:
@@ -432,8 +433,22 @@ class VotingRoundAdmin(admin.ModelAdmin):
                 messages.error(request, f"{round}: {' '.join(error.messages)}")
             else:
                 messages.success(request, _("%(round)s is open.") % {"round": round})
+                opened = AuditEntry.objects.filter(round=round, action="round.opened").first()
+                missing = (opened.data.get("without_voter") if opened else None) or []
+                if missing:
+                    messages.warning(
+                        request,
+                        _(
+                            "%(count)s member organisations have no chosen council voter and "
+                            "no vote in this round; choose one on each organisation."
+                        )
+                        % {"count": len(missing)},
+                    )
 
-    @admin.action(description=_("Count the selected rounds whose closing time has passed"))
+    @admin.action(
+        description=_("Count the selected rounds whose closing time has passed"),
+        permissions=["change"],
+    )
     def close_rounds(self, request, queryset):
         for round in queryset:
             try:
@@ -441,7 +456,10 @@ class VotingRoundAdmin(admin.ModelAdmin):
             except ValidationError as error:
                 messages.error(request, f"{round}: {' '.join(error.messages)}")
 
-    @admin.action(description=_("Confirm the prioritised focus areas and announce them"))
+    @admin.action(
+        description=_("Confirm the prioritised focus areas and announce them"),
+        permissions=["confirm_priorities"],
+    )
     def confirm_priorities(self, request, queryset):
         # Say so here rather than open the confirmation page for a round it will refuse, or
         # silently take the first of several.
@@ -460,20 +478,22 @@ class VotingRoundAdmin(admin.ModelAdmin):
 
 @admin.register(Ballot)
 class BallotAdmin(admin.ModelAdmin):
-    """Read-only. In secret rounds the voter's name stays hidden here too."""
+    """Read-only, by receipt code: never a voter (a ballot does not know its voter) and never a
+    time (it has none). The choices show only after the round's close, as on its result page."""
 
-    list_display = ["receipt", "round", "voter_shown", "cast_at", "changed_at"]
+    list_display = ["receipt", "round", "choices_shown"]
     list_filter = ["round"]
     search_fields = ["receipt"]
-    fields = ["receipt", "round", "voter_shown", "cast_at", "changed_at", "choices_shown"]
+    fields = ["receipt", "round", "weight", "choices_shown"]
     readonly_fields = fields
 
-    @admin.display(description=_("voter"))
-    def voter_shown(self, obj):
-        return _("(secret ballot)") if obj.round.is_secret else str(obj.voter)
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("round")
 
     @admin.display(description=_("choices"))
     def choices_shown(self, obj):
+        if not obj.round.is_counted:
+            return _("(shown after the close)")
         return "; ".join(
             f"{c.rank}. {c.item.focus_area}" if c.rank else str(c.item.focus_area)
             for c in obj.choices.select_related("item__focus_area")

@@ -1,6 +1,8 @@
 import datetime
+import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -410,6 +412,9 @@ class VotingRound(models.Model):
         verbose_name = _("voting round")
         verbose_name_plural = _("voting rounds")
         ordering = ["-opens_at"]
+        permissions = [
+            ("confirm_priorities", _("Can confirm a round's prioritised focus areas")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(closes_at__gt=models.F("opens_at")), name="round_closes_after_open"
@@ -425,6 +430,19 @@ class VotingRound(models.Model):
 
     def get_absolute_url(self):
         return reverse("strategy:vote_detail", kwargs={"pk": self.pk})
+
+    def clean(self):
+        if self.is_secret and self.weight_by_homes:
+            # Each ballot's weight would be its organisation's number of homes, which names the
+            # organisation: a weighted round cannot keep who chose what secret.
+            raise ValidationError(
+                {
+                    "is_secret": _(
+                        "A round weighted by homes cannot be secret: each ballot's weight "
+                        "would tell whose it is."
+                    )
+                }
+            )
 
     def is_open_for_voting(self, now: datetime.datetime | None = None) -> bool:
         now = now or timezone.now()
@@ -542,6 +560,8 @@ class Voter(models.Model):
         verbose_name=_("stands in for"),
     )
     weight = models.PositiveIntegerField(_("weight"), default=1)
+    # Participation only: which ballot is theirs is not stored (see Ballot).
+    has_voted = models.BooleanField(_("has voted"), default=False)
 
     class Meta:
         verbose_name = _("voter")
@@ -561,31 +581,44 @@ class Voter(models.Model):
 
 
 class Ballot(models.Model):
-    """A voter's ballot; changeable until the close, identified publicly by its receipt code."""
+    """An anonymous ballot, changeable by its voter until the close.
 
+    Nothing here names the voter: no foreign key, no time, no sequential id (the key is a
+    random UUID). The voter finds their own ballot through ``link``, an HMAC of (round, voter)
+    under a key derived from SECRET_KEY, which is not in the database (strategy/secrecy.py);
+    the receipt code is derived the same way under another salt. Participation (who has voted)
+    is on Voter.has_voted. ``weight`` is the voter's weight, so that the count needs no voter;
+    secret rounds are never weighted, so there it is always 1."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     round = models.ForeignKey(
         VotingRound,
         on_delete=models.CASCADE,
         related_name="ballots",
         verbose_name=_("voting round"),
     )
-    voter = models.OneToOneField(
-        Voter, on_delete=models.CASCADE, related_name="ballot", verbose_name=_("voter")
-    )
-    receipt = models.CharField(_("receipt code"), max_length=20, unique=True)
-    cast_at = models.DateTimeField(_("cast"), default=timezone.now)
-    changed_at = models.DateTimeField(_("last changed"), default=timezone.now)
+    link = models.CharField(_("link"), max_length=64, editable=False)
+    receipt = models.CharField(_("receipt code"), max_length=20)
+    weight = models.PositiveIntegerField(_("weight"), default=1)
 
     class Meta:
         verbose_name = _("ballot")
         verbose_name_plural = _("ballots")
         ordering = ["receipt"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "link"], name="ballot_link_once_per_round"),
+            models.UniqueConstraint(
+                fields=["round", "receipt"], name="ballot_receipt_once_per_round"
+            ),
+        ]
 
     def __str__(self):
         return self.receipt
 
 
 class BallotChoice(models.Model):
+    # A random key too: sequential ids would give away which ballot was written last.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="choices")
     item = models.ForeignKey(BallotItem, on_delete=models.CASCADE, related_name="choices")
     rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
@@ -593,9 +626,11 @@ class BallotChoice(models.Model):
     class Meta:
         ordering = ["rank", "item__position"]
         constraints = [
-            models.UniqueConstraint(fields=["ballot", "item"], name="choice_item_once"),
+            models.UniqueConstraint(fields=["ballot", "item"], name="ballot_choice_item_once"),
             models.UniqueConstraint(
-                fields=["ballot", "rank"], condition=Q(rank__isnull=False), name="choice_rank_once"
+                fields=["ballot", "rank"],
+                condition=Q(rank__isnull=False),
+                name="ballot_choice_rank_once",
             ),
         ]
 
@@ -680,8 +715,9 @@ class Announcement(models.Model):
 
 
 class AuditEntry(models.Model):
-    """Who did what, when, in the strategy app. Ballot rows of secret rounds never name the
-    choices here."""
+    """Who did what, when, in the strategy app. Votes are recorded at the close, one row per
+    voter ("ballot.cast"), never at the time of voting; the choices only for a round that is
+    not secret."""
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

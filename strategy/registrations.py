@@ -14,12 +14,13 @@ def my_votes_context(*, user, **kwargs):
 
 
 def personal_data_export(user) -> dict:
-    from .models import Ballot, Comment, FocusArea, Pledge, Voter
+    from .models import Comment, FocusArea, Pledge, Voter
+    from .selectors import ballot_of
 
     ballots = []
     for voter in Voter.objects.filter(user=user).select_related("round"):
-        ballot = Ballot.objects.filter(voter=voter).prefetch_related("choices__item__focus_area")
-        ballot = ballot.first()
+        # The person's own ballot, found through the keyed link as on the round page.
+        ballot = ballot_of(voter=voter)
         ballots.append(
             {
                 "round": voter.round.title,

@@ -19,6 +19,7 @@ from members.selectors import (
 )
 from projects.models import Project
 
+from . import secrecy
 from .models import (
     Ambition,
     Ballot,
@@ -64,22 +65,44 @@ def user_pledge_organisations(*, user):
     return Organisation.objects.filter(id__in=ids).order_by("name")
 
 
+def _has_staff_permission(user, permission: str) -> bool:
+    """Staff rights in the strategy app come from model permissions (the groups in
+    members/groups.py); is_staff alone, as an Event manager has it, gives none."""
+    return _authenticated(user) and user.is_staff and user.has_perm(permission)
+
+
+def user_can_manage_rounds(*, user) -> bool:
+    """Sees every voting round, drafts included."""
+    return _has_staff_permission(user, "strategy.view_votinground")
+
+
+def user_can_confirm_priorities(*, user) -> bool:
+    return _has_staff_permission(user, "strategy.confirm_priorities")
+
+
+def user_can_moderate(*, user) -> bool:
+    """Sees focus areas awaiting moderation; a proposal of theirs needs none."""
+    return _has_staff_permission(user, "strategy.change_focusarea")
+
+
 def user_can_see_votes(*, user) -> bool:
     if not _authenticated(user):
         return False
     return (
-        user.is_staff or user_is_board_member(user=user) or Voter.objects.filter(user=user).exists()
+        user_can_manage_rounds(user=user)
+        or user_is_board_member(user=user)
+        or Voter.objects.filter(user=user).exists()
     )
 
 
 def user_can_see_round(*, user, round: VotingRound) -> bool:
-    if not _authenticated(user) or round.opened_at is None and not user.is_staff:
+    if not _authenticated(user):
         return False
-    return (
-        user.is_staff
-        or user_is_board_member(user=user)
-        or Voter.objects.filter(round=round, user=user).exists()
-    )
+    if user_can_manage_rounds(user=user):
+        return True
+    if round.opened_at is None:
+        return False
+    return user_is_board_member(user=user) or Voter.objects.filter(round=round, user=user).exists()
 
 
 # --- The strategy page ----------------------------------------------------------------------
@@ -264,7 +287,7 @@ def focus_area_for(*, slug: str, user) -> FocusArea | None:
         return None
     if area.moderation == FocusArea.Moderation.APPROVED:
         return area
-    if _authenticated(user) and (user.is_staff or area.proposer_id == user.pk):
+    if _authenticated(user) and (area.proposer_id == user.pk or user_can_moderate(user=user)):
         return area
     return None
 
@@ -306,16 +329,42 @@ def summits():
 
 
 def rounds_for(*, user):
-    rounds = VotingRound.objects.all() if user.is_staff else VotingRound.objects.visible()
-    if not (user.is_staff or user_is_board_member(user=user)):
-        rounds = rounds.filter(voters__user=user)
+    if user_can_manage_rounds(user=user):
+        rounds = VotingRound.objects.all()
+    else:
+        rounds = VotingRound.objects.visible()
+        if not user_is_board_member(user=user):
+            rounds = rounds.filter(voters__user=user)
     return rounds.annotate(item_count=Count("items", distinct=True)).order_by("-opens_at")
 
 
 def voter_for(*, round: VotingRound, user) -> Voter | None:
     if not _authenticated(user):
         return None
-    return Voter.objects.filter(round=round, user=user).select_related("ballot").first()
+    return Voter.objects.filter(round=round, user=user).first()
+
+
+def ballot_of(*, voter: Voter | None) -> Ballot | None:
+    """The voter's own ballot, found through the keyed link (strategy/secrecy.py); the
+    database alone does not know it."""
+    if voter is None or not voter.has_voted:
+        return None
+    links = secrecy.ballot_links(round_id=voter.round_id, voter_id=voter.pk)
+    found = {b.link: b for b in Ballot.objects.filter(round_id=voter.round_id, link__in=links)}
+    return next((found[link] for link in links if link in found), None)
+
+
+def ballots_by_voter(*, round: VotingRound, voters) -> dict[int, Ballot]:
+    """Voter id -> ballot, with the choices, for the given voters of a round. Only for what
+    may name voters: a round that is not secret, or a voter's own ballots."""
+    links = {}
+    for voter in voters:
+        for link in secrecy.ballot_links(round_id=round.pk, voter_id=voter.pk):
+            links.setdefault(link, voter.pk)
+    ballots = Ballot.objects.filter(round=round, link__in=list(links)).prefetch_related(
+        "choices__item__focus_area"
+    )
+    return {links[ballot.link]: ballot for ballot in ballots}
 
 
 def ballot_items(*, round: VotingRound):
@@ -323,11 +372,8 @@ def ballot_items(*, round: VotingRound):
 
 
 def current_choices(*, voter: Voter | None) -> dict:
-    if voter is None:
-        return {}
-    try:
-        ballot = voter.ballot
-    except Ballot.DoesNotExist:
+    ballot = ballot_of(voter=voter)
+    if ballot is None:
         return {}
     return {c.item_id: c.rank for c in ballot.choices.all()}
 
@@ -381,21 +427,25 @@ def round_result(*, round: VotingRound) -> dict | None:
                     ],
                 }
             )
+    # Names only for a round that is not secret; there the keyed links are recomputed for
+    # the electorate. A secret round's ballots are listed by receipt code alone.
+    voter_of: dict[str, Voter] = {}
+    if not round.is_secret:
+        for voter in round.voters.filter(has_voted=True).select_related("user", "organisation"):
+            for link in secrecy.ballot_links(round_id=round.pk, voter_id=voter.pk):
+                voter_of.setdefault(link, voter)
     ballots = []
-    for ballot in (
-        round.ballots.select_related("voter__user", "voter__organisation")
-        .prefetch_related("choices__item__focus_area")
-        .order_by("receipt")
-    ):
+    for ballot in round.ballots.prefetch_related("choices__item__focus_area").order_by("receipt"):
         choices = sorted(ballot.choices.all(), key=lambda c: (c.rank or 0, c.item.position))
+        voter = voter_of.get(ballot.link)
         ballots.append(
             {
                 "receipt": ballot.receipt,
-                "weight": ballot.voter.weight,
-                "name": None if round.is_secret else str(ballot.voter),
-                "organisation": None
-                if round.is_secret or not ballot.voter.organisation
-                else ballot.voter.organisation.name,
+                "weight": ballot.weight,
+                "name": str(voter) if voter is not None else None,
+                "organisation": voter.organisation.name
+                if voter is not None and voter.organisation
+                else None,
                 "choices": [{"rank": c.rank, "title": c.item.focus_area.title} for c in choices],
             }
         )
@@ -438,21 +488,28 @@ def my_votes(*, user) -> list[dict]:
     if not _authenticated(user):
         return []
     rows = []
-    voters = (
-        Voter.objects.filter(user=user)
-        .select_related("round", "ballot")
-        .order_by("-round__opens_at")
+    voters = list(
+        Voter.objects.filter(user=user).select_related("round").order_by("-round__opens_at")
     )
+    links = {}
+    for voter in voters:
+        if voter.has_voted:
+            for link in secrecy.ballot_links(round_id=voter.round_id, voter_id=voter.pk):
+                links.setdefault((voter.round_id, link), voter.pk)
+    receipts = {}
+    if links:
+        for round_id, link, receipt in Ballot.objects.filter(
+            link__in=[link for _round_id, link in links]
+        ).values_list("round_id", "link", "receipt"):
+            voter_id = links.get((round_id, link))
+            if voter_id is not None:
+                receipts.setdefault(voter_id, receipt)
     now = timezone.now()
     for voter in voters:
-        try:
-            receipt = voter.ballot.receipt
-        except Ballot.DoesNotExist:
-            receipt = None
         rows.append(
             {
                 "round": voter.round,
-                "receipt": receipt,
+                "receipt": receipts.get(voter.pk),
                 "state": voter.round.state_label(now),
             }
         )

@@ -176,22 +176,20 @@ def vote_detail(request, pk):
             raise PermissionDenied(_("You are not in this round's electorate."))
         try:
             choices = _parse_ballot(request, round)
-            ballot = services.ballot_cast(round=round, user=request.user, now=now, **choices)
+            services.ballot_cast(round=round, user=request.user, now=now, **choices)
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, _error_text(error))
             status = 400
         else:
-            messages.success(
-                request,
-                _("Your ballot is saved. Your receipt code is %(code)s.")
-                % {"code": ballot.receipt},
-            )
+            # The receipt code stays out of the message: messages may be kept in the session,
+            # in the database, beside the user's id. The page shows it from the ballot.
+            messages.success(request, _("Your ballot is saved."))
             return redirect(round.get_absolute_url())
     items = selectors.ballot_items(round=round)
     chosen = selectors.current_choices(voter=voter)
     if voter is not None:
         voter = selectors.voter_for(round=round, user=request.user)
-        receipt = getattr(getattr(voter, "ballot", None), "receipt", None)
+        receipt = getattr(selectors.ballot_of(voter=voter), "receipt", None)
     posted = request.POST if status == 400 else None
     for item in items:
         item.current_rank = chosen.get(item.pk)
@@ -220,6 +218,10 @@ def vote_detail(request, pk):
 
 @staff_member_required
 def confirm_priorities(request, pk):
+    # The admin's login for anyone who is not staff; the permission for staff, so that an
+    # Event manager (staff without strategy rights) is refused before anything is read.
+    if not selectors.user_can_confirm_priorities(user=request.user):
+        raise PermissionDenied(_("Only the secretariat may do this."))
     round = get_object_or_404(VotingRound, pk=pk)
     form = ConfirmPrioritiesForm(request.POST or None, round=round)
     if request.method == "POST" and form.is_valid():

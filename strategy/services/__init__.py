@@ -20,7 +20,6 @@ from .focus_areas import (
     pledge_save,
 )
 from .voting import (
-    _new_receipt,
     ballot_cast,
     round_add_stand_in,
     round_check_rule_change,
@@ -39,7 +38,6 @@ __all__ = [
     "ALLOWED_TRANSITIONS",
     "ANNOUNCED_KINDS",
     "RECEIPT_ALPHABET",
-    "_new_receipt",
     "announcement_recipients",
     "audit",
     "ballot_cast",

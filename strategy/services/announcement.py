@@ -15,7 +15,7 @@ from ..models import (
     FocusArea,
     VotingRound,
 )
-from .common import _require_staff, audit
+from .common import CONFIRM_PRIORITIES, _require_permission, audit
 from .focus_areas import focus_area_set_status
 
 # --- Announcement ---------------------------------------------------------------------------
@@ -48,7 +48,7 @@ def round_confirm_priorities(*, round: VotingRound, actor, focus_areas) -> int:
     Returns the number of mails queued now (0 when repeated)."""
     from .. import mail
 
-    _require_staff(actor)
+    _require_permission(actor, CONFIRM_PRIORITIES)
     round = VotingRound.objects.select_for_update().get(pk=round.pk)
     if not round.is_counted or round.outcome != VotingRound.Outcome.VALID:
         raise ValidationError(_("Only a valid, counted round can give priorities."))

@@ -19,7 +19,7 @@ from ..models import (
     FocusAreaStatusChange,
     Pledge,
 )
-from .common import _require_staff, audit
+from .common import MODERATE_COMMENTS, MODERATE_FOCUS_AREAS, _require_permission, audit
 
 # --- Focus areas ----------------------------------------------------------------------------
 
@@ -48,7 +48,7 @@ def focus_area_propose(
     trends=(),
 ) -> FocusArea:
     """A member, Advisory Board or board member proposes a focus area. It waits for staff
-    moderation unless staff proposed it."""
+    moderation unless its proposer may moderate focus areas."""
     if not selectors.user_can_propose(user=user):
         raise PermissionDenied(
             _("Members, the Advisory Board and the board can propose focus areas.")
@@ -62,7 +62,9 @@ def focus_area_propose(
         problem=problem,
         why_now=(why_now or "").strip(),
         proposer=user,
-        moderation=FocusArea.Moderation.APPROVED if user.is_staff else FocusArea.Moderation.PENDING,
+        moderation=FocusArea.Moderation.APPROVED
+        if selectors.user_can_moderate(user=user)
+        else FocusArea.Moderation.PENDING,
     )
     focus_area.full_clean()
     focus_area.save()
@@ -77,7 +79,7 @@ def focus_area_propose(
 
 @transaction.atomic
 def focus_area_moderate(*, focus_area: FocusArea, actor, approve: bool) -> FocusArea:
-    _require_staff(actor)
+    _require_permission(actor, MODERATE_FOCUS_AREAS)
     focus_area.moderation = (
         FocusArea.Moderation.APPROVED if approve else FocusArea.Moderation.REJECTED
     )
@@ -115,7 +117,7 @@ def focus_area_can_move(*, focus_area: FocusArea, status: str) -> bool:
 def focus_area_create(*, focus_area: FocusArea, actor) -> FocusArea:
     """The secretariat adds a focus area itself (the admin's add form): approved at once, with
     its first dated status row."""
-    _require_staff(actor)
+    _require_permission(actor, "strategy.add_focusarea")
     if focus_area.pk is not None:
         raise ValueError("focus_area_create() is for new focus areas")
     focus_area.slug = focus_area.slug or _unique_slug(focus_area.title)
@@ -139,7 +141,7 @@ def focus_area_update(
 ) -> FocusArea:
     """Save the secretariat's edit of a focus area's content; a new status goes through the
     transition table and its dated history row."""
-    _require_staff(actor)
+    _require_permission(actor, MODERATE_FOCUS_AREAS)
     stored = FocusArea.objects.select_for_update().get(pk=focus_area.pk)
     # The status moves only by focus_area_set_status, never with the content.
     focus_area.status, focus_area.status_changed_at = stored.status, stored.status_changed_at
@@ -196,7 +198,7 @@ def comment_add(*, focus_area: FocusArea, user, body: str) -> Comment:
 
 @transaction.atomic
 def comment_hide(*, comment: Comment, actor) -> Comment:
-    _require_staff(actor)
+    _require_permission(actor, MODERATE_COMMENTS)
     comment.is_hidden = True
     comment.save(update_fields=["is_hidden"])
     audit(actor=actor, action="comment.hidden", focus_area=comment.focus_area, comment=comment.pk)

@@ -7,13 +7,14 @@ import datetime
 import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.models import Affiliation, Seat
+from members.models import Affiliation, Organisation, Seat
 
-from .. import counting
+from .. import counting, secrecy
 from ..models import (
     Ballot,
     BallotChoice,
@@ -23,7 +24,7 @@ from ..models import (
     Voter,
     VotingRound,
 )
-from .common import RECEIPT_ALPHABET, _require_staff, audit
+from .common import MANAGE_ROUNDS, _require_permission, audit
 from .focus_areas import focus_area_can_move, focus_area_set_status
 
 # --- Voting rounds: rules -------------------------------------------------------------------
@@ -47,7 +48,7 @@ def round_check_rule_change(*, round: VotingRound, changed: set[str]) -> None:
 
 @transaction.atomic
 def round_create(*, actor, focus_areas=(), **fields) -> VotingRound:
-    _require_staff(actor)
+    _require_permission(actor, MANAGE_ROUNDS)
     round = VotingRound(created_by=actor, **fields)
     round.full_clean()
     round.save()
@@ -59,7 +60,7 @@ def round_create(*, actor, focus_areas=(), **fields) -> VotingRound:
 
 @transaction.atomic
 def round_update(*, round: VotingRound, actor, **fields) -> VotingRound:
-    _require_staff(actor)
+    _require_permission(actor, MANAGE_ROUNDS)
     round = VotingRound.objects.select_for_update().get(pk=round.pk)
     changed = {name for name, value in fields.items() if getattr(round, name) != value}
     round_check_rule_change(round=round, changed=changed)
@@ -78,7 +79,7 @@ def _require_not_opened(round: VotingRound) -> None:
 
 @transaction.atomic
 def round_set_items(*, round: VotingRound, actor, focus_areas) -> None:
-    _require_staff(actor)
+    _require_permission(actor, MANAGE_ROUNDS)
     round = VotingRound.objects.select_for_update().get(pk=round.pk)
     _require_not_opened(round)
     round.items.all().delete()
@@ -103,7 +104,7 @@ def round_check_stand_in(*, round: VotingRound, substitute, stands_in_for) -> No
 @transaction.atomic
 def round_add_stand_in(*, round: VotingRound, actor, substitute, stands_in_for) -> StandIn:
     """Let a board substitute vote in a named board member's place in this round."""
-    _require_staff(actor)
+    _require_permission(actor, MANAGE_ROUNDS)
     round = VotingRound.objects.select_for_update().get(pk=round.pk)
     round_check_stand_in(round=round, substitute=substitute, stands_in_for=stands_in_for)
     stand_in = StandIn(round=round, substitute=substitute, stands_in_for=stands_in_for)
@@ -138,11 +139,17 @@ def _electorate(round: VotingRound, on: datetime.date) -> list[Voter]:
             else:
                 voters.append(Voter(round=round, user=user))
         return voters
-    # The representative council: one vote per member organisation, cast by its (first
-    # confirmed current) representative; optionally weighted by the organisation's homes.
+    # The representative council: one vote per member organisation, cast by the representative
+    # the secretariat chose on the organisation (never whoever is a representative: that role
+    # could once be asked for), optionally weighted by the organisation's homes. The chosen
+    # person must still be a current, confirmed representative of it that day.
     representatives = (
         Affiliation.objects.counting_as_member(on)
-        .filter(role=Affiliation.Role.REPRESENTATIVE)
+        .filter(
+            role=Affiliation.Role.REPRESENTATIVE,
+            organisation__council_voter__isnull=False,
+            user_id=F("organisation__council_voter_id"),
+        )
         .select_related("organisation", "user")
         .order_by("organisation_id", "starts_on", "id")
     )
@@ -167,7 +174,7 @@ def _electorate(round: VotingRound, on: datetime.date) -> list[Voter]:
 @transaction.atomic
 def round_open(*, round: VotingRound, actor, now=None) -> VotingRound:
     """Fix the electorate (Voter rows) and draw the order of the ballot by lot."""
-    _require_staff(actor)
+    _require_permission(actor, MANAGE_ROUNDS)
     now = now or timezone.now()
     round = VotingRound.objects.select_for_update().get(pk=round.pk)
     _require_not_opened(round)
@@ -199,22 +206,26 @@ def round_open(*, round: VotingRound, actor, now=None) -> VotingRound:
             note=round.title,
             at=now,
         )
+    details = {}
+    if round.electorate == VotingRound.Electorate.COUNCIL:
+        voting = {voter.organisation_id for voter in voters}
+        details["without_voter"] = sorted(
+            Organisation.objects.members(timezone.localdate(now))
+            .exclude(pk__in=voting)
+            .values_list("pk", flat=True)
+        )
     audit(
         actor=actor,
         action="round.opened",
         round=round,
         electorate=len(voters),
         order=[item.focus_area_id for item in items],
+        **details,
     )
     return round
 
 
 # --- Voting ---------------------------------------------------------------------------------
-
-
-def _new_receipt() -> str:
-    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(12))
-    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
 def _validated_choices(round: VotingRound, items: dict[int, BallotItem], approvals, ranks):
@@ -253,13 +264,40 @@ def _validated_choices(round: VotingRound, items: dict[int, BallotItem], approva
     return dict.fromkeys(approvals)
 
 
+def _blur_round_ballots(round: VotingRound) -> None:
+    """Rewrite every ballot and choice row of the round, one by one in a random order, inside
+    the casting transaction. PostgreSQL keeps the writing transaction's id (xmin) and the
+    physical place (ctid) on each row version; without this the newest ballot would carry the
+    same xmin as its voter's participation row and sit last on the table's page. After it, all
+    ballots of the round share the newest xmin and lie in a random order."""
+    rng = secrets.SystemRandom()
+    ballot_ids = list(Ballot.objects.filter(round=round).values_list("pk", flat=True))
+    choice_ids = list(BallotChoice.objects.filter(ballot__round=round).values_list("pk", flat=True))
+    rng.shuffle(ballot_ids)
+    rng.shuffle(choice_ids)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {Ballot._meta.db_table} SET receipt = receipt WHERE id = %s",  # noqa: S608 - the model's own table name
+            [(pk,) for pk in ballot_ids],
+        )
+        cursor.executemany(
+            f"UPDATE {BallotChoice._meta.db_table} SET rank = rank WHERE id = %s",  # noqa: S608 - the model's own table name
+            [(pk,) for pk in choice_ids],
+        )
+
+
 @transaction.atomic
 def ballot_cast(*, round: VotingRound, user, approvals=None, ranks=None, now=None) -> Ballot:
     """Cast or change the user's ballot. ``approvals`` is a list of BallotItem ids (approval
     rounds); ``ranks`` maps BallotItem id -> rank (ranked rounds). Refused outside the window,
     for anyone outside the electorate, without two-factor authentication, and for items that
-    are not on this round's ballot. The receipt code stays the same when the ballot changes."""
+    are not on this round's ballot. The receipt code stays the same when the ballot changes.
+
+    The ballot is anonymous (see Ballot): the voter's row only says that they have voted, and
+    nothing is written to the audit log now; the close records who voted (round_close)."""
     from allauth.mfa.utils import is_mfa_enabled
+
+    from .. import selectors
 
     now = now or timezone.now()
     # Lock the round: a ballot and the count at the close never interleave.
@@ -275,39 +313,37 @@ def ballot_cast(*, round: VotingRound, user, approvals=None, ranks=None, now=Non
         raise PermissionDenied(_("Turn on two-factor authentication before you vote."))
     items = {item.pk: item for item in round.items.all()}
     choices = _validated_choices(round, items, approvals, ranks)
-    ballot = Ballot.objects.filter(voter=voter).first()
-    changed = ballot is not None
+    link = secrecy.ballot_link(round_id=round.pk, voter_id=voter.pk)
+    ballot = selectors.ballot_of(voter=voter)
     if ballot is None:
-        for _attempt in range(5):
-            try:
-                with transaction.atomic():
-                    ballot = Ballot.objects.create(
-                        round=round,
-                        voter=voter,
-                        receipt=_new_receipt(),
-                        cast_at=now,
-                        changed_at=now,
-                    )
-                break
-            except IntegrityError:
-                continue
-        else:  # pragma: no cover - 32^12 codes
-            raise ValidationError(_("Could not issue a receipt code; try again."))
+        if voter.has_voted:
+            # The server's key changed and the old one is not among the fallbacks: a second
+            # ballot would count twice.
+            raise ValidationError(
+                _("Your ballot cannot be found, so it cannot be changed. Contact the secretariat.")
+            )
+        try:
+            with transaction.atomic():
+                ballot = Ballot.objects.create(
+                    round=round,
+                    link=link,
+                    receipt=secrecy.ballot_receipt(round_id=round.pk, voter_id=voter.pk),
+                    weight=voter.weight,
+                )
+        except IntegrityError:  # pragma: no cover - a 60-bit receipt code met its twin
+            raise ValidationError(_("Could not issue a receipt code; try again.")) from None
+        voter.has_voted = True
+        voter.save(update_fields=["has_voted"])
     else:
-        ballot.changed_at = now
-        ballot.save(update_fields=["changed_at"])
+        if ballot.link != link:  # found under a fallback key: move it to the current one
+            ballot.link = link
+            ballot.save(update_fields=["link"])
         ballot.choices.all().delete()
     BallotChoice.objects.bulk_create(
         BallotChoice(ballot=ballot, item=items[item_id], rank=rank)
         for item_id, rank in choices.items()
     )
-    # A secret round's audit row says who voted, never which receipt or what.
-    details = (
-        {}
-        if round.is_secret
-        else {"receipt": ballot.receipt, "choices": {str(k): v for k, v in choices.items()}}
-    )
-    audit(actor=user, action="ballot.changed" if changed else "ballot.cast", round=round, **details)
+    _blur_round_ballots(round)
     return ballot
 
 
@@ -318,16 +354,14 @@ def round_count(round: VotingRound) -> dict:
     """Count the round's ballots into the JSON stored on the round."""
     items = list(round.items.order_by("position", "id"))
     candidates = [item.pk for item in items]
-    ballots = list(
-        round.ballots.select_related("voter").prefetch_related("choices").order_by("receipt")
-    )
+    ballots = list(round.ballots.prefetch_related("choices").order_by("receipt"))
     result: dict = {
         "method": round.method,
         "candidates": candidates,
         "titles": {str(item.pk): item.focus_area.title for item in items},
         "ballots": len(ballots),
         "electorate": round.voters.count(),
-        "total_weight": sum(b.voter.weight for b in ballots),
+        "total_weight": sum(b.weight for b in ballots),
         "quorum": round.quorum,
     }
     if round.is_ranked:
@@ -335,7 +369,7 @@ def round_count(round: VotingRound) -> dict:
             candidates=candidates,
             ballots=[
                 counting.RankedBallot(
-                    ranks={c.item_id: c.rank for c in b.choices.all()}, weight=b.voter.weight
+                    ranks={c.item_id: c.rank for c in b.choices.all()}, weight=b.weight
                 )
                 for b in ballots
             ],
@@ -354,7 +388,7 @@ def round_count(round: VotingRound) -> dict:
             candidates=candidates,
             ballots=[
                 counting.ApprovalBallot(
-                    approved=frozenset(c.item_id for c in b.choices.all()), weight=b.voter.weight
+                    approved=frozenset(c.item_id for c in b.choices.all()), weight=b.weight
                 )
                 for b in ballots
             ],
@@ -388,6 +422,7 @@ def round_close(*, round: VotingRound, now=None, actor=None) -> VotingRound:
     )
     round.closed_at = now
     round.save(update_fields=["result", "outcome", "closed_at"])
+    _audit_votes(round)
     audit(
         actor=actor,
         action="round.closed",
@@ -397,6 +432,25 @@ def round_close(*, round: VotingRound, now=None, actor=None) -> VotingRound:
         quorum=round.quorum,
     )
     return round
+
+
+def _audit_votes(round: VotingRound) -> None:
+    """At the close, one "ballot.cast" row per voter who voted, all with the time of the close
+    (so the log tells no more than participation does). A round that is not secret also
+    records each voter's final receipt and choices, which its result page shows by name."""
+    from .. import selectors
+
+    voters = list(round.voters.filter(has_voted=True).select_related("user").order_by("id"))
+    ballots = selectors.ballots_by_voter(round=round, voters=voters) if not round.is_secret else {}
+    for voter in voters:
+        details = {}
+        ballot = ballots.get(voter.pk)
+        if ballot is not None:
+            details = {
+                "receipt": ballot.receipt,
+                "choices": {str(c.item_id): c.rank for c in ballot.choices.all()},
+            }
+        audit(actor=voter.user, action="ballot.cast", round=round, at=round.closed_at, **details)
 
 
 def rounds_close_due(*, now=None) -> int:

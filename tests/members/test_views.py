@@ -4,6 +4,7 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from members.models import Affiliation, Organisation, User
@@ -266,7 +267,11 @@ def test_affiliation_request_then_confirmation_makes_a_member(client, staff_clie
     client.force_login(user)
     response = client.post(
         reverse("members:affiliation_request"),
-        {"organisation": organisation.pk, "role": "employee", "starts_on": "2024-01-01"},
+        {
+            "organisation": organisation.pk,
+            "role": "employee",
+            "starts_on": timezone.localdate().isoformat(),
+        },
     )
     assert response.status_code == 302
     affiliation = Affiliation.objects.get(user=user)

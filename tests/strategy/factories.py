@@ -72,6 +72,9 @@ def representative(*, homes=1000, mfa=True, member=True):
     affiliation = AffiliationFactory(
         organisation=organisation, role=Affiliation.Role.REPRESENTATIVE
     )
+    # The secretariat's choice of who casts the organisation's council vote.
+    organisation.council_voter = affiliation.user
+    organisation.save(update_fields=["council_voter"])
     if mfa:
         give_mfa(affiliation.user)
     return affiliation.user, organisation

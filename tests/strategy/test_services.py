@@ -274,7 +274,7 @@ def test_council_electorate_one_vote_per_member_organisation_weighted_by_homes(s
     AffiliationFactory(organisation=org_a, role=Affiliation.Role.REPRESENTATIVE)  # second rep
     representative(member=False)  # not a member organisation: no vote
     AffiliationFactory(organisation=OrganisationFactory(), role=Affiliation.Role.EMPLOYEE)
-    round = _opened(staff, areas, electorate="council", weight_by_homes=True)
+    round = _opened(staff, areas, electorate="council", weight_by_homes=True, is_secret=False)
     voters = {v.organisation_id: v for v in round.voters.all()}
     assert set(voters) == {org_a.pk, org_b.pk}
     assert voters[org_a.pk].user == a and voters[org_a.pk].weight == 10_000
@@ -320,8 +320,9 @@ def test_cast_gives_a_receipt_and_changing_keeps_it(staff, areas, board):
         "Klima",
     ]
     assert Ballot.objects.count() == 1
-    actions = list(AuditEntry.objects.filter(round=round).values_list("action", flat=True))
-    assert "ballot.cast" in actions and "ballot.changed" in actions
+    # Voting itself is not logged (a time would tie the voter to the ballot); the close
+    # records who voted.
+    assert not AuditEntry.objects.filter(round=round, action__startswith="ballot.").exists()
 
 
 def _refused(round, user, exc=ValidationError, **choices):
@@ -462,7 +463,13 @@ def test_weighted_council_counts_like_duplicated_ballots(staff, areas):
     small1, _ = representative(homes=2)
     small2, _ = representative(homes=2)
     round = _opened(
-        staff, areas, electorate="council", weight_by_homes=True, method="approval", max_choices=1
+        staff,
+        areas,
+        electorate="council",
+        weight_by_homes=True,
+        is_secret=False,
+        method="approval",
+        max_choices=1,
     )
     services.ballot_cast(round=round, user=big, approvals=_item_ids(round, "Klima"))
     services.ballot_cast(round=round, user=small1, approvals=_item_ids(round, "Data"))
