@@ -5,6 +5,7 @@ Unset variables give the development defaults described in README.md: an embedde
 (``DEBUG`` off) refuses to run without ``SECRET_KEY`` and ``ALLOWED_HOSTS``.
 """
 
+import secrets
 from pathlib import Path
 
 import environ
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "publications",
     "strategy",
     "mailings",
+    "anymail",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +187,22 @@ else:
             "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
         }
     }
+# DKIM signing of SMTP mail when DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY[_FILE] are set.
+from mailings.dkim import dkim_settings_read  # noqa: E402
+
+_dkim = dkim_settings_read(env)
+DKIM_DOMAIN, DKIM_SELECTOR = _dkim["DKIM_DOMAIN"], _dkim["DKIM_SELECTOR"]
+DKIM_PRIVATE_KEY = _dkim["DKIM_PRIVATE_KEY"]
+if MAILERS["default"]["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+    MAILERS["default"]["BACKEND"] = "mailings.dkim.DkimSmtpBackend"
+# Bounces and complaints from the mail provider's webhook (django-anymail, Postmark's format)
+# mark an address as failing. ANYMAIL_WEBHOOK_SECRET is "user:password" for HTTP basic auth;
+# unset, a random one that nobody knows stands in, so the webhooks refuse every request.
+ANYMAIL = {
+    "WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default="")
+    or f"unset:{secrets.token_urlsafe(32)}"
+}
+
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="AlmenNet <noreply@almennet.dk>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -19,6 +19,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
+# The mail provider's bounce and complaint webhooks (django-anymail), behind HTTP basic auth
+# with ANYMAIL_WEBHOOK_SECRET (without it they refuse every request; almennet/settings.py).
+urlpatterns.append(path("anymail/", include("anymail.urls")))
+
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("accounts/", include("allauth.urls")),

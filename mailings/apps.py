@@ -9,6 +9,8 @@ class MailingsConfig(AppConfig):
     def ready(self):
         from members import registry
 
+        from . import bounces  # noqa: F401 - connects the mail provider's webhook signal
+
         registry.register_my_page_panel(
             registry.Panel(
                 key="mailings.subscriptions",

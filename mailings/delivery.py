@@ -30,6 +30,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
+from .headers import OutboxEmail
 from .models import Newsletter, OutboxAttachment, OutboxMessage, Subscriber, SuppressedAddress
 
 log = logging.getLogger(__name__)
@@ -93,7 +94,7 @@ def outbox_claim(*, limit: int = BATCH_SIZE, ids: list[int] | None = None):
 
 
 def email_build(message: OutboxMessage) -> EmailMultiAlternatives:
-    email = EmailMultiAlternatives(
+    email = OutboxEmail(
         subject=message.subject,
         body=message.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,

@@ -422,6 +422,20 @@ def outbox_retry(*, ids: list[int]) -> int:
     return count
 
 
+@transaction.atomic
+def address_mark_failing(*, email: str, detail: str) -> SuppressedAddress:
+    """The address no longer gets mail (a hard bounce or complaint reported by the provider),
+    as after a permanent SMTP refusal; mail already queued to it is skipped at delivery."""
+    address, created = SuppressedAddress.objects.get_or_create(
+        email=email_normalise(email),
+        defaults={"reason": SuppressedAddress.Reason.HARD_BOUNCE, "detail": detail[:2000]},
+    )
+    if not created and address.reason == SuppressedAddress.Reason.HARD_BOUNCE:
+        address.detail = detail[:2000]
+        address.save(update_fields=["detail"])
+    return address
+
+
 def user_mail_data_erase(*, user) -> None:
     """Before an account is deleted: remove the person's subscription, consents, mail log and
     any failing-address record. Newsletter mail still queued for them goes with it."""
