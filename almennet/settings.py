@@ -320,9 +320,36 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+# --- Observability (almennet/observability.py): logs, Sentry, Prometheus, housekeeping ---
+# LOG_FORMAT=json: one JSON object per line with request id and client address.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+from almennet.observability import logging_config  # noqa: E402
+
+LOGGING = logging_config(log_format=LOG_FORMAT, level=env.str("LOG_LEVEL", default="WARNING"))
+INSTALLED_APPS += ["django_prometheus"]
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "almennet.observability.RequestIdMiddleware",
+    *MIDDLEWARE,
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+# /metrics answers only these addresses/networks (the direct peer) or the bearer token.
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+if not DEBUG:
+    # A scraper inside the network asks over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [*globals().get("SECURE_REDIRECT_EXEMPT", []), r"^metrics$"]
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from almennet.observability import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
+# Sessions live in the database; expired ones are removed once a day.
+CELERY_BEAT_SCHEDULE["almennet-sessions-clear"] = {
+    "task": "almennet.tasks.sessions_clear",
+    "schedule": 86400.0,
 }

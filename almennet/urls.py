@@ -6,7 +6,7 @@ from django.urls import include, path
 
 from publications import views as publication_views
 
-from . import views
+from . import observability, views
 
 # The admin login goes through allauth, so it gets allauth's rate limits and two-factor step.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -16,6 +16,7 @@ admin.site.index_title = "Sekretariatet"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", observability.metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

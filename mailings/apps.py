@@ -10,6 +10,9 @@ class MailingsConfig(AppConfig):
         from members import registry
 
         from . import bounces  # noqa: F401 - connects the mail provider's webhook signal
+        from .metrics import outbox_collector_register
+
+        outbox_collector_register()
 
         registry.register_my_page_panel(
             registry.Panel(
