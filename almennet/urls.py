@@ -1,4 +1,5 @@
 from allauth.account.decorators import secure_admin_login
+from anymail.webhooks.postmark import PostmarkTrackingWebhookView
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -20,9 +21,16 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
-# The mail provider's bounce and complaint webhooks (django-anymail), behind HTTP basic auth
-# with ANYMAIL_WEBHOOK_SECRET (without it they refuse every request; almennet/settings.py).
-urlpatterns.append(path("anymail/", include("anymail.urls")))
+# The mail provider's bounce and complaint webhook (django-anymail's Postmark view; another
+# provider's tracking view goes beside it), behind HTTP basic auth with ANYMAIL_WEBHOOK_SECRET
+# (without it, it refuses every request; almennet/settings.py).
+urlpatterns.append(
+    path(
+        "anymail/postmark/tracking/",
+        PostmarkTrackingWebhookView.as_view(),
+        name="mail_webhook_postmark",
+    )
+)
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),

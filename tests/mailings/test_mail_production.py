@@ -177,7 +177,7 @@ WEBHOOK_SECRET = "postmark:s3cret-hook"
 def _postmark_post(client, payload: dict, *, secret: str = WEBHOOK_SECRET):
     auth = base64.b64encode(secret.encode()).decode()
     return client.post(
-        reverse("anymail:postmark_tracking_webhook"),
+        reverse("mail_webhook_postmark"),
         data=json.dumps(payload),
         content_type="application/json",
         HTTP_AUTHORIZATION=f"Basic {auth}",
