@@ -126,6 +126,19 @@ def test_metrics_with_an_empty_outbox_report_zero(client, settings):
     assert _gauge(text, "almennet_outbox_oldest_queued_age_seconds") == 0
 
 
+def test_metrics_with_several_gunicorn_workers_still_show_the_outbox(
+    client, settings, monkeypatch, tmp_path
+):
+    """PROMETHEUS_MULTIPROC_DIR: counters summed from the shared folder, gauges from the DB."""
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    settings.METRICS_TOKEN = "scrape-token-123"
+    _queued(5)
+    response = client.get("/metrics", HTTP_AUTHORIZATION="Bearer scrape-token-123")
+    text = response.content.decode()
+    assert _gauge(text, "almennet_outbox_queued_messages") == 1
+    assert _gauge(text, "almennet_outbox_oldest_queued_age_seconds") >= 300
+
+
 def test_metrics_are_hidden_from_anyone_else(client, settings):
     settings.METRICS_TOKEN = "scrape-token-123"
     settings.METRICS_ALLOWED_IPS = ["10.0.0.0/8"]
