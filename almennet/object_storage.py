@@ -3,8 +3,9 @@
 Two storages (Django's STORAGES): "default" for public media (cover images, logos, project
 images), readable by anyone at a plain URL; "private" for publication files, never public:
 the download view checks who may have a file and only then hands out a link signed for a
-short time (`PrivateS3Storage.download_url`). Two buckets, because a public media bucket is
-usually made readable by a bucket policy that would expose anything else put in it.
+short time (`almennet.s3_storages.PrivateS3Storage.download_url`). Two buckets, because a
+public media bucket is usually made readable by a bucket policy that would expose anything
+else put in it.
 
 Settings (environment), django-storages' own names where it has them:
 AWS_STORAGE_BUCKET_NAME (public media; turns object storage on), AWS_PRIVATE_STORAGE_BUCKET_NAME
@@ -14,46 +15,13 @@ bucket), AWS_S3_ADDRESSING_STYLE (path or virtual), AWS_DEFAULT_ACL (public-read
 that use ACLs instead of a bucket policy), AWS_PRIVATE_URL_SECONDS (life of a signed link).
 """
 
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
-try:  # django-storages is a dependency; the import is lazy so that settings stay cheap.
-    from storages.backends.s3 import S3Storage
-except ImportError:  # pragma: no cover - only without the dependency installed
-    S3Storage = object
-
+# Imported by settings: boto3 loads only when a bucket is configured (almennet/s3_storages.py).
 LOCAL_PRIVATE_BACKEND = "publications.models.PrivateFileStorage"
 DEFAULT_PRIVATE_URL_SECONDS = 60
-
-
-class PublicS3Storage(S3Storage):
-    """Public media: plain, unsigned URLs; names are never overwritten."""
-
-    querystring_auth = False
-    file_overwrite = False
-
-
-class PrivateS3Storage(S3Storage):
-    """Publication files: no public URL at all, only signed links from `download_url`."""
-
-    querystring_auth = True
-    file_overwrite = False
-    default_acl = None
-
-    def download_url(self, name: str, *, filename: str, content_type: str) -> str:
-        """A link that fetches the file as an attachment and stops working after
-        `querystring_expire` seconds. Call it only after the access check."""
-        disposition = f"attachment; filename*=UTF-8''{quote(filename, safe='')}"
-        return self.url(
-            name,
-            parameters={
-                "ResponseContentDisposition": disposition,
-                "ResponseContentType": content_type or "application/octet-stream",
-                "ResponseCacheControl": "private, no-store",
-            },
-            expire=self.querystring_expire,
-        )
 
 
 def object_storage_from_env(env) -> tuple[dict, list[str]]:
@@ -92,7 +60,7 @@ def object_storage_from_env(env) -> tuple[dict, list[str]]:
     custom_domain = env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None
     storages = {
         "default": {
-            "BACKEND": "almennet.object_storage.PublicS3Storage",
+            "BACKEND": "almennet.s3_storages.PublicS3Storage",
             "OPTIONS": {
                 **common,
                 "bucket_name": public_bucket,
@@ -101,7 +69,7 @@ def object_storage_from_env(env) -> tuple[dict, list[str]]:
             },
         },
         "private": {
-            "BACKEND": "almennet.object_storage.PrivateS3Storage",
+            "BACKEND": "almennet.s3_storages.PrivateS3Storage",
             "OPTIONS": {
                 **common,
                 "bucket_name": private_bucket,
