@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bi
 
 export PYTHONDONTWRITEBYTECODE=1
 
-.PHONY: help install install-test run test lint lint-imports format bench bandit bench-search bench-mail chromium messages vendor clean
+.PHONY: help install install-test run test lint lint-imports format bench bandit bench-search bench-mail chromium messages vendor clean scale-demo
 
 help:
 	@echo "make run    start the portal with demo data at http://127.0.0.1:8000/"
@@ -91,6 +91,12 @@ bench: $(VENV)/.installed-bench
 bandit: install
 	-$(VENV)/bin/bandit -q -r almennet members events projects publications strategy outbox newsletters mailings bench -x '*/migrations/*' -ll
 	DEBUG=on $(VENV)/bin/pytest -q -p no:cacheprovider tests/measure/test_hardening.py -k bandit
+
+# Two gunicorn processes and two Celery workers on one PostgreSQL, one Redis (the database of
+# SCALE_TEST_REDIS_URL or REDIS_URL, flushed) and one S3 endpoint (moto): a session, a change,
+# a file and a newsletter across them (tests/almennet/test_scale_out.py, about 1.5 minutes).
+scale-demo: install
+	DEBUG=on $(VENV)/bin/pytest -q -s -p no:cacheprovider tests/almennet/test_scale_out.py -m integration
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache

@@ -5,6 +5,7 @@ Unset variables give the development defaults described in README.md: an embedde
 (``DEBUG`` off) refuses to run without ``SECRET_KEY`` and ``ALLOWED_HOSTS``.
 """
 
+import secrets
 from pathlib import Path
 
 import environ
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "outbox",
     "newsletters",
     "mailings",
+    "anymail",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +191,22 @@ else:
             "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
         }
     }
+# DKIM signing of SMTP mail when DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY[_FILE] are set.
+from almennet.mail_settings import dkim_settings_read  # noqa: E402
+
+_dkim = dkim_settings_read(env)
+DKIM_DOMAIN, DKIM_SELECTOR = _dkim["DKIM_DOMAIN"], _dkim["DKIM_SELECTOR"]
+DKIM_PRIVATE_KEY = _dkim["DKIM_PRIVATE_KEY"]
+if MAILERS["default"]["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+    MAILERS["default"]["BACKEND"] = "outbox.dkim.DkimSmtpBackend"
+# Bounces and complaints from the mail provider's webhook (django-anymail, Postmark's format)
+# mark an address as failing. ANYMAIL_WEBHOOK_SECRET is "user:password" for HTTP basic auth;
+# unset, a random one that nobody knows stands in, so the webhooks refuse every request.
+ANYMAIL = {
+    "WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default="")
+    or f"unset:{secrets.token_urlsafe(32)}"
+}
+
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="AlmenNet <noreply@almennet.dk>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -257,8 +275,13 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 WHITENOISE_AUTOREFRESH = DEBUG
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploads: local disk, or S3-compatible buckets when AWS_STORAGE_BUCKET_NAME is set
+# ("default" public media, "private" publication files; almennet/object_storage.py).
+from almennet.object_storage import object_storage_from_env  # noqa: E402
+
+_UPLOAD_STORAGES, MEDIA_ORIGINS = object_storage_from_env(env)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **_UPLOAD_STORAGES,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -279,7 +302,7 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *MEDIA_ORIGINS],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
@@ -306,9 +329,36 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+# --- Observability (almennet/observability.py): logs, Sentry, Prometheus, housekeeping ---
+# LOG_FORMAT=json: one JSON object per line with request id and client address.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+from almennet.observability import logging_config  # noqa: E402
+
+LOGGING = logging_config(log_format=LOG_FORMAT, level=env.str("LOG_LEVEL", default="WARNING"))
+INSTALLED_APPS += ["django_prometheus"]
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "almennet.observability.RequestIdMiddleware",
+    *MIDDLEWARE,
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+# /metrics answers only these addresses/networks (the direct peer) or the bearer token.
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+if not DEBUG:
+    # A scraper inside the network asks over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [*globals().get("SECURE_REDIRECT_EXEMPT", []), r"^metrics$"]
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from almennet.observability import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
+# Sessions live in the database; expired ones are removed once a day.
+CELERY_BEAT_SCHEDULE["almennet-sessions-clear"] = {
+    "task": "almennet.tasks.sessions_clear",
+    "schedule": 86400.0,
 }

@@ -1,4 +1,5 @@
 from allauth.account.decorators import secure_admin_login
+from anymail.webhooks.postmark import PostmarkTrackingWebhookView
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -6,7 +7,7 @@ from django.urls import include, path
 
 from publications import views as publication_views
 
-from . import views
+from . import metrics, views
 
 # The admin login goes through allauth, so it gets allauth's rate limits and two-factor step.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -16,8 +17,20 @@ admin.site.index_title = "Sekretariatet"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+# The mail provider's bounce and complaint webhook (django-anymail's Postmark view; another
+# provider's tracking view goes beside it), behind HTTP basic auth with ANYMAIL_WEBHOOK_SECRET
+# (without it, it refuses every request; almennet/settings.py).
+urlpatterns.append(
+    path(
+        "anymail/postmark/tracking/",
+        PostmarkTrackingWebhookView.as_view(),
+        name="mail_webhook_postmark",
+    )
+)
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),

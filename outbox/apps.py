@@ -8,3 +8,9 @@ class OutboxConfig(AppConfig):
 
     name = "outbox"
     verbose_name = _("Mail")
+
+    def ready(self):
+        from . import bounces  # noqa: F401 - connects the mail provider's webhook signal
+        from .metrics import outbox_collector_register
+
+        outbox_collector_register()

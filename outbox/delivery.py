@@ -31,6 +31,7 @@ from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from . import registry
+from .headers import OutboxEmail
 from .models import Batch, OutboxAttachment, OutboxMessage, SuppressedAddress
 
 log = logging.getLogger(__name__)
@@ -94,7 +95,7 @@ def outbox_claim(*, limit: int = BATCH_SIZE, ids: list[int] | None = None):
 
 
 def email_build(message: OutboxMessage) -> EmailMultiAlternatives:
-    email = EmailMultiAlternatives(
+    email = OutboxEmail(
         subject=message.subject,
         body=message.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,

@@ -158,3 +158,17 @@ def user_mail_erase(*, user) -> None:
             status=OutboxMessage.Status.SENDING
         ).delete()
         SuppressedAddress.objects.filter(email=email).delete()
+
+
+@transaction.atomic
+def address_mark_failing(*, email: str, detail: str) -> SuppressedAddress:
+    """The address no longer gets mail (a hard bounce or complaint reported by the provider),
+    as after a permanent SMTP refusal; mail already queued to it is skipped at delivery."""
+    address, created = SuppressedAddress.objects.get_or_create(
+        email=email_normalise(email),
+        defaults={"reason": SuppressedAddress.Reason.HARD_BOUNCE, "detail": detail[:2000]},
+    )
+    if not created and address.reason == SuppressedAddress.Reason.HARD_BOUNCE:
+        address.detail = detail[:2000]
+        address.save(update_fields=["detail"])
+    return address

@@ -7,10 +7,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, storages
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -38,8 +41,25 @@ class PrivateFileStorage(FileSystemStorage):
         return None
 
 
+class _PrivateStorage(LazyObject):
+    """STORAGES["private"], looked up at first use (and again after the setting changes):
+    the local PrivateFileStorage by default, a private S3 bucket when configured."""
+
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
+_private_storage = _PrivateStorage()
+
+
+@receiver(setting_changed)
+def _private_storage_reset(*, setting, **kwargs):
+    if setting == "STORAGES":
+        _private_storage._wrapped = empty
+
+
 def private_storage():
-    return PrivateFileStorage()
+    return _private_storage
 
 
 def publication_file_path(instance, filename: str) -> str:

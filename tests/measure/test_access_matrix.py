@@ -369,6 +369,8 @@ def test_only_the_electorate_casts_a_ballot(world):
 CSRF_EXEMPT = {
     # RFC 8058 one-click unsubscribe: the mail client POSTs without a session or a token.
     "newsletters:unsubscribe",
+    # The mail provider's bounce webhook: a server-to-server POST with HTTP basic auth.
+    "mail_webhook_postmark",
 }
 
 
