@@ -8,6 +8,22 @@ from django.template.loader import render_to_string
 logger = logging.getLogger("almennet")
 
 
+class HealthCheckMiddleware:
+    """Answers the load balancer's probe of /healthz before anything else: over plain HTTP
+    (no redirect to https) and whatever Host it sends (an address, not a name in
+    ALLOWED_HOSTS), with no session, cache or language work in between."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == "/healthz":
+            from .views import healthz
+
+            return healthz(request)
+        return self.get_response(request)
+
+
 class PermissionsPolicyMiddleware:
     """Adds the Permissions-Policy header, which Django's SecurityMiddleware does not set."""
 
