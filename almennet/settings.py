@@ -211,6 +211,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/Copenhagen"
+# Beat's record of when each task last ran: a run-time file, so under DATA_DIR.
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     # Mail queued while Redis or the worker was down, retries that are due, and rows whose
     # worker died mid-batch (expired lease) are picked up here.
