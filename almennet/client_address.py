@@ -5,8 +5,8 @@ header of its own (CLIENT_IP_HEADER, e.g. X-Real-IP) or by appending to X-Forwar
 TRUSTED_PROXY_COUNT proxies in front, the client is the entry that many places from the right
 (anything further left was sent by the client and can be forged).
 
-ClientAddressMiddleware puts that address in REMOTE_ADDR first thing, so allauth's rate limits,
-the audit rows and Django's logs all see the client, and gunicorn's access log uses the same
+ClientAddressMiddleware puts that address in REMOTE_ADDR first thing, so allauth's rate limits
+and Django's logs see the client, and gunicorn's access log uses the same
 function (almennet/gunicorn_conf.py). allauth's own ALLAUTH_TRUSTED_PROXY_COUNT is deliberately
 left unset: it would read the same entry, but answers a shorter X-Forwarded-For with a 500.
 """
@@ -44,8 +44,8 @@ def client_address(meta) -> str:
 
 class ClientAddressMiddleware:
     """Puts the client's address in REMOTE_ADDR, so everything that records or limits by
-    address (audit rows, logs, rate limits) sees the client, not the proxy. The proxy's own
-    address stays in META["PROXY_ADDR"]."""
+    address (logs, rate limits, anything reading REMOTE_ADDR) sees the client, not the proxy.
+    The proxy's own address stays in META["PROXY_ADDR"]."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -357,7 +357,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 # X-Forwarded-For (TRUSTED_PROXY_COUNT), or the one header the proxy sets to the client's address
 # (CLIENT_IP_HEADER, e.g. X-Real-IP). Unset means REMOTE_ADDR is the client, as without a proxy.
 # ClientAddressMiddleware puts that address in REMOTE_ADDR, where allauth's rate limits, the
-# audit rows and the access log read it (almennet/client_address.py says why allauth's own
+# logs and the access log read it (almennet/client_address.py says why allauth's own
 # ALLAUTH_TRUSTED_PROXY_COUNT stays unset).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")

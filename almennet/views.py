@@ -12,8 +12,8 @@ from . import selectors
 @never_cache
 def healthz(request):
     """200 with JSON when the database (and Redis, where configured) answer; 503 naming what
-    is down otherwise. Answered by HealthCheckMiddleware, ahead of the HTTPS redirect and the
-    host check."""
+    is down otherwise. Exempt from the HTTPS redirect and, through HealthCheckMiddleware, from
+    the host check, so a load balancer can probe it over plain HTTP by address."""
     checks = {"database": _check_database()}
     if settings.REDIS_URL:
         checks["redis"] = _check_redis(settings.REDIS_URL)
