@@ -24,6 +24,7 @@ logger = logging.getLogger("almennet.cache")
 
 RETRY_SECONDS = 5.0
 FALLBACK_PREFIXES = ("allauth:rl:",)
+FALLBACK_NAME = "almennet-fallback"
 
 
 class CacheUnavailable(ValueError):
@@ -37,7 +38,7 @@ class FailSafeRedisCache(RedisCache):
         super().__init__(server, params)
         self._down_until = 0.0
         self._lock = threading.Lock()
-        self._fallback = LocMemCache("almennet-fallback", {"OPTIONS": {"MAX_ENTRIES": 10000}})
+        self._fallback = LocMemCache(FALLBACK_NAME, {"OPTIONS": {"MAX_ENTRIES": 10000}})
 
     # --- circuit ------------------------------------------------------------------------------
     @property

@@ -12,6 +12,7 @@ import time
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 
 from almennet import cache as cache_module
 from almennet.celery import app as celery_app
@@ -79,6 +80,8 @@ def private_redis():
 
 
 def _redis_settings(settings, url: str) -> None:
+    # The fallback for rate limits lives in the process's memory; start each test empty.
+    LocMemCache(cache_module.FALLBACK_NAME, {}).clear()
     settings.REDIS_URL = url
     settings.CACHE_URL = url
     settings.PAGE_CACHE_SECONDS = 60
