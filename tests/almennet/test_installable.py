@@ -160,6 +160,27 @@ def test_the_wheel_installed_outside_the_checkout_serves_the_portal(tmp_path):
             "DATABASE_URL": "postgres://build@build/build",
         }
         _run([*django_admin, "collectstatic", "--noinput"], cwd="/", env=build_env)
+        bundled = _run(
+            [
+                *django_admin,
+                "shell",
+                "--no-imports",
+                "-c",
+                "from django.conf import settings as s; "
+                "print(*[s.TEMPLATES[0]['DIRS'][0], *s.STATICFILES_DIRS, *s.LOCALE_PATHS], "
+                "sep='\\n')",
+            ],
+            cwd=work,
+            env=env,
+        ).split()
+        # Project templates, static files and every catalogue (the vendored ones too) come
+        # from the installed package.
+        assert len(bundled) == 5
+        for folder in bundled:
+            assert folder.startswith(purelib) and any(Path(folder).rglob("*")), folder
+        assert list(Path(bundled[2]).rglob("django.mo")) and list(
+            Path(bundled[2]).rglob("django.po")
+        )
         _run(
             [*django_admin, "check", "--deploy", "--fail-level", "WARNING"],
             cwd=work,
