@@ -174,8 +174,9 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery: Redis when REDIS_URL is set, else in-process ---
-# REDIS_URL is Celery's broker; CACHE_URL (default: REDIS_URL) the cache, best a database of its
-# own with an eviction policy (allkeys-lru). Both take redis:// or rediss:// with a password.
+# REDIS_URL is Celery's broker; CACHE_URL (default: REDIS_URL) the cache: best a Redis of its own
+# with maxmemory and allkeys-lru, or another database of the broker's Redis with volatile-lru
+# (README, "Production"). Both take redis:// or rediss:// with a password.
 # A cache that cannot be reached never fails a request (almennet/cache.py).
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHE_URL = env.str("CACHE_URL", default="") or REDIS_URL
