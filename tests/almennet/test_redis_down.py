@@ -9,6 +9,7 @@ import socket
 import subprocess
 import time
 
+import kombu.pools
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
@@ -117,9 +118,11 @@ def dead_broker(settings):
 
 
 def _celery_pools_reset() -> None:
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-        celery_app._pool = None
+    """Celery keeps its broker connections in kombu's process-wide pools, by URL: close them
+    and empty the registry, so the next publish connects to the URL configured now and later
+    tests never meet a closed pool."""
+    kombu.pools.reset()
+    celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
 
