@@ -37,6 +37,7 @@ class FailSafeRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._down_until = 0.0
+        self._outage_seen = False
         self._lock = threading.Lock()
         self._fallback = LocMemCache(FALLBACK_NAME, {"OPTIONS": {"MAX_ENTRIES": 10000}})
 
@@ -45,9 +46,20 @@ class FailSafeRedisCache(RedisCache):
     def is_available(self) -> bool:
         return time.monotonic() >= self._down_until
 
+    def recovered_from_outage(self) -> bool:
+        """True once after an outage this process saw, when Redis is to be tried again: what
+        was written meanwhile could not be recorded in the cache (the page cache then moves
+        its content version)."""
+        with self._lock:
+            if self._outage_seen and self.is_available:
+                self._outage_seen = False
+                return True
+        return False
+
     def _failed(self, error: Exception) -> None:
         with self._lock:
             was_up = self.is_available
+            self._outage_seen = True
             self._down_until = time.monotonic() + RETRY_SECONDS
         if was_up:
             logger.warning(

@@ -101,8 +101,8 @@ def _version_move() -> None:
     try:
         cache.incr(VERSION_KEY)
     except CacheUnavailable:
-        # Nothing can be served from a cache that is down; pages stored before the outage
-        # expire within PAGE_CACHE_SECONDS.
+        # Nothing is served from a cache that is down; when it is back, the first request of
+        # each process that saw the outage moves the version (AnonymousPageCacheMiddleware).
         return
     except ValueError:
         cache.add(VERSION_KEY, 2, timeout=None)
@@ -146,6 +146,11 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # Content may have changed while the cache was down, unrecorded: pages stored before
+        # the outage are stale now.
+        recovered = getattr(cache, "recovered_from_outage", None)
+        if recovered is not None and recovered():
+            _version_move()
         if not self._request_is_cacheable(request):
             return self.get_response(request)
         key = self._key(request)

@@ -211,3 +211,65 @@ def test_an_outage_costs_one_timeout_per_process_not_one_per_request(settings, m
     assert cache.set("x", 1) is None
     with pytest.raises(ValueError):
         cache.incr("page-cache:version")
+
+
+def _redis_start(port: int, folder) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(folder),
+            "--save",
+            "",
+            "--appendonly",
+            "yes",
+            "--appendfsync",
+            "always",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return process
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("redis-server did not start")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_content_changed_during_an_outage_is_not_served_stale_after_it(
+    client, settings, tmp_path, monkeypatch
+):
+    """Redis keeps its data across the restart (append-only file), so the page stored before
+    the outage is still there under the old version when Redis is back."""
+    if not shutil.which("redis-server"):
+        pytest.skip("redis-server is not installed")
+    monkeypatch.setattr(cache_module, "RETRY_SECONDS", 0.2)
+    port = _free_port()
+    _redis_settings(settings, f"redis://127.0.0.1:{port}/0")
+    process = _redis_start(port, tmp_path)
+    try:
+        EventFactory(title="Før udfaldet")
+        client.get("/")
+        assert client.get("/")["X-Page-Cache"] == "hit"
+
+        _stop(process)
+        EventFactory(title="Under udfaldet")  # committed; the version cannot move now
+        assert "Under udfaldet" in client.get("/").content.decode()  # no cache: rendered
+
+        process = _redis_start(port, tmp_path)
+        time.sleep(0.3)  # the process tries Redis again
+        response = client.get("/")
+        assert "Under udfaldet" in response.content.decode()
+        assert response["X-Page-Cache"] == "miss"
+        assert client.get("/")["X-Page-Cache"] == "hit"
+    finally:
+        if process.poll() is None:
+            _stop(process)
