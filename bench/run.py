@@ -317,6 +317,8 @@ def main(argv=None) -> int:  # noqa: C901 - one linear script
         SECURE_SSL_REDIRECT="off",
         DATABASE_URL=url,
         REDIS_URL=redis_url,
+        # No SMTP server (and maybe no Redis) here: a deliberately small production install.
+        ALLOW_SMALL_INSTALL="on",
         BENCH_STATIC_ROOT=str(workdir / "static"),
         SITE_URL="http://127.0.0.1",
         LOG_LEVEL="ERROR",

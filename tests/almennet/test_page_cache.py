@@ -1,10 +1,21 @@
 import datetime
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
+from almennet import page_cache as page_cache_module
 from events.models import Event, EventSession
 from tests.members.factories import member_user
+
+
+def _outbox_message_model():
+    """The outbox's model: in `mailings` on this branch, in `outbox` once main's split of
+    mailings into outbox and newsletters is merged."""
+    from django.apps import apps
+
+    return apps.get_model("outbox" if apps.is_installed("outbox") else "mailings", "OutboxMessage")
+
 
 pytestmark = pytest.mark.django_db
 
@@ -34,13 +45,78 @@ def test_visitors_get_a_cached_page_without_queries(client, page_cache, django_a
     assert "Content-Security-Policy" in second
 
 
-def test_a_change_in_content_shows_at_once(client, page_cache):
+@pytest.mark.django_db(transaction=True)
+def test_a_change_in_content_shows_at_once_after_commit(client, page_cache):
     _event("Seminar")
     assert "Kursusdag" not in client.get("/").content.decode()
-    _event("Kursusdag")
+    version = page_cache_module.content_version()
+    with transaction.atomic():
+        _event("Kursusdag")
+        _event("Temadag")
+        assert page_cache_module.content_version() == version
+    # One move per transaction, however many rows it wrote.
+    assert page_cache_module.content_version() == version + 1
     response = client.get("/")
     assert response["X-Page-Cache"] == "miss"
     assert "Kursusdag" in response.content.decode()
+
+
+def test_the_version_does_not_move_before_the_commit(client, page_cache):
+    """Moved before the commit, a request in between would store the old page under the new
+    version. Inside the test's transaction nothing has committed, so the page stays."""
+    _event("Seminar")
+    client.get("/")
+    version = page_cache_module.content_version()
+    _event("Kursusdag")
+    assert page_cache_module.content_version() == version
+    assert client.get("/")["X-Page-Cache"] == "hit"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_no_visitor_sees_leave_the_cache_alone(page_cache):
+    from events.models import Registration, RegistrationLog
+
+    OutboxMessage = _outbox_message_model()
+
+    user = member_user()
+    event = _event("Seminar")
+    version = page_cache_module.content_version()
+    user.last_login = timezone.now()
+    user.save(update_fields=["last_login"])  # what every login does
+    OutboxMessage.objects.create(
+        to="a@example.org",
+        language="da",
+        template="test",
+        subject="Hej",
+        body_text="Hej",
+        message_id="<page-cache-test@almennet.dk>",
+    )
+    page_cache_module.content_changed(sender=Event.history.model)  # a field-history row
+    assert page_cache_module.content_version() == version
+
+    registration = Registration.objects.create(event=event, user=user)  # places left change
+    assert page_cache_module.content_version() == version + 1
+    RegistrationLog.objects.create(registration=registration, action="test")
+    assert page_cache_module.content_version() == version + 1
+
+
+def test_tracking_parameters_share_the_page_and_junk_is_not_stored(client, page_cache):
+    _event("Seminar")
+    assert client.get("/")["X-Page-Cache"] == "miss"
+    assert client.get("/?utm_source=mail&utm_campaign=x&fbclid=1")["X-Page-Cache"] == "hit"
+    # A parameter the front page does not read is answered without the cache: never stored,
+    # so random junk cannot fill it.
+    response = client.get("/?x=1")
+    assert response.status_code == 200
+    assert "X-Page-Cache" not in response
+    assert "X-Page-Cache" not in client.get("/?x=1")
+
+
+def test_parameters_a_list_reads_are_part_of_the_key_in_any_order(client, page_cache):
+    _event("Seminar")
+    assert client.get("/events/?past=1&page=1")["X-Page-Cache"] == "miss"
+    assert client.get("/events/?page=1&past=1&utm_medium=x")["X-Page-Cache"] == "hit"
+    assert client.get("/events/?past=1&page=2")["X-Page-Cache"] == "miss"
 
 
 def test_languages_are_cached_apart(client, page_cache):

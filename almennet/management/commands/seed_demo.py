@@ -1,6 +1,7 @@
 import importlib
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 # Each app owns its demo data in <app>/demo.py with a function seed(*, stdout) that is
@@ -12,6 +13,12 @@ class Command(BaseCommand):
     help = "Fill the database with AlmenNet's demo content. Safe to run again: nothing doubles."
 
     def handle(self, *args, **options):
+        # The demo accounts have published passwords (one is staff): never in production.
+        if not settings.DEBUG:
+            raise CommandError(
+                "seed_demo only runs with DEBUG=on: its accounts have a published password "
+                "and one is staff. It is for development and demonstrations, never production."
+            )
         with transaction.atomic():
             for app in APPS_IN_ORDER:
                 try:
