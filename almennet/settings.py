@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "publications",
     "strategy",
     "mailings",
+    # The knowledge-hub search; each app above registers in its search_index.py.
+    "search",
 ]
 
 MIDDLEWARE = [

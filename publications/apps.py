@@ -9,11 +9,9 @@ class PublicationsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete
 
-        from .documents import register_documents
         from .models import PublicationFile
         from .services import stored_file_remove
 
-        register_documents()
         post_delete.connect(
             stored_file_remove, sender=PublicationFile, dispatch_uid="publications.file_remove"
         )
