@@ -6,8 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Event, EventSession
-from publications.models import SearchDocument
-from publications.search import reindex_all, search
+from search.models import SearchDocument
+from search.index import reindex_all
+from search.query import search
 from tests.members.factories import OrganisationFactory, UserFactory, member_user
 from tests.projects.factories import ParticipantFactory, ProjectFactory
 from tests.publications.factories import PublicationFactory
@@ -140,16 +141,20 @@ def test_only_punctuation_gets_a_hint():
     assert results.has_words is False and results.hits == []
 
 
-def test_suggestions_when_nothing_matches():
+def test_a_typo_is_corrected_and_the_corrected_search_shown():
     PublicationFactory(title="Helhedsplaner for udsatte boligområder")
     results = search(query="helhedsplaan", can_see_member_only=False)
-    assert results.total == 0
-    assert [s.title for s in results.suggestions] == ["Helhedsplaner for udsatte boligområder"]
+    assert results.corrected_query == "helhedsplaner"
+    assert titles(results) == ["Helhedsplaner for udsatte boligområder"]
 
 
-def test_suggestions_never_leak_member_only_titles():
+def test_a_correction_never_leads_to_member_only_titles():
     PublicationFactory(title="Helhedsplaner fortroligt", is_member_only=True)
-    assert search(query="helhedsplaan", can_see_member_only=False).suggestions == []
+    results = search(query="helhedsplaan", can_see_member_only=False)
+    assert results.corrected_query == "" and results.hits == [] and results.total == 0
+    assert titles(search(query="helhedsplaan", can_see_member_only=True)) == [
+        "Helhedsplaner fortroligt"
+    ]
 
 
 def test_facets_by_year_organisation_and_filtering():

@@ -4,7 +4,7 @@
     manage.py bench_search --keep         # keep the seeded rows (a later run reuses them)
 
 The seeded rows are bulk-created and indexed with the same code as the portal
-(`publications.search.reindex_all`), then every query runs through `publications.search.search`
+(`search.index.reindex_all`), then every query runs through `search.query.search`
 (ranking, page of hits with headlines, facets, suggestions) as a visitor would see it.
 """
 
@@ -19,7 +19,8 @@ from django.db import connection, transaction
 from members.models import Organisation
 from projects.models import Project, ProjectParticipant
 from publications.models import Publication, PublicationFile
-from publications.search import reindex_all, search
+from search.index import reindex_all
+from search.query import search
 
 PREFIX = "bench-"
 # Each seeded text is about one or two themes, as real publications are, with words from the
@@ -98,7 +99,7 @@ class Command(BaseCommand):
             started = time.perf_counter()
             counts = reindex_all(kinds=["publication", "project"])
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE publications_searchdocument")
+                cursor.execute("ANALYZE search_searchdocument")
             self.stdout.write(f"Indexed {counts} in {time.perf_counter() - started:.1f} s.")
 
         timings: list[float] = []
