@@ -31,8 +31,33 @@ LINKS = ("", "s", "e")
 COMMON_WORD_ZIPF = 3.8
 # Endings that are words of their own in the list but never the tail of a compound.
 SUFFIXES = frozenset(
-    "ning ninger else elser erne ene hed heder heden skab skaber dom lig elig isk ende ere "
-    "est sel inger ing ingen ens ets ers".split()
+    [
+        "ning",
+        "ninger",
+        "else",
+        "elser",
+        "erne",
+        "ene",
+        "hed",
+        "heder",
+        "heden",
+        "skab",
+        "skaber",
+        "dom",
+        "lig",
+        "elig",
+        "isk",
+        "ende",
+        "ere",
+        "est",
+        "sel",
+        "inger",
+        "ing",
+        "ingen",
+        "ens",
+        "ets",
+        "ers",
+    ]
 )
 
 

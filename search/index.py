@@ -61,7 +61,7 @@ _VECTOR_SQL = """
     || setweight(to_tsvector('danish', search_fold(text_parts)), 'D')
 """
 UPDATE_VECTORS_SQL = (
-    "UPDATE search_searchdocument SET vector = "
+    "UPDATE search_searchdocument SET vector = "  # noqa: S608 - constants; ids are parameters
     + _VECTOR_SQL.format(body="body")
     + ", rank_vector = "
     + _VECTOR_SQL.format(body=f"left(body, {RANK_BODY_CHARS})")
@@ -146,9 +146,7 @@ def _upsert(content_type: ContentType, rows: list[tuple[int, dict]]) -> None:
         batch_size=500,
     )
     with connection.cursor() as cursor:
-        cursor.execute(
-            UPDATE_VECTORS_SQL, [content_type.pk, [object_id for object_id, _ in rows]]
-        )
+        cursor.execute(UPDATE_VECTORS_SQL, [content_type.pk, [object_id for object_id, _ in rows]])
     _add_terms(_terms(fields for _, fields in rows))
 
 

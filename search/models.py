@@ -65,9 +65,7 @@ class SearchTerm(models.Model):
         verbose_name = _("search term")
         verbose_name_plural = _("search terms")
         indexes = [
-            GinIndex(
-                OpClass("folded", name="gin_trgm_ops"), name="search_term_folded_trgm"
-            ),
+            GinIndex(OpClass("folded", name="gin_trgm_ops"), name="search_term_folded_trgm"),
         ]
 
     def __str__(self):

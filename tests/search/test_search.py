@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Event, EventSession
-from search.models import SearchDocument
 from search.index import reindex_all
+from search.models import SearchDocument
 from search.query import search
 from tests.members.factories import OrganisationFactory, UserFactory, member_user
 from tests.projects.factories import ParticipantFactory, ProjectFactory
@@ -221,6 +221,7 @@ def test_bench_search_runs_on_a_small_seed_and_rolls_back():
     from publications.models import Publication
 
     out = StringIO()
-    call_command("bench_search", publications=40, projects=5, repeat=1, stdout=out)
+    call_command("bench_search", publications=40, projects=5, queries=30, stdout=out)
     assert "median" in out.getvalue() and "p95" in out.getvalue()
+    assert "recall@10 1.000" in out.getvalue()
     assert not Publication.objects.filter(slug__startswith="bench-").exists()

@@ -163,4 +163,4 @@ def test_the_header_search_box_is_a_combobox(client):
     content = client.get(reverse("home")).content.decode()
     assert 'role="combobox"' in content and 'aria-controls="site-search-listbox"' in content
     assert 'role="listbox"' in content
-    assert "data-hx-get=\"/search/suggest/\"" in content
+    assert 'data-hx-get="/search/suggest/"' in content
