@@ -51,8 +51,8 @@ test: install chromium lint
 
 messages: install
 	DEBUG=on $(PY) manage.py makemessages -l da --no-obsolete -i '.venv/*' -i 'var/*' -i 'static/*' -i 'tests/*' \
-	  -i 'members/*' -i 'events/*' -i 'projects/*' -i 'publications/*' -i 'strategy/*' -i 'mailings/*'
-	for app in members events projects publications strategy mailings; do \
+	  -i 'members/*' -i 'events/*' -i 'projects/*' -i 'publications/*' -i 'strategy/*' -i 'mailings/*' -i 'search/*'
+	for app in members events projects publications strategy mailings search; do \
 	  (cd $$app && DEBUG=on $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l da --no-obsolete); done
 	DEBUG=on $(PY) manage.py compilemessages -i .venv -i var
 
@@ -85,7 +85,7 @@ bench: $(VENV)/.installed-bench
 # Bandit over the project's own code at medium severity and up: every finding listed, then the
 # check that each carries a reason in a comment (# nosec or ruff's # noqa: Sxxx) fails if not.
 bandit: install
-	-$(VENV)/bin/bandit -q -r almennet members events projects publications strategy mailings bench -x '*/migrations/*' -ll
+	-$(VENV)/bin/bandit -q -r almennet members events projects publications strategy mailings search bench -x '*/migrations/*' -ll
 	DEBUG=on $(VENV)/bin/pytest -q -p no:cacheprovider tests/measure/test_hardening.py -k bandit
 
 clean:
