@@ -24,11 +24,10 @@ def suggest(request):
     suggestions = run_suggest(
         query=query, can_see_member_only=viewer_sees_member_only(user=request.user)
     )
-    response = render(
+    # Visitors' answers may come from the page cache (almennet/page_cache.py), which serves and
+    # stores only requests without a session; a member's answer is never stored there.
+    return render(
         request,
         "search/includes/_suggestions.html",
         {"suggestions": suggestions, "query": query.strip()},
     )
-    # What a member is offered differs from what a visitor is: never shared by a cache.
-    response["Cache-Control"] = "private, max-age=60"
-    return response

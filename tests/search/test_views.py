@@ -164,3 +164,17 @@ def test_the_header_search_box_is_a_combobox(client):
     assert 'role="combobox"' in content and 'aria-controls="site-search-listbox"' in content
     assert 'role="listbox"' in content
     assert 'data-hx-get="/search/suggest/"' in content
+
+
+def test_a_members_suggestions_never_reach_a_visitor_through_the_page_cache(client, settings):
+    from django.test import Client
+
+    settings.PAGE_CACHE_SECONDS = 60
+    PublicationFactory(title="Klimaregnskab for medlemmer", is_member_only=True)
+    url = reverse("search_suggest")
+    client.force_login(member_user())
+    assert "for medlemmer" in client.get(url, {"q": "klimaregnskab"}).content.decode()
+    visitor = Client()
+    assert "for medlemmer" not in visitor.get(url, {"q": "klimaregnskab"}).content.decode()
+    client.logout()
+    assert "for medlemmer" not in client.get(url, {"q": "klimaregnskab"}).content.decode()
