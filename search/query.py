@@ -48,6 +48,8 @@ SUGGEST_LIMIT = 6
 PREFIX_MIN_CHARS = 3
 CORRECT_MIN_CHARS = 4
 MAX_QUERY_WORDS = 12
+# Past the last page means the last page; this only keeps the OFFSET within bigint.
+MAX_PAGE = 100_000
 FACET_PARAMS = ("type", "year", "focus", "org")
 FACET_OPTIONS_MAX = 12
 ASCII_NUMBER = re.compile(r"[0-9]{1,12}")
@@ -505,7 +507,7 @@ def search(
         return results
 
     try:
-        number = max(1, int(str(page)))
+        number = min(max(1, int(str(page))), MAX_PAGE)
     except ValueError:
         number = 1
     ranked = _run(parsed, can_see_member_only, results.filters, number, per_page)

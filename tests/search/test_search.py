@@ -129,6 +129,14 @@ def test_bad_input_is_answered_calmly(client, query):
     assert SearchDocument.objects.exists()
 
 
+@pytest.mark.parametrize("page", ["0", "-3", "x", "9" * 40, "2"])
+def test_any_page_number_gives_a_page(client, page):
+    PublicationFactory(title="Boligafdeling")
+    response = client.get(reverse("search"), {"q": "boligafdeling", "page": page})
+    assert response.status_code == 200
+    assert [hit.title for hit in response.context["results"].hits] == ["Boligafdeling"]
+
+
 def test_a_very_long_query_is_truncated_and_said_so(client):
     response = client.get(reverse("search"), {"q": "bolig " * 100})
     assert response.status_code == 200
