@@ -26,7 +26,6 @@ SUMMARY_MAX_CHARS = 4_000
 # Compounds are split in the summary and this much of the body (a long PDF's rare compounds
 # are still found by their first part, through the prefix query).
 PARTS_BODY_CHARS = 50_000
-RANK_BODY_CHARS = 2_000
 # The characters that mark a hit in a highlighted snippet; never allowed in indexed text.
 MARKERS = ("\u27e6", "\u27e7")
 TERM_MIN_CHARS = 4
@@ -53,18 +52,22 @@ DOCUMENT_FIELDS = [
 
 # Title A; the parts of the title's compounds and the summary B; the body C; the parts of the
 # summary's and body's compounds D. search_fold() (migration 0001) spells æ/ø/å as ae/oe/aa and
-# drops other accents, on both the documents and the queries.
-_VECTOR_SQL = """
+# drops other accents, on both the documents and the queries. The rank vector holds the title
+# and the summary only: small enough (a few hundred bytes, never compressed or toasted) to rank
+# thousands of matches in a few milliseconds; a hit in the body alone ranks below every hit in
+# a title or summary, newest first.
+_HEAD_SQL = """
     setweight(to_tsvector('danish', search_fold(title)), 'A')
     || setweight(to_tsvector('danish', search_fold(title_parts || ' ' || summary)), 'B')
-    || setweight(to_tsvector('danish', search_fold({body})), 'C')
-    || setweight(to_tsvector('danish', search_fold(text_parts)), 'D')
 """
 UPDATE_VECTORS_SQL = (
     "UPDATE search_searchdocument SET vector = "  # noqa: S608 - constants; ids are parameters
-    + _VECTOR_SQL.format(body="body")
-    + ", rank_vector = "
-    + _VECTOR_SQL.format(body=f"left(body, {RANK_BODY_CHARS})")
+    + _HEAD_SQL
+    + """
+    || setweight(to_tsvector('danish', search_fold(body)), 'C')
+    || setweight(to_tsvector('danish', search_fold(text_parts)), 'D'),
+    rank_vector = """
+    + _HEAD_SQL
     + " WHERE content_type_id = %s AND object_id = ANY(%s)"
 )
 

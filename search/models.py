@@ -31,8 +31,8 @@ class SearchDocument(models.Model):
     is_member_only = models.BooleanField(default=False)
     is_published = models.BooleanField(default=True)
     visible_from = models.DateField(null=True, blank=True)
-    # Everything, to find the matches; the rank vector holds the title, summary, the start of
-    # the body and the parts only, small enough to rank every match quickly.
+    # Everything, to find the matches; the rank vector holds the title and the summary (with
+    # their compound parts) only, small enough to rank thousands of matches quickly.
     vector = SearchVectorField(null=True)
     rank_vector = SearchVectorField(null=True)
     updated_at = models.DateTimeField(auto_now=True)

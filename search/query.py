@@ -26,7 +26,7 @@ from urllib.parse import urlencode
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Left
 from django.urls import NoReverseMatch, reverse, translate_url
@@ -48,6 +48,9 @@ SUGGEST_LIMIT = 6
 PREFIX_MIN_CHARS = 3
 CORRECT_MIN_CHARS = 4
 MAX_QUERY_WORDS = 12
+# Snippets are cut from the summary and this much of the body: ts_headline parses all it is
+# given, and a long PDF would cost more than the whole search.
+SNIPPET_BODY_CHARS = 10_000
 # Past the last page means the last page; this only keeps the OFFSET within bigint.
 MAX_PAGE = 100_000
 FACET_PARAMS = ("type", "year", "focus", "org")
@@ -260,12 +263,13 @@ def _where(filters: dict, skip: str | None = None) -> str:
     return " AND ".join(conditions)
 
 
-# Each facet: its value and where it comes from (an array facet is unnested).
+# Each facet: its value per match (an array facet unnested in the select list, which
+# PostgreSQL runs as one ProjectSet, cheaper than a lateral function scan per row).
 _FACET_SQL = {
-    "type": ("kind", "hits"),
-    "year": ("year::text", "hits"),
-    "focus": ("value::text", "hits, unnest(focus_area_ids) value"),
-    "org": ("value::text", "hits, unnest(organisation_ids) value"),
+    "type": "kind",
+    "year": "year::text",
+    "focus": "unnest(focus_area_ids)::text",
+    "org": "unnest(organisation_ids)::text",
 }
 # String-built SQL (noqa: S608 below) is safe here: every fragment is a constant of this module,
 # and every value (the query's words, the filters, the page) is a bound %(name)s parameter.
@@ -280,10 +284,11 @@ def _ranked_sql(filters: dict, *, with_facets: bool) -> str:
     )
     parts = [f"SELECT 'total', NULL, count(*) FROM hits WHERE {where}", page]  # noqa: S608 - as above
     if with_facets:
-        for param, (value, source) in _FACET_SQL.items():
+        for param, value in _FACET_SQL.items():
             parts.append(
-                f"SELECT '{param}', {value}, count(*) FROM {source} "  # noqa: S608 - as above
-                f"WHERE {value} IS NOT NULL AND {_where(filters, param)} GROUP BY 2"
+                f"SELECT '{param}', value, count(*) FROM (SELECT {value} AS value "  # noqa: S608
+                f"FROM hits WHERE {_where(filters, param)}) facet "
+                "WHERE value IS NOT NULL GROUP BY value"
             )
     return _MATCHES + " UNION ALL ".join(f"({part})" for part in parts)
 
@@ -313,8 +318,14 @@ def _ranked(
         "offset": offset,
         **{name: filters[name] for name in FACET_PARAMS if name in filters},
     }
-    with connection.cursor() as cursor:
-        cursor.execute(_ranked_sql(filters, with_facets=with_facets), params)
+    # A prefix such as 'klima':* matches half the documents, and the planner then prefers to
+    # read the whole table, testing every (toasted) vector; the bitmap from the GIN index
+    # reads only the matching rows' small columns and is four times faster (see README).
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SET LOCAL enable_seqscan = off; " + _ranked_sql(filters, with_facets=with_facets),
+            params,
+        )
         rows = cursor.fetchall()
     ranked = _Ranked(total=0, ids=[], counts={name: {} for name in FACET_PARAMS})
     positioned = []
@@ -337,7 +348,7 @@ def _hits(ids: list[int], parsed: ParsedQuery) -> list:
     kinds = registrations()
     display = SearchQuery(parsed.match, config="danish", search_type="raw")
     headline = SearchHeadline(
-        Concat("summary", Value(" \n "), Left("body", 50_000)),
+        Concat("summary", Value(" \n "), Left("body", SNIPPET_BODY_CHARS)),
         display,
         config="danish",
         start_sel=MARKERS[0],
