@@ -83,8 +83,8 @@ test: install chromium lint lint-imports
 
 messages: install
 	DEBUG=on $(PY) manage.py makemessages -l da --no-obsolete -i '.venv/*' -i 'var/*' -i 'static/*' -i 'tests/*' \
-	  -i 'members/*' -i 'events/*' -i 'projects/*' -i 'publications/*' -i 'strategy/*' -i 'outbox/*' -i 'newsletters/*' -i 'mailings/*'
-	for app in members events projects publications strategy outbox newsletters; do \
+	  -i 'members/*' -i 'events/*' -i 'projects/*' -i 'publications/*' -i 'strategy/*' -i 'outbox/*' -i 'newsletters/*' -i 'mailings/*' -i 'search/*'
+	for app in members events projects publications strategy outbox newsletters search; do \
 	  (cd $$app && DEBUG=on $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l da --no-obsolete); done
 	DEBUG=on $(PY) manage.py compilemessages -i .venv -i var
 
@@ -117,7 +117,7 @@ bench: $(VENV)/.installed-bench
 # Bandit over the project's own code at medium severity and up: every finding listed, then the
 # check that each carries a reason in a comment (# nosec or ruff's # noqa: Sxxx) fails if not.
 bandit: install
-	-$(VENV)/bin/bandit -q -r almennet members events projects publications strategy outbox newsletters mailings bench -x '*/migrations/*' -ll
+	-$(VENV)/bin/bandit -q -r almennet members events projects publications strategy outbox newsletters mailings search bench -x '*/migrations/*' -ll
 	DEBUG=on $(VENV)/bin/pytest -q -p no:cacheprovider tests/measure/test_hardening.py -k bandit
 
 # Two gunicorn processes and two Celery workers on one PostgreSQL, one Redis (the database of

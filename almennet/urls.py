@@ -5,8 +5,6 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from publications import views as publication_views
-
 from . import metrics, views
 
 # The admin login goes through allauth, so it gets allauth's rate limits and two-factor step.
@@ -40,7 +38,7 @@ urlpatterns += i18n_patterns(
     path("events/", include("events.urls")),
     path("projects/", include("projects.urls")),
     path("publications/", include("publications.urls")),
-    path("search/", publication_views.search, name="search"),
+    path("search/", include("search.urls")),
     path("strategy/", include("strategy.urls")),
     path("newsletter/", include("newsletters.urls")),
     prefix_default_language=False,

@@ -740,7 +740,8 @@ class Seeder:
     def search_index(self):
         from django.db import connection, transaction
 
-        from publications.search import registrations, reindex_all
+        from search.index import reindex_all
+        from search.registry import registrations
 
         counts = {}
         for kind in sorted(registrations()):

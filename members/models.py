@@ -383,9 +383,9 @@ class _SeatPeriod(models.Func):
 
 
 class _SeatHolder(models.Func):
-    """int8range(user_id, user_id + 1): equality of the person as a range overlap, so the
-    exclusion constraints need only PostgreSQL's built-in GiST range support (no
-    btree_gist, which the embedded server does not ship)."""
+    """int8range(user_id, user_id + 1): how migration 0004 compared people before btree_gist
+    was available in every PostgreSQL the portal runs on. Kept because that migration
+    imports it; the constraints compare the user with btree_gist now."""
 
     function = "INT8RANGE"
     output_field = BigIntegerRangeField()
@@ -403,7 +403,8 @@ def _seat_exclusion_constraints() -> list:
             ExclusionConstraint(
                 name=f"seat_{body}_one_seat_per_person",
                 expressions=[
-                    (_SeatHolder(), RangeOperators.OVERLAPS),
+                    # Equality of the person in a GiST index: btree_gist (migration 0005).
+                    ("user", RangeOperators.EQUAL),
                     (_SeatPeriod(), RangeOperators.OVERLAPS),
                 ],
                 condition=Q(body=body),

@@ -10,11 +10,9 @@ class PublicationsConfig(AppConfig):
         from django.db.models.signals import post_delete
 
         from . import related
-        from .documents import register_documents
         from .models import PublicationFile
         from .services import stored_file_remove
 
-        register_documents()
         related.register_all()
         post_delete.connect(
             stored_file_remove, sender=PublicationFile, dispatch_uid="publications.file_remove"

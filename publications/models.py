@@ -3,10 +3,6 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
-from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVectorField
 from django.core.files.storage import FileSystemStorage, storages
 from django.core.signals import setting_changed
 from django.db import models
@@ -251,47 +247,3 @@ class PublicationFile(models.Model):
     def download_name(self) -> str:
         stem = Path(self.original_name).stem if self.original_name else self.publication.slug
         return f"{stem}.{self.kind}"
-
-
-class SearchDocument(models.Model):
-    """One row per searchable thing (publication, project, event, focus area): the text that
-    is searched, with its stored, GIN-indexed vector, and what facets and access need.
-    Kept current by `publications.search` on save and delete."""
-
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.PositiveBigIntegerField()
-    kind = models.CharField(max_length=40)
-    subkind = models.CharField(max_length=40, blank=True)
-    title = models.CharField(max_length=300)
-    summary = models.TextField(blank=True)
-    body = models.TextField(blank=True)
-    url = models.CharField(max_length=300, blank=True)
-    url_name = models.CharField(max_length=100, blank=True)
-    url_kwargs = models.JSONField(default=dict, blank=True)
-    year = models.PositiveSmallIntegerField(null=True, blank=True)
-    date = models.DateField(null=True, blank=True)
-    organisation_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
-    focus_area_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
-    is_member_only = models.BooleanField(default=False)
-    is_published = models.BooleanField(default=True)
-    visible_from = models.DateField(null=True, blank=True)
-    vector = SearchVectorField(null=True)
-    # Title, summary and the start of the body only: small enough to rank every match quickly,
-    # where the full vector (which may hold a long PDF) is only used to find them.
-    rank_vector = SearchVectorField(null=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("search document")
-        verbose_name_plural = _("search documents")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["content_type", "object_id"], name="search_document_unique_object"
-            )
-        ]
-        indexes = [
-            GinIndex(fields=["vector"], name="search_document_vector"),
-        ]
-
-    def __str__(self):
-        return f"{self.kind}: {self.title}"

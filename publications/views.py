@@ -8,7 +8,6 @@ from django.views.decorators.http import require_GET
 from . import selectors, services
 from .filters import PublicationFilter
 from .models import Publication, PublicationFile
-from .search import search as run_search
 from .selectors import Access
 
 PER_PAGE = 20
@@ -84,14 +83,3 @@ def file_download(request, slug, pk):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-@require_GET
-def search(request):
-    results = run_search(
-        query=request.GET.get("q", ""),
-        can_see_member_only=selectors.viewer_sees_member_only(user=request.user),
-        params=request.GET,
-        page=request.GET.get("page") or 1,
-    )
-    return render(request, "publications/search.html", {"results": results})

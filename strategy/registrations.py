@@ -1,5 +1,5 @@
-"""What the strategy app plugs into members (my page, personal data) and into the knowledge
-hub's search. Called from StrategyConfig.ready()."""
+"""What the strategy app plugs into members (my page, personal data). Called from
+StrategyConfig.ready(); the knowledge hub's search is fed from search_index.py."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -76,23 +76,6 @@ def personal_data_erase(user) -> None:
     Pledge.objects.filter(person=user).update(person=None)
 
 
-def focus_area_document(area) -> dict | None:
-    from .models import FocusArea
-
-    if area.moderation != FocusArea.Moderation.APPROVED:
-        return None
-    return {
-        "title": area.title,
-        "summary": area.problem,
-        "body": area.why_now,
-        "url": area.get_absolute_url(),
-        "year": area.created_at.year if area.created_at else None,
-        "date": area.created_at.date() if area.created_at else None,
-        "focus_area_ids": [area.pk],
-        "is_published": True,
-    }
-
-
 def register_all() -> None:
     register_my_page_panel(
         Panel(
@@ -106,10 +89,3 @@ def register_all() -> None:
     register_personal_data(
         PersonalData(key="strategy", export=personal_data_export, erase=personal_data_erase)
     )
-    try:
-        from publications.search import register
-    except ImportError:  # the knowledge hub's search registry has not landed yet
-        return
-    from .models import FocusArea
-
-    register(FocusArea, focus_area_document)

@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db
 def test_every_part_of_the_bench_seed_runs_and_reads_back():
     from events.models import Event, Registration
     from members.models import Organisation, User
-    from publications.models import Publication, SearchDocument
+    from publications.models import Publication
+    from search.models import SearchDocument
 
     plan = Seeder(scale=0.02).run()
     parts = {

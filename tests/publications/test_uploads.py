@@ -107,7 +107,7 @@ def test_the_service_stores_metadata_and_the_text_becomes_searchable():
     assert (row.kind, row.page_count, row.content_type) == ("pdf", 3, "application/pdf")
     assert row.size > 0 and "Varmepumper" in row.text
     assert not row.file.name.endswith("bilag.pdf")  # stored under a random name
-    from publications.search import search
+    from search.query import search
 
     results = search(query="varmepumpe", can_see_member_only=False)
     assert [hit.title for hit in results.hits] == ["Rapport om beboere"]

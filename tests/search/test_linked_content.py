@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 
 from events.models import Event, EventSession
-from publications.models import SearchDocument
-from publications.search import search
 from publications.selectors import related_for
+from search.models import SearchDocument
+from search.query import search
 from strategy.models import FocusArea
 from tests.members.factories import UserFactory, member_user
 from tests.projects.factories import ProjectFactory

@@ -6,8 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Event, EventSession
-from publications.models import SearchDocument
-from publications.search import reindex_all, search
+from search.index import reindex_all
+from search.models import SearchDocument
+from search.query import search
 from tests.members.factories import OrganisationFactory, UserFactory, member_user
 from tests.projects.factories import ParticipantFactory, ProjectFactory
 from tests.publications.factories import PublicationFactory
@@ -128,6 +129,14 @@ def test_bad_input_is_answered_calmly(client, query):
     assert SearchDocument.objects.exists()
 
 
+@pytest.mark.parametrize("page", ["0", "-3", "x", "9" * 40, "2"])
+def test_any_page_number_gives_a_page(client, page):
+    PublicationFactory(title="Boligafdeling")
+    response = client.get(reverse("search"), {"q": "boligafdeling", "page": page})
+    assert response.status_code == 200
+    assert [hit.title for hit in response.context["results"].hits] == ["Boligafdeling"]
+
+
 def test_a_very_long_query_is_truncated_and_said_so(client):
     response = client.get(reverse("search"), {"q": "bolig " * 100})
     assert response.status_code == 200
@@ -140,16 +149,20 @@ def test_only_punctuation_gets_a_hint():
     assert results.has_words is False and results.hits == []
 
 
-def test_suggestions_when_nothing_matches():
+def test_a_typo_is_corrected_and_the_corrected_search_shown():
     PublicationFactory(title="Helhedsplaner for udsatte boligområder")
     results = search(query="helhedsplaan", can_see_member_only=False)
-    assert results.total == 0
-    assert [s.title for s in results.suggestions] == ["Helhedsplaner for udsatte boligområder"]
+    assert results.corrected_query == "helhedsplaner"
+    assert titles(results) == ["Helhedsplaner for udsatte boligområder"]
 
 
-def test_suggestions_never_leak_member_only_titles():
+def test_a_correction_never_leads_to_member_only_titles():
     PublicationFactory(title="Helhedsplaner fortroligt", is_member_only=True)
-    assert search(query="helhedsplaan", can_see_member_only=False).suggestions == []
+    results = search(query="helhedsplaan", can_see_member_only=False)
+    assert results.corrected_query == "" and results.hits == [] and results.total == 0
+    assert titles(search(query="helhedsplaan", can_see_member_only=True)) == [
+        "Helhedsplaner fortroligt"
+    ]
 
 
 def test_facets_by_year_organisation_and_filtering():
@@ -216,6 +229,7 @@ def test_bench_search_runs_on_a_small_seed_and_rolls_back():
     from publications.models import Publication
 
     out = StringIO()
-    call_command("bench_search", publications=40, projects=5, repeat=1, stdout=out)
+    call_command("bench_search", publications=40, projects=5, queries=30, stdout=out)
     assert "median" in out.getvalue() and "p95" in out.getvalue()
+    assert "recall@10 1.000" in out.getvalue()
     assert not Publication.objects.filter(slug__startswith="bench-").exists()

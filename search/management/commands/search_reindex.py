@@ -1,12 +1,13 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from publications.search import registrations, reindex_all
+from search.index import reindex_all
+from search.registry import registrations
 
 
 class Command(BaseCommand):
     help = (
-        "Rebuild the knowledge-hub search index (publications, projects, events, focus areas) "
+        "Rebuild the knowledge-hub search index (every model an app registers in search_index.py) "
         "from the database. Safe to run at any time."
     )
 

@@ -1,31 +1,44 @@
-"""The search index: a registry of searchable models and the signal handlers that keep each
-object's SearchDocument current."""
+"""Writing the search index: each registered object's SearchDocument, its vectors and the
+words for "did you mean", kept current by signal handlers."""
 
 import html
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.postgres.search import SearchVector
-from django.db import models
-from django.db.models.functions import Left
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db import connection
 from django.utils import translation
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
+from .danish import compound_parts, fold, words
+from .registry import (
+    Registration,
+    dependents_of,
+    extras_for,
+    is_registered,
+    registration_for,
+    registrations,
+)
+
 BODY_MAX_CHARS = 200_000
 SUMMARY_MAX_CHARS = 4_000
+# Compounds are split in the summary and this much of the body (a long PDF's rare compounds
+# are still found by their first part, through the prefix query).
+PARTS_BODY_CHARS = 50_000
 # The characters that mark a hit in a highlighted snippet; never allowed in indexed text.
 MARKERS = ("\u27e6", "\u27e7")
+TERM_MIN_CHARS = 4
+TERM_MAX_CHARS = 60
 DOCUMENT_FIELDS = [
     "kind",
     "subkind",
     "title",
     "summary",
     "body",
+    "title_parts",
+    "text_parts",
     "url",
     "url_name",
     "url_kwargs",
@@ -38,90 +51,26 @@ DOCUMENT_FIELDS = [
     "visible_from",
 ]
 
-
-RANK_BODY_CHARS = 2_000
-
-
-def search_vector(body=None):
-    return (
-        SearchVector("title", weight="A", config="danish")
-        + SearchVector("summary", weight="B", config="danish")
-        + SearchVector(body or "body", weight="C", config="danish")
-    )
-
-
-def rank_vector():
-    return search_vector(Left("body", RANK_BODY_CHARS))
-
-
-@dataclass(frozen=True)
-class Registration:
-    model: type[models.Model]
-    to_document: Callable[[Any], dict | None]
-    queryset: Callable[[], models.QuerySet] | None = None
-
-    @property
-    def kind(self) -> str:
-        return self.model._meta.model_name
-
-    @property
-    def label(self):
-        return self.model._meta.verbose_name
-
-    @property
-    def label_plural(self):
-        return self.model._meta.verbose_name_plural
-
-    def subkind_label(self, code: str) -> str:
-        try:
-            field = self.model._meta.get_field("kind")
-        except Exception:  # noqa: BLE001 - a model without a kind field has no subkinds
-            return ""
-        return str(dict(field.flatchoices).get(code, "")) if code else ""
-
-    def all_objects(self) -> models.QuerySet:
-        return self.queryset() if self.queryset else self.model._default_manager.all()
-
-
-_registrations: dict[str, Registration] = {}
-# model label -> functions giving the registered objects whose document a change touches
-_dependents: dict[str, list[Callable[[Any], Iterable[models.Model]]]] = {}
-
-
-def register(
-    model: type[models.Model],
-    to_document: Callable[[Any], dict | None],
-    *,
-    queryset: Callable[[], models.QuerySet] | None = None,
-) -> None:
-    """Make `model` searchable. `to_document(obj)` returns the document dict (see the package
-    docstring) or None to keep the object out of the index. `queryset`, used when the whole
-    index is rebuilt, may prefetch what `to_document` reads."""
-    registration = Registration(model=model, to_document=to_document, queryset=queryset)
-    _registrations[model._meta.label_lower] = registration
-    uid = f"publications.search:{model._meta.label_lower}"
-    post_save.connect(_on_save, sender=model, dispatch_uid=uid + ":save")
-    post_delete.connect(_on_delete, sender=model, dispatch_uid=uid + ":delete")
-
-
-def register_dependent(
-    model: type[models.Model], parents: Callable[[Any], Iterable[models.Model]]
-) -> None:
-    """A model whose rows feed other objects' documents (a publication's files, an event's
-    sessions): saving or deleting one re-indexes what `parents(row)` returns."""
-    _dependents.setdefault(model._meta.label_lower, []).append(parents)
-    # One handler per model, which walks every `parents` registered for it.
-    uid = f"publications.search.dependent:{model._meta.label_lower}"
-    post_save.connect(_on_dependent_change, sender=model, dispatch_uid=uid + ":save")
-    post_delete.connect(_on_dependent_change, sender=model, dispatch_uid=uid + ":delete")
-
-
-def registrations() -> dict[str, Registration]:
-    return {reg.kind: reg for reg in _registrations.values()}
-
-
-def registration_for(model_or_obj) -> Registration | None:
-    return _registrations.get(model_or_obj._meta.label_lower)
+# Title A; the parts of the title's compounds and the summary B; the body C; the parts of the
+# summary's and body's compounds D. search_fold() (migration 0001) spells æ/ø/å as ae/oe/aa and
+# drops other accents, on both the documents and the queries. The rank vector holds the title
+# and the summary only: small enough (a few hundred bytes, never compressed or toasted) to rank
+# thousands of matches in a few milliseconds; a hit in the body alone ranks below every hit in
+# a title or summary, newest first.
+_HEAD_SQL = """
+    setweight(to_tsvector('danish', search_fold(title)), 'A')
+    || setweight(to_tsvector('danish', search_fold(title_parts || ' ' || summary)), 'B')
+"""
+UPDATE_VECTORS_SQL = (
+    "UPDATE search_searchdocument SET vector = "  # noqa: S608 - constants; ids are parameters
+    + _HEAD_SQL
+    + """
+    || setweight(to_tsvector('danish', search_fold(body)), 'C')
+    || setweight(to_tsvector('danish', search_fold(text_parts)), 'D'),
+    rank_vector = """
+    + _HEAD_SQL
+    + " WHERE content_type_id = %s AND object_id = ANY(%s)"
+)
 
 
 def _clean(text: Any, limit: int) -> str:
@@ -137,14 +86,22 @@ def build_document(registration: Registration, obj) -> dict | None:
     # language the request that saved the object was in.
     with translation.override(settings.LANGUAGE_CODE):
         data = registration.to_document(obj)
+        if data is not None:
+            for extra in extras_for(obj):
+                data = {**data, **extra.to_fields(obj)}
     if data is None:
         return None
+    title = Truncator(_clean(data.get("title"), 1000)).chars(300)
+    summary = _clean(data.get("summary"), SUMMARY_MAX_CHARS)
+    body = _clean(data.get("body"), BODY_MAX_CHARS)
     return {
         "kind": registration.kind,
         "subkind": str(data.get("subkind") or "")[:40],
-        "title": Truncator(_clean(data.get("title"), 1000)).chars(300),
-        "summary": _clean(data.get("summary"), SUMMARY_MAX_CHARS),
-        "body": _clean(data.get("body"), BODY_MAX_CHARS),
+        "title": title,
+        "summary": summary,
+        "body": body,
+        "title_parts": compound_parts(title),
+        "text_parts": compound_parts(summary + " " + body[:PARTS_BODY_CHARS]),
         "url": str(data.get("url") or "")[:300],
         "url_name": str(data.get("url_name") or "")[:100],
         "url_kwargs": dict(data.get("url_kwargs") or {}),
@@ -158,8 +115,30 @@ def build_document(registration: Registration, obj) -> dict | None:
     }
 
 
+def _terms(documents: Iterable[dict]) -> list[str]:
+    found: set[str] = set()
+    for document in documents:
+        for word in words(document["title"] + " " + document["summary"]):
+            if TERM_MIN_CHARS <= len(word) <= TERM_MAX_CHARS and not word.isdigit():
+                found.add(word)
+    return sorted(found)
+
+
+def _add_terms(terms: list[str]) -> None:
+    """New words for "did you mean". Words are never removed: one that no visible document
+    holds any more is never offered, because a correction is only shown when it finds hits."""
+    from .models import SearchTerm
+
+    if terms:
+        SearchTerm.objects.bulk_create(
+            [SearchTerm(word=term, folded=fold(term)) for term in terms],
+            ignore_conflicts=True,
+            batch_size=1000,
+        )
+
+
 def _upsert(content_type: ContentType, rows: list[tuple[int, dict]]) -> None:
-    from publications.models import SearchDocument
+    from .models import SearchDocument
 
     if not rows:
         return
@@ -173,9 +152,9 @@ def _upsert(content_type: ContentType, rows: list[tuple[int, dict]]) -> None:
         update_fields=[*DOCUMENT_FIELDS, "updated_at"],
         batch_size=500,
     )
-    SearchDocument.objects.filter(
-        content_type=content_type, object_id__in=[object_id for object_id, _ in rows]
-    ).update(vector=search_vector(), rank_vector=rank_vector())
+    with connection.cursor() as cursor:
+        cursor.execute(UPDATE_VECTORS_SQL, [content_type.pk, [object_id for object_id, _ in rows]])
+    _add_terms(_terms(fields for _, fields in rows))
 
 
 def index_object(obj) -> None:
@@ -191,7 +170,7 @@ def index_object(obj) -> None:
 
 
 def remove_object(obj, pk=None) -> None:
-    from publications.models import SearchDocument
+    from .models import SearchDocument
 
     registration = registration_for(obj)
     if registration is None:
@@ -205,7 +184,7 @@ def remove_object(obj, pk=None) -> None:
 def reindex_all(*, kinds: Iterable[str] | None = None, chunk_size: int = 500) -> dict[str, int]:
     """Rebuild the documents of every registered model (or of `kinds`) and drop documents whose
     object is gone. Returns the number of documents per kind."""
-    from publications.models import SearchDocument
+    from .models import SearchDocument
 
     counts: dict[str, int] = {}
     for kind, registration in registrations().items():
@@ -234,19 +213,19 @@ def reindex_all(*, kinds: Iterable[str] | None = None, chunk_size: int = 500) ->
 # --- signal handlers ---
 
 
-def _on_save(sender, instance, raw=False, **kwargs):
+def on_save(sender, instance, raw=False, **kwargs):
     if not raw:
         index_object(instance)
 
 
-def _on_delete(sender, instance, **kwargs):
+def on_delete(sender, instance, **kwargs):
     remove_object(instance)
 
 
-def _on_dependent_change(sender, instance, raw=False, **kwargs):
+def on_dependent_change(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    for parents in _dependents.get(sender._meta.label_lower, []):
+    for parents in dependents_of(sender):
         for parent in parents(instance):
             if parent is not None and parent.pk is not None:
                 index_object(parent)
@@ -265,13 +244,13 @@ def _accessor_for(instance, through) -> str | None:
     return None
 
 
-def _on_m2m_changed(sender, instance, action, model, pk_set, **kwargs):
+def on_m2m_changed(sender, instance, action, model, pk_set, **kwargs):
     """A link added or removed changes the documents on both ends (a publication's focus
     areas, a project's events): re-index whichever ends are registered."""
     if action not in ("post_add", "post_remove", "pre_clear", "post_clear"):
         return
     instance_registered = registration_for(instance) is not None
-    other_registered = model._meta.label_lower in _registrations
+    other_registered = is_registered(model)
     if not (instance_registered or other_registered):
         return
     if action == "pre_clear":
@@ -289,6 +268,3 @@ def _on_m2m_changed(sender, instance, action, model, pk_set, **kwargs):
     if other_registered and pk_set:
         for other in model._default_manager.filter(pk__in=pk_set):
             index_object(other)
-
-
-m2m_changed.connect(_on_m2m_changed, dispatch_uid="publications.search:m2m")
