@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("search/", publication_views.search, name="search"),
     path("strategy/", include("strategy.urls")),
     path("newsletter/", include("mailings.urls")),
+    path("invoices/", include("invoicing.urls")),
     prefix_default_language=False,
 )
 

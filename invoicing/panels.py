@@ -1,0 +1,21 @@
+"""What invoicing shows on members' pages, registered in members.registry."""
+
+from . import selectors
+
+
+def organisation_panel_context(*, organisation, user=None) -> dict | None:
+    if user is None or not (
+        selectors.user_is_invoice_staff(user=user)
+        or selectors.user_represents(user=user, organisation=organisation)
+    ):
+        return None
+    return {"invoices": selectors.organisation_invoices(organisation=organisation)}
+
+
+def my_page_panel_context(*, user) -> dict | None:
+    if not user.is_authenticated:
+        return None
+    rows = selectors.user_registration_billing(user=user)
+    if not rows:
+        return None
+    return {"rows": rows}
