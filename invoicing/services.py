@@ -15,9 +15,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from events.models import Event, Registration
@@ -209,12 +210,15 @@ def _seller_snapshot(seller: SellerSettings) -> dict:
     }
 
 
+def _counter_read(series: str, *, lock: bool) -> int:
+    rows = InvoiceSeries.objects.select_for_update() if lock else InvoiceSeries.objects
+    return rows.get(code=series).next_number
+
+
 def _next_number(series: str, *, lock: bool = True) -> int:
     """Take the next number of the series. `lock=False` exists only for the concurrency
     test's control, which shows that two issuers then take the same number."""
-    rows = InvoiceSeries.objects.select_for_update() if lock else InvoiceSeries.objects
-    counter = rows.get(code=series)
-    number = counter.next_number
+    number = _counter_read(series, lock=lock)
     InvoiceSeries.objects.filter(code=series).update(next_number=number + 1)
     return number
 
@@ -270,8 +274,13 @@ class EventInvoicing:
     credit_notes: list[Invoice] = field(default_factory=list)
 
 
-@transaction.atomic
 def event_invoice(*, event: Event, actor=None, today=None) -> EventInvoicing:
+    # Invoices are written in the portal's language (Danish), whoever triggers them.
+    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+        return _event_invoice(event=event, actor=actor, today=today)
+
+
+def _event_invoice(*, event: Event, actor=None, today=None) -> EventInvoicing:
     """Bring the event's invoices in line with its registrations: one invoice per paying
     organisation (or person without one) for what is owed and not yet billed, and a credit
     note, referencing the invoice, for what was billed and is no longer owed (or is owed at
@@ -332,12 +341,18 @@ def events_invoice_ended(*, now=None, within_days: int = 30) -> int:
 # --- credit notes ---------------------------------------------------------------------------
 
 
-@transaction.atomic
 def invoice_credit(
     *, invoice: Invoice, actor=None, registration_ids: list[int] | None = None, today=None
 ) -> Invoice:
     """Issue a credit note referencing the invoice, for the lines of the given registrations
     (all lines when None). When the whole invoice is credited, it becomes 'credited'."""
+    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+        return _invoice_credit(
+            invoice=invoice, actor=actor, registration_ids=registration_ids, today=today
+        )
+
+
+def _invoice_credit(*, invoice: Invoice, actor, registration_ids, today) -> Invoice:
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if invoice.is_credit_note:
         raise ValidationError(_("A credit note cannot be credited."), code="credit_note")
