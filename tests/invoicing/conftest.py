@@ -68,3 +68,13 @@ def end_event(event, *, days_ago: int = 1) -> None:
     """Move the event's sessions into the past (it has taken place)."""
     start = timezone.now() - datetime.timedelta(days=days_ago, hours=4)
     event.sessions.update(starts_at=start, ends_at=start + datetime.timedelta(hours=3))
+
+
+@pytest.fixture
+def admin_client_secretary(client, secretary):
+    """The test client logged in as the secretary, with two-factor set up (the admin needs it)."""
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.create(user=secretary, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    client.force_login(secretary)
+    return client
