@@ -426,13 +426,18 @@ def invoice_send(*, invoice: Invoice, actor=None) -> Invoice:
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if invoice.status != Status.ISSUED:
         raise ValidationError(_("Only an issued invoice can be sent."), code="not_issued")
-    if not invoice.is_electronic:
-        if not invoice.buyer_email:
-            raise ValidationError(
-                _("%(invoice)s has no mail address to send to.") % {"invoice": invoice},
-                code="no_address",
-            )
-        mail.invoice_mail_queue(invoice=invoice)
+    if invoice.is_electronic:
+        raise ValidationError(
+            _("%(invoice)s goes to an EAN number: download the XML batch for NemHandel.")
+            % {"invoice": invoice},
+            code="electronic",
+        )
+    if not invoice.buyer_email:
+        raise ValidationError(
+            _("%(invoice)s has no mail address to send to.") % {"invoice": invoice},
+            code="no_address",
+        )
+    mail.invoice_mail_queue(invoice=invoice)
     _transition(invoice, Status.SENT)
     invoice.sent_at = timezone.now()
     invoice.save(update_fields=["status", "sent_at"])

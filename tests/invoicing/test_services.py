@@ -301,8 +301,12 @@ def test_ean_invoices_are_not_mailed_but_sent_with_the_batch(representative):
     sign_up(event, representative)
     invoice = services.event_invoice(event=event).invoices[0]
     assert invoice.is_electronic
-    services.invoice_send(invoice=invoice)
+    with pytest.raises(ValidationError):
+        services.invoice_send(invoice=invoice)
     assert not OutboxMessage.objects.filter(template="invoicing/mail/invoice").exists()
+    assert services.invoices_mark_sent_electronically(invoices=[invoice]) == 1
+    invoice.refresh_from_db()
+    assert invoice.status == Status.SENT
 
 
 def test_bank_csv_marks_matching_invoices_paid():
