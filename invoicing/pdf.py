@@ -22,6 +22,16 @@ def _t(value) -> str:
     return str(value).encode("latin-1", "replace").decode("latin-1")
 
 
+def _fit(pdf: FPDF, text: str, width: float) -> str:
+    """The text, shortened with '...' until it fits the column (in the current font)."""
+    text = _t(text)
+    if pdf.get_string_width(text) <= width - 2:
+        return text
+    while text and pdf.get_string_width(text + "...") > width - 2:
+        text = text[:-1]
+    return text + "..."
+
+
 def _kr(value: Decimal) -> str:
     return formats.number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
 
@@ -83,11 +93,11 @@ def _render(invoice: Invoice, breakdown) -> bytes:
         facts.append((_("Credits invoice"), invoice.credited_invoice.display_number))
     y = 40
     for label, value in facts:
-        pdf.set_xy(115, y)
+        pdf.set_xy(112, y)
         pdf.set_font("Helvetica", "B", 9)
-        pdf.cell(32, 5, _t(label))
+        pdf.cell(35, 5, _t(label))
         pdf.set_font("Helvetica", "", 9)
-        pdf.multi_cell(48, 5, _t(value))
+        pdf.multi_cell(48, 5, _t(value), align="L")
         y = max(pdf.get_y(), y + 5)
 
     pdf.set_xy(15, max(y, pdf.get_y()) + 8)
@@ -102,8 +112,8 @@ def _render(invoice: Invoice, breakdown) -> bytes:
     pdf.set_font("Helvetica", "", 9)
     for line in invoice.lines.all():
         pdf.set_x(15)
-        pdf.cell(widths[0], 6, _t(line.description[:60]))
-        pdf.cell(widths[1], 6, _t(line.participant[:32]))
+        pdf.cell(widths[0], 6, _fit(pdf, line.description, widths[0]))
+        pdf.cell(widths[1], 6, _fit(pdf, line.participant, widths[1]))
         pdf.cell(widths[2], 6, _t(f"{line.vat_rate.normalize():f} %"))
         pdf.cell(widths[3], 6, _t(_kr(line.net_amount)), align="R")
         pdf.ln()
@@ -148,7 +158,7 @@ def _render(invoice: Invoice, breakdown) -> bytes:
             "bank": seller.get("bank_name", ""),
             "number": invoice.display_number,
         }
-    pdf.multi_cell(180, 5, _t(payment))
+    pdf.multi_cell(180, 5, _t(payment), align="L")
 
     pdf.set_y(-30)
     pdf.set_draw_color(*GREEN)

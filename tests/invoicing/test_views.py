@@ -91,3 +91,27 @@ def test_my_page_has_no_invoice_panel_without_paid_registrations(client):
     client.force_login(person)
     text = client.get(reverse("members:me")).content.decode()
     assert 'data-panel="invoices"' not in text
+
+
+def test_panels_use_a_constant_number_of_queries(client, organisation, representative):
+    def page_queries(url):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    client.force_login(representative)
+    event = late_deadline_event()
+    sign_up(event, representative)
+    services.event_invoice(event=event)
+    org_url, me_url = organisation.get_absolute_url(), reverse("members:me")
+    few = page_queries(org_url), page_queries(me_url)
+    for _ in range(4):
+        other = late_deadline_event()
+        sign_up(other, representative)
+        sign_up(other, AffiliationFactory(organisation=organisation).user)
+        services.event_invoice(event=other)
+    many = page_queries(org_url), page_queries(me_url)
+    assert many == few
