@@ -85,7 +85,8 @@ class InvoiceAdmin(admin.ModelAdmin):
     inlines = [InvoiceLineInline]
     actions = ["send", "mark_paid", "credit", "download_xml_batch", "export_csv"]
     readonly_fields = (
-        "kind", "display_number", "status", "event", "credited_invoice", "organisation",
+        "kind", "display_number", "status", "event", "credited_invoice", "is_write_off",
+        "organisation",
         "person", "buyer_name", "buyer_cvr", "buyer_ean", "buyer_email", "buyer_reference",
         "requisition_number", "issue_date", "due_date", "currency", "net_amount", "vat_amount",
         "total_amount", "seller", "issued_at", "issued_by", "sent_at", "paid_at", "paid_amount",
@@ -153,7 +154,9 @@ class InvoiceAdmin(admin.ModelAdmin):
         self._each(
             request,
             queryset,
-            lambda invoice: services.invoice_credit(invoice=invoice, actor=request.user),
+            lambda invoice: services.invoice_credit(
+                invoice=invoice, actor=request.user, write_off=True
+            ),
             lambda n: ngettext("%(n)d invoice credited.", "%(n)d invoices credited.", n) % {"n": n},
         )
 

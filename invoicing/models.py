@@ -137,6 +137,13 @@ class Invoice(models.Model):
         related_name="credit_notes",
         verbose_name=_("credits invoice"),
     )
+    is_write_off = models.BooleanField(
+        _("written off by hand"),
+        default=False,
+        help_text=_(
+            "A credit note the secretariat issued as goodwill: the seats are not billed again."
+        ),
+    )
     # The payer: an organisation, or a person who signed up without one.
     organisation = models.ForeignKey(
         "members.Organisation",

@@ -72,10 +72,17 @@ def registration_charge(*, registration: Registration) -> Decimal:
     return ZERO
 
 
-def billed_registrations(*, event: Event) -> dict[int, tuple[Decimal, Invoice | None]]:
-    """Per registration of the event: the amount billed on issued invoices minus credit notes,
-    and the last invoice that billed it."""
-    billed: dict[int, tuple[Decimal, Invoice | None]] = {}
+@dataclass(frozen=True)
+class Billed:
+    amount: Decimal  # invoiced minus credited
+    invoice: Invoice | None  # the last invoice that billed it
+    written_off: Decimal  # credited by hand (goodwill): not to be billed again
+
+
+def billed_registrations(*, event: Event) -> dict[int, Billed]:
+    """Per registration of the event: what issued invoices billed minus what credit notes
+    credited, the last invoice that billed it, and how much the secretariat wrote off."""
+    totals: dict[int, list] = {}
     lines = (
         InvoiceLine.objects.filter(invoice__event=event, registration__isnull=False)
         .exclude(invoice__status=Status.DRAFT)
@@ -83,14 +90,15 @@ def billed_registrations(*, event: Event) -> dict[int, tuple[Decimal, Invoice | 
         .order_by("invoice__issued_at", "pk")
     )
     for line in lines:
-        amount, last = billed.get(line.registration_id, (ZERO, None))
+        entry = totals.setdefault(line.registration_id, [ZERO, None, ZERO])
         if line.invoice.is_credit_note:
-            amount -= line.net_amount
+            entry[0] -= line.net_amount
+            if line.invoice.is_write_off:
+                entry[2] += line.net_amount
         else:
-            amount += line.net_amount
-            last = line.invoice
-        billed[line.registration_id] = (amount, last)
-    return billed
+            entry[0] += line.net_amount
+            entry[1] = line.invoice
+    return {pk: Billed(*entry) for pk, entry in totals.items()}
 
 
 def _vat_rate(*, event: Event, seller: SellerSettings) -> Decimal:
@@ -300,11 +308,14 @@ def _event_invoice(*, event: Event, actor=None, today=None) -> EventInvoicing:
     to_bill: dict[tuple, list[Registration]] = defaultdict(list)
     for registration in registrations:
         owed = registration_charge(registration=registration)
-        already, last_invoice = billed.get(registration.pk, (ZERO, None))
+        billed_so_far = billed.get(registration.pk, Billed(ZERO, None, ZERO))
+        already = billed_so_far.amount
         if already == owed:
             continue
+        if already == 0 and 0 < owed <= billed_so_far.written_off:
+            continue  # the secretariat credited it by hand: forgiven, not billed again
         if already > 0:
-            to_credit[last_invoice.pk].append(registration.pk)
+            to_credit[billed_so_far.invoice.pk].append(registration.pk)
         if owed > 0:
             to_bill[_payer_key(registration)].append(registration)
     for invoice_pk, registration_ids in to_credit.items():
@@ -342,17 +353,28 @@ def events_invoice_ended(*, now=None, within_days: int = 30) -> int:
 
 
 def invoice_credit(
-    *, invoice: Invoice, actor=None, registration_ids: list[int] | None = None, today=None
+    *,
+    invoice: Invoice,
+    actor=None,
+    registration_ids: list[int] | None = None,
+    write_off: bool = False,
+    today=None,
 ) -> Invoice:
     """Issue a credit note referencing the invoice, for the lines of the given registrations
-    (all lines when None). When the whole invoice is credited, it becomes 'credited'."""
+    (all lines when None). When the whole invoice is credited, it becomes 'credited'.
+    `write_off`: the secretariat forgives what was owed (the seats are not billed again);
+    otherwise the credit follows a change in the registrations (event_invoice)."""
     with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
         return _invoice_credit(
-            invoice=invoice, actor=actor, registration_ids=registration_ids, today=today
+            invoice=invoice,
+            actor=actor,
+            registration_ids=registration_ids,
+            write_off=write_off,
+            today=today,
         )
 
 
-def _invoice_credit(*, invoice: Invoice, actor, registration_ids, today) -> Invoice:
+def _invoice_credit(*, invoice: Invoice, actor, registration_ids, write_off, today) -> Invoice:
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if invoice.is_credit_note:
         raise ValidationError(_("A credit note cannot be credited."), code="credit_note")
@@ -379,6 +401,7 @@ def _invoice_credit(*, invoice: Invoice, actor, registration_ids, today) -> Invo
         series=Invoice.SERIES[Invoice.Kind.CREDIT_NOTE],
         event=invoice.event,
         credited_invoice=invoice,
+        is_write_off=write_off,
         organisation=invoice.organisation,
         person=invoice.person,
         buyer_name=invoice.buyer_name,

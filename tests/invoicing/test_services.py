@@ -143,7 +143,7 @@ def test_change_after_invoicing_gives_a_credit_note_referencing_the_invoice(secr
     # The other participant's invoice is untouched.
     assert Invoice.objects.get(lines__registration=keep).status == Status.ISSUED
     # Billed net for the cancelled registration is now zero.
-    assert services.billed_registrations(event=event)[leaves.pk][0] == 0
+    assert services.billed_registrations(event=event)[leaves.pk].amount == 0
 
 
 def test_numbers_are_consecutive_per_series():
@@ -368,3 +368,25 @@ def test_automatic_invoicing_can_be_turned_off():
     sign_up(event, UserFactory())
     end_event(event)
     assert services.events_invoice_ended(now=timezone.now()) == 0
+
+
+def test_a_write_off_by_hand_is_not_billed_again():
+    event = late_deadline_event()
+    registration = sign_up(event, UserFactory())
+    invoice = services.event_invoice(event=event).invoices[0]
+    note = services.invoice_credit(invoice=invoice, write_off=True)
+    assert note.is_write_off
+    again = services.event_invoice(event=event)
+    assert again.invoices == [] and again.credit_notes == []
+    assert services.billed_registrations(event=event)[registration.pk].written_off == D("900.00")
+
+
+def test_a_credit_without_write_off_is_billed_again():
+    """A credit note that only corrects (e.g. a wrong buyer) leaves the seat owed: the next
+    run invoices it anew."""
+    event = late_deadline_event()
+    sign_up(event, UserFactory())
+    invoice = services.event_invoice(event=event).invoices[0]
+    services.invoice_credit(invoice=invoice)
+    (new_invoice,) = services.event_invoice(event=event).invoices
+    assert new_invoice.number == invoice.number + 1
