@@ -29,3 +29,6 @@ class InvoicingConfig(AppConfig):
                 order=15,
             )
         )
+        registry.register_personal_data(
+            registry.PersonalData(key="invoices", export=panels.personal_data_export)
+        )

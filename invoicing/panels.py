@@ -19,3 +19,21 @@ def my_page_panel_context(*, user) -> dict | None:
     if not rows:
         return None
     return {"rows": rows}
+
+
+def personal_data_export(user) -> list[dict]:
+    """Invoices addressed to the person. They are kept when the account is deleted (the
+    bookkeeping act requires five years); the link to the account is then cleared."""
+    from .models import Invoice
+
+    return [
+        {
+            "number": invoice.display_number,
+            "kind": invoice.kind,
+            "event": invoice.event.title,
+            "issue_date": invoice.issue_date.isoformat() if invoice.issue_date else None,
+            "total": str(invoice.total_amount),
+            "status": invoice.status,
+        }
+        for invoice in Invoice.objects.issued().filter(person=user).select_related("event")
+    ]

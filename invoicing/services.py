@@ -10,6 +10,7 @@ numbers are consecutive with no gap and no reuse.
 import csv
 import datetime
 import io
+import logging
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from events.models import Event, Registration
 
 from .models import ZERO, Invoice, InvoiceLine, InvoiceSeries, SellerSettings
 
+logger = logging.getLogger(__name__)
 Status = Invoice.Status
 RegStatus = Registration.Status
 CENT = Decimal("0.01")
@@ -344,7 +346,13 @@ def events_invoice_ended(*, now=None, within_days: int = 30) -> int:
     )
     count = 0
     for event in events:
-        result = event_invoice(event=event)
+        try:
+            result = event_invoice(event=event)
+        except ValidationError:
+            # One event's problem must not hold up the others; the secretariat sees it when
+            # invoicing that event by hand.
+            logger.exception("Automatic invoicing of event %s failed", event.pk)
+            continue
         count += len(result.invoices) + len(result.credit_notes)
     return count
 

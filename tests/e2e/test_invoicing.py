@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from events import services as event_services
 from events.models import Registration
+from invoicing import services as invoicing_services
 from invoicing.models import Invoice
 from members.models import Affiliation
 from tests.e2e.conftest import login
@@ -130,6 +131,9 @@ def test_event_from_sign_ups_to_invoices_credit_note_and_payment(page, tmp_path)
     note = Invoice.objects.get(kind=Invoice.Kind.CREDIT_NOTE)
     assert note.credited_invoice == invoices["Lars"] and note.display_number == "K000001"
     assert "K000001" in page.locator("#result_list").inner_text()
+    # The beat task's next run neither bills Lars again nor touches the others.
+    again = invoicing_services.event_invoice(event=event)
+    assert again.invoices == [] and again.credit_notes == []
 
     # Niels pays: the bank's file marks the invoice paid.
     niels_invoice = invoices["Niels"]

@@ -390,3 +390,20 @@ def test_a_credit_without_write_off_is_billed_again():
     services.invoice_credit(invoice=invoice)
     (new_invoice,) = services.event_invoice(event=event).invoices
     assert new_invoice.number == invoice.number + 1
+
+
+def test_personal_data_export_lists_the_persons_invoices_and_deletion_keeps_them():
+    from invoicing.panels import personal_data_export
+    from members.services import user_delete
+
+    person = UserFactory()
+    event = late_deadline_event(title="Temadag")
+    sign_up(event, person)
+    invoice = services.event_invoice(event=event).invoices[0]
+    (row,) = personal_data_export(person)
+    assert row["number"] == "F000001" and row["event"] == "Temadag" and row["total"] == "1125.00"
+
+    user_delete(user=person)
+    invoice.refresh_from_db()
+    # Kept for the bookkeeping, unchanged, no longer tied to the account.
+    assert invoice.person is None and invoice.total_amount == D("1125.00")
