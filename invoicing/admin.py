@@ -4,7 +4,7 @@ issued invoices are read-only here."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -197,15 +197,17 @@ class InvoiceAdmin(admin.ModelAdmin):
 
     def bank_file_view(self, request):
         if not self.has_change_permission(request):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         result = None
         form = BankFileForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            result = services.bank_csv_import(
-                content=form.cleaned_data["file"].read(), actor=request.user
-            )
+            try:
+                result = services.bank_csv_import(
+                    content=form.cleaned_data["file"].read(), actor=request.user
+                )
+            except ValidationError as error:
+                form.add_error("file", error)
+        if result is not None:
             self.message_user(
                 request,
                 ngettext(

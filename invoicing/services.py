@@ -542,7 +542,13 @@ def bank_csv_import(*, content: bytes, actor=None) -> BankImport:
     except UnicodeDecodeError:
         text = content.decode("cp1252", errors="replace")
     dialect = ";" if text.count(";") >= text.count(",") else ","
-    for row in csv.reader(io.StringIO(text), delimiter=dialect):
+    try:
+        rows = list(csv.reader(io.StringIO(text.replace("\x00", "")), delimiter=dialect))
+    except csv.Error as error:
+        raise ValidationError(
+            _("The file could not be read as CSV: %(error)s") % {"error": error}, code="csv"
+        ) from error
+    for row in rows:
         if len(row) < 3 or not "".join(row).strip():
             continue
         paid_on, memo, raw_amount = _date(row[0]), row[1], row[2]

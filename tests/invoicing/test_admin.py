@@ -189,3 +189,13 @@ def test_seller_settings_is_a_singleton_edited_in_the_admin(admin_client_secreta
     assert (
         admin_client_secretary.get(reverse("admin:invoicing_sellersettings_add")).status_code == 403
     )
+
+
+def test_a_bank_file_that_is_not_csv_is_a_form_error(admin_client_secretary):
+    url = reverse("admin:invoicing_invoice_bank_file")
+    garbage = b"\x00\xff\xfe" + b'"' + b"x" * 200_000  # an unclosed quote past the field limit
+    response = admin_client_secretary.post(url, {"file": SimpleUploadedFile("bank.csv", garbage)})
+    assert response.status_code == 200
+    assert "kunne ikke læses som CSV" in response.content.decode()
+    empty = admin_client_secretary.post(url, {"file": SimpleUploadedFile("bank.csv", b"")})
+    assert empty.status_code == 200  # Django's own "the file is empty"
