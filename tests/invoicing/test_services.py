@@ -407,3 +407,14 @@ def test_personal_data_export_lists_the_persons_invoices_and_deletion_keeps_them
     invoice.refresh_from_db()
     # Kept for the bookkeeping, unchanged, no longer tied to the account.
     assert invoice.person is None and invoice.total_amount == D("1125.00")
+
+
+def test_beat_runs_the_invoicing_task():
+    from django.conf import settings
+
+    from almennet.celery import app
+    from invoicing.tasks import ended_events_invoice
+
+    entry = settings.CELERY_BEAT_SCHEDULE["invoicing-ended-events"]
+    assert entry["task"] == ended_events_invoice.name
+    assert ended_events_invoice.name in app.tasks
