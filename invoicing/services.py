@@ -318,7 +318,8 @@ def _event_invoice(*, event: Event, actor=None, today=None) -> EventInvoicing:
             continue  # the secretariat credited it by hand: forgiven, not billed again
         if already > 0:
             to_credit[billed_so_far.invoice.pk].append(registration.pk)
-        if owed > 0:
+        if owed > 0 and (registration.organisation_id or registration.user_id):
+            # (A person who erased their account and had no organisation cannot be billed.)
             to_bill[_payer_key(registration)].append(registration)
     for invoice_pk, registration_ids in to_credit.items():
         invoice = Invoice.objects.get(pk=invoice_pk)

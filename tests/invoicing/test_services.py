@@ -418,3 +418,10 @@ def test_beat_runs_the_invoicing_task():
     entry = settings.CELERY_BEAT_SCHEDULE["invoicing-ended-events"]
     assert entry["task"] == ended_events_invoice.name
     assert ended_events_invoice.name in app.tasks
+
+
+def test_an_erased_person_without_organisation_is_not_billed():
+    event = late_deadline_event()
+    registration = sign_up(event, UserFactory())
+    Registration.objects.filter(pk=registration.pk).update(user=None)
+    assert services.event_invoice(event=event).invoices == []
