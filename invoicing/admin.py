@@ -138,16 +138,35 @@ class InvoiceAdmin(admin.ModelAdmin):
             lambda n: ngettext("%(n)d invoice sent.", "%(n)d invoices sent.", n) % {"n": n},
         )
 
-    @admin.action(description=_("Mark as paid today (the full amount)"))
+    @admin.action(description=_("Mark as paid (the full amount)"))
     def mark_paid(self, request, queryset):
+        """Asks for the payment date first (an intermediate page), then marks each paid."""
+        form = PaymentForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return render(
+                request,
+                "admin/invoicing/mark_paid.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.model._meta,
+                    "title": _("Mark as paid"),
+                    "form": form,
+                    "invoices": queryset,
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        paid_on = form.cleaned_data["paid_on"]
         self._each(
             request,
             queryset,
-            lambda invoice: services.invoice_mark_paid(invoice=invoice, actor=request.user),
+            lambda invoice: services.invoice_mark_paid(
+                invoice=invoice, actor=request.user, paid_on=paid_on
+            ),
             lambda n: (
                 ngettext("%(n)d invoice marked paid.", "%(n)d invoices marked paid.", n) % {"n": n}
             ),
         )
+        return None
 
     @admin.action(description=_("Credit the whole invoice (issues a credit note)"))
     def credit(self, request, queryset):

@@ -91,9 +91,25 @@ def test_send_mark_paid_and_credit_actions(admin_client_secretary):
     first.refresh_from_db()
     assert first.status == Status.SENT
 
-    _action(admin_client_secretary, "mark_paid", [first])
+    confirm = _action(admin_client_secretary, "mark_paid", [first])
+    assert confirm.status_code == 200 and "F000001" in confirm.content.decode()
+    first.refresh_from_db()
+    assert first.status == Status.SENT  # nothing happens before the date is given
+    admin_client_secretary.post(
+        reverse(CHANGELIST),
+        {"action": "mark_paid", "_selected_action": [first.pk], "apply": "1",
+         "paid_on": "bad date"},
+    )  # fmt: skip
+    first.refresh_from_db()
+    assert first.status == Status.SENT
+    admin_client_secretary.post(
+        reverse(CHANGELIST),
+        {"action": "mark_paid", "_selected_action": [first.pk], "apply": "1",
+         "paid_on": "2026-12-05"},
+    )  # fmt: skip
     first.refresh_from_db()
     assert first.status == Status.PAID and first.paid_amount == first.total_amount
+    assert first.paid_at.date().isoformat() == "2026-12-05"
 
     response = _action(admin_client_secretary, "credit", [second])
     assert response.status_code == 302
@@ -104,7 +120,12 @@ def test_send_mark_paid_and_credit_actions(admin_client_secretary):
     # A refused move shows an error, not a crash.
     response = admin_client_secretary.post(
         reverse(CHANGELIST),
-        {"action": "mark_paid", "_selected_action": [second.pk]},
+        {
+            "action": "mark_paid",
+            "_selected_action": [second.pk],
+            "apply": "1",
+            "paid_on": "2026-12-05",
+        },
         follow=True,
     )
     assert response.status_code == 200
