@@ -51,8 +51,9 @@ test: install chromium lint
 
 messages: install
 	DEBUG=on $(PY) manage.py makemessages -l da --no-obsolete -i '.venv/*' -i 'var/*' -i 'static/*' -i 'tests/*' \
-	  -i 'members/*' -i 'events/*' -i 'projects/*' -i 'publications/*' -i 'strategy/*' -i 'mailings/*'
-	for app in members events projects publications strategy mailings; do \
+	  -i 'members/*' -i 'events/*' -i 'projects/*' -i 'publications/*' -i 'strategy/*' -i 'mailings/*' \
+	  -i 'invoicing/*'
+	for app in members events projects publications strategy mailings invoicing; do \
 	  (cd $$app && DEBUG=on $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l da --no-obsolete); done
 	DEBUG=on $(PY) manage.py compilemessages -i .venv -i var
 
