@@ -83,8 +83,9 @@ test: install chromium lint lint-imports
 
 messages: install
 	DEBUG=on $(PY) manage.py makemessages -l da --no-obsolete -i '.venv/*' -i 'var/*' -i 'static/*' -i 'tests/*' \
-	  -i 'members/*' -i 'events/*' -i 'projects/*' -i 'publications/*' -i 'strategy/*' -i 'outbox/*' -i 'newsletters/*' -i 'mailings/*' -i 'search/*'
-	for app in members events projects publications strategy outbox newsletters search; do \
+	  -i 'members/*' -i 'events/*' -i 'projects/*' -i 'publications/*' -i 'strategy/*' -i 'outbox/*' -i 'newsletters/*' -i 'mailings/*' -i 'search/*' \
+	  -i 'invoicing/*'
+	for app in members events projects publications strategy outbox newsletters search invoicing; do \
 	  (cd $$app && DEBUG=on $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l da --no-obsolete); done
 	DEBUG=on $(PY) manage.py compilemessages -i .venv -i var
 

@@ -6,7 +6,7 @@ almennet/settings.py finds them when it runs from site-packages."""
 from setuptools import find_packages, setup
 
 BUNDLED = ["templates", "static", "locale", "locale_vendor"]
-APP_DATA = ["templates/**/*", "static/**/*", "locale/**/*"]
+APP_DATA = ["templates/**/*", "static/**/*", "locale/**/*", "schemas/**/*", "fonts/**/*"]
 
 # Every app of the portal; tests, the benchmark and development tools stay in the checkout.
 packages = find_packages(exclude=["tests", "tests.*", "bench", "bench.*", "devtools", "devtools.*"])

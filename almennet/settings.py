@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "anymail",
     # The knowledge-hub search; each app above registers in its search_index.py.
     "search",
+    "invoicing",
 ]
 
 MIDDLEWARE = [
@@ -232,6 +233,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "events-reminders-send": {"task": "events.tasks.event_reminders_send", "schedule": 3600.0},
     # Voting rounds whose closing time has passed are counted (pages also count on view).
     "strategy-rounds-close": {"task": "strategy.tasks.rounds_close_due_task", "schedule": 300.0},
+    # Invoices for paid events that have ended (when the invoice settings ask for it).
+    "invoicing-ended-events": {"task": "invoicing.tasks.ended_events_invoice", "schedule": 3600.0},
 }
 
 # --- Mail: SMTP from EMAIL_URL, else files in var/mail/ and the console (Django 6.1 MAILERS) ---

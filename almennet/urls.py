@@ -41,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("search/", include("search.urls")),
     path("strategy/", include("strategy.urls")),
     path("newsletter/", include("newsletters.urls")),
+    path("invoices/", include("invoicing.urls")),
     prefix_default_language=False,
 )
 

@@ -4,8 +4,14 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from members.validators import validate_ean
+
 from .models import Event
-from .services import event_capacity_problem, user_signup_organisations
+from .services import (
+    event_capacity_problem,
+    signup_billing_initial,
+    user_signup_organisations,
+)
 
 
 class SignupForm(forms.Form):
@@ -29,6 +35,22 @@ class SignupForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+    # Asked only for paid events; the invoice goes to the organisation (or the person).
+    billing_ean = forms.CharField(
+        label=_("EAN number for the invoice"),
+        max_length=13,
+        required=False,
+        validators=[validate_ean],
+        help_text=_("Filled in from your organisation. Leave empty to be invoiced by mail."),
+    )
+    requisition_number = forms.CharField(
+        label=_("Requisition number"), max_length=50, required=False
+    )
+    billing_reference = forms.CharField(
+        label=_("Invoice reference or contact"), max_length=100, required=False
+    )
+
+    BILLING_FIELDS = ("billing_ean", "requisition_number", "billing_reference")
 
     def __init__(self, *args, event: Event, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -39,6 +61,13 @@ class SignupForm(forms.Form):
             del self.fields["organisation"]
         if not event.requires_approval:
             del self.fields["motivation"]
+        if event.is_free:
+            for name in self.BILLING_FIELDS:
+                del self.fields[name]
+        else:
+            first = organisations.first() if user.is_authenticated else None
+            for name, value in signup_billing_initial(organisation=first).items():
+                self.fields[name].initial = value
         self.helper = FormHelper()
         self.helper.form_action = reverse("events:signup", kwargs={"slug": event.slug})
         self.helper.form_id = "signup-form"

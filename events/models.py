@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from members.validators import validate_ean
+
 # Tags and attributes an editor may use in an event description; everything else is stripped.
 BODY_ALLOWED_TAGS = {
     "p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "a", "h2", "h3", "h4",
@@ -279,6 +281,19 @@ class Registration(models.Model):
     )
     liability_waived_at = models.DateTimeField(_("liability waived"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminder queued"), null=True, blank=True)
+    # What the invoice needs for a paid seat, asked at sign-up and pre-filled from the
+    # organisation (invoicing reads these; events only stores them).
+    billing_ean = models.CharField(
+        _("EAN number for the invoice"),
+        max_length=13,
+        blank=True,
+        validators=[validate_ean],
+        help_text=_("13 digits. Public receivers get an electronic invoice at this number."),
+    )
+    requisition_number = models.CharField(_("requisition number"), max_length=50, blank=True)
+    billing_reference = models.CharField(
+        _("invoice reference or contact"), max_length=100, blank=True
+    )
 
     objects = RegistrationQuerySet.as_manager()
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from members.models import Affiliation, Organisation
 from members.selectors import user_is_member
+from members.validators import validate_ean
 
 from . import mail
 from .models import Event, Registration, RegistrationLog
@@ -127,6 +128,35 @@ def signup_price(*, event: Event, user) -> tuple[str, Decimal]:
     return Registration.PriceCategory.NON_MEMBER, event.non_member_price
 
 
+def signup_billing_initial(*, organisation: Organisation | None) -> dict[str, str]:
+    """What the sign-up form pre-fills for a paid seat: the organisation's EAN and invoice
+    contact."""
+    if organisation is None:
+        return {"billing_ean": "", "billing_reference": ""}
+    return {
+        "billing_ean": organisation.ean,
+        "billing_reference": organisation.invoice_contact_name,
+    }
+
+
+def _signup_billing(*, organisation, price: Decimal, answers: Mapping[str, Any]) -> dict:
+    """The invoice details stored on a paid seat (nothing for a free one): the answers, or the
+    organisation's EAN and invoice contact where the participant left them empty."""
+    if not price:
+        return {}
+    initial = signup_billing_initial(organisation=organisation)
+    ean = "".join(str(answers.get("billing_ean") or initial["billing_ean"]).split())
+    if ean:
+        validate_ean(ean)
+    return {
+        "billing_ean": ean,
+        "requisition_number": str(answers.get("requisition_number") or "").strip()[:50],
+        "billing_reference": str(
+            answers.get("billing_reference") or initial["billing_reference"]
+        ).strip()[:100],
+    }
+
+
 # --- sign-up ---------------------------------------------------------------------------------
 
 
@@ -143,6 +173,7 @@ def _signup(*, event: Event, user, answers: Mapping[str, Any], actor, by_staff: 
             raise ValidationError(problem, code="closed")
     organisation = _signup_organisation(user=user, chosen=answers.get("organisation"))
     category, price = signup_price(event=event, user=user)
+    billing = _signup_billing(organisation=organisation, price=price, answers=answers)
 
     with transaction.atomic():
         event = _lock_event(event)
@@ -161,6 +192,7 @@ def _signup(*, event: Event, user, answers: Mapping[str, Any], actor, by_staff: 
             if event.requires_approval
             else "",
             created_at=now,
+            **billing,
         )
         if event.requires_approval and not by_staff:
             registration.status = Status.PENDING
