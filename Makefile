@@ -28,6 +28,7 @@ install: $(VENV)/.installed
 
 run: install
 	DEBUG=$${DEBUG:-on} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-on} $(PY) manage.py staff_groups --sync
 	DEBUG=$${DEBUG:-on} $(PY) manage.py seed_demo
 	DEBUG=$${DEBUG:-on} $(PY) manage.py runserver 127.0.0.1:8000
 

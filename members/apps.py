@@ -1,7 +1,6 @@
 import datetime
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,11 +10,7 @@ class MembersConfig(AppConfig):
 
     def ready(self):
         from . import registry
-        from .groups import groups_sync_after_migrate
 
-        post_migrate.connect(
-            groups_sync_after_migrate, sender=self, dispatch_uid="members_groups_sync"
-        )
         registry.register_engagement_metric(
             registry.EngagementMetric(
                 key="members.people",
