@@ -16,7 +16,8 @@ Status = Registration.Status
 
 def focus_area_model():
     """strategy.FocusArea, reached through the reverse relation so events never imports
-    strategy (DESIGN.md: strategy may import events, not the other way round)."""
+    strategy (README.md, "How the apps fit together": strategy may import events, not the
+    other way round)."""
     return Event._meta.get_field("focus_areas").related_model
 
 
