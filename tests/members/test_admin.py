@@ -78,7 +78,7 @@ def test_groups_sync_adds_a_missing_permission_and_is_idempotent():
     group.permissions.remove(Permission.objects.get(codename="change_project"))
     assert groups_sync()["Editors"] == 1
     assert "projects.change_project" in _codenames("Editors")
-    assert groups_sync() == {name: 0 for name in GROUP_PERMISSIONS}
+    assert groups_sync() == dict.fromkeys(GROUP_PERMISSIONS, 0)
     assert Group.objects.filter(name="Editors").count() == 1
     assert group.permissions.count() == before
 
