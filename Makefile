@@ -10,11 +10,12 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bi
 
 export PYTHONDONTWRITEBYTECODE=1
 
-.PHONY: help install install-test run test lint format bench bandit bench-search bench-mail chromium messages vendor clean
+.PHONY: help install install-test run test test-fast lint format bench bandit bench-search bench-mail chromium messages vendor clean
 
 help:
 	@echo "make run    start the portal with demo data at http://127.0.0.1:8000/"
 	@echo "make test   install what the tests need and run the whole suite"
+	@echo "make test-fast  everything but the browser and worker tests, in parallel (pytest-xdist)"
 	@echo "make bench  seed a large data set and measure the portal under load"
 
 $(VENV)/.installed: pyproject.toml
@@ -49,6 +50,15 @@ format: install
 test: install chromium lint
 	DEBUG=on $(PY) manage.py makemigrations --check --dry-run
 	DEBUG=on $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The loop for people: every test but the browser (e2e) and worker (integration) ones, spread
+# over TEST_WORKERS processes, each with its own test database (test_<name>_gw0, ...) and upload
+# folders. `make test` stays the whole suite, as CI runs it. PYTEST_ARGS="--reuse-db" keeps the
+# test databases between runs (then add --create-db after a new migration).
+TEST_WORKERS ?= auto
+test-fast: install
+	DEBUG=on $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadscope -p no:cacheprovider \
+	  -m "not e2e and not integration" --ignore=tests/e2e $(PYTEST_ARGS)
 
 messages: install
 	DEBUG=on $(PY) manage.py makemessages -l da --no-obsolete -i '.venv/*' -i 'var/*' -i 'static/*' -i 'tests/*' \

@@ -13,6 +13,19 @@ def _eager_celery(settings):
     celery_app.conf.task_always_eager = previous
 
 
+@pytest.fixture(scope="session")
+def _media_dirs(tmp_path_factory):
+    """Upload folders of this test process: under pytest-xdist each worker has its own
+    (tmp_path_factory is per worker), so parallel tests never share or clear each other's
+    files, and nothing is written into the worktree's var/."""
+    return tmp_path_factory.mktemp("media"), tmp_path_factory.mktemp("private-media")
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, _media_dirs):
+    settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT = (str(path) for path in _media_dirs)
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
