@@ -9,6 +9,8 @@ from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from almennet.admin import DanishSlugsMixin
+
 from . import services
 from .models import Affiliation, Organisation, Seat, User
 from .resources import OrganisationResource, PersonResource
@@ -181,7 +183,7 @@ class UserAdmin(GuardedImportExportMixin, DjangoUserAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(GuardedImportExportMixin, SimpleHistoryAdmin):
+class OrganisationAdmin(DanishSlugsMixin, GuardedImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [OrganisationResource]
     list_display = ["name", "short_name", "kind", "homes", "region", "member_since", "member_until"]
     list_filter = [MembershipFilter, "kind", "region"]

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from almennet.admin import DanishSlugsMixin
+
 from . import services
 from .models import (
     Ambition,
@@ -46,7 +48,7 @@ class AmbitionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Trend)
-class TrendAdmin(admin.ModelAdmin):
+class TrendAdmin(DanishSlugsMixin, admin.ModelAdmin):
     list_display = ["title", "horizon", "impact", "certainty", "is_published"]
     list_filter = ["horizon", "impact", "certainty", "is_published"]
     search_fields = ["title", "description"]
@@ -75,7 +77,7 @@ class CommentInline(admin.TabularInline):
 
 
 @admin.register(FocusArea)
-class FocusAreaAdmin(admin.ModelAdmin):
+class FocusAreaAdmin(DanishSlugsMixin, admin.ModelAdmin):
     list_display = ["title", "status", "moderation", "proposer", "status_changed_at"]
     list_filter = ["status", "moderation", "ambitions"]
     search_fields = ["title", "problem", "why_now"]
