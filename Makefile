@@ -53,11 +53,12 @@ test: install chromium lint
 
 # The loop for people: every test but the browser (e2e) and worker (integration) ones, spread
 # over TEST_WORKERS processes, each with its own test database (test_<name>_gw0, ...) and upload
-# folders. `make test` stays the whole suite, as CI runs it. PYTEST_ARGS="--reuse-db" keeps the
-# test databases between runs (then add --create-db after a new migration).
+# folders. The test databases are kept between runs (--reuse-db: the next run only applies new
+# migrations instead of building them again); PYTEST_ARGS=--create-db builds them afresh.
+# `make test` stays the whole suite, as CI runs it.
 TEST_WORKERS ?= auto
 test-fast: install
-	DEBUG=on $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadscope -p no:cacheprovider \
+	DEBUG=on $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadscope --reuse-db -p no:cacheprovider \
 	  -m "not e2e and not integration" --ignore=tests/e2e $(PYTEST_ARGS)
 
 messages: install
