@@ -58,7 +58,7 @@ test: install chromium lint
 # `make test` stays the whole suite, as CI runs it.
 TEST_WORKERS ?= auto
 test-fast: install
-	DEBUG=on $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadscope --reuse-db -p no:cacheprovider \
+	DEBUG=on $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist load --reuse-db -p no:cacheprovider \
 	  -m "not e2e and not integration" --ignore=tests/e2e $(PYTEST_ARGS)
 
 messages: install
