@@ -10,12 +10,13 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bi
 
 export PYTHONDONTWRITEBYTECODE=1
 
-.PHONY: help install install-test run stop lock test lint lint-imports format bench bandit bench-search bench-mail chromium messages vendor clean scale-demo
+.PHONY: help install install-test run stop lock test test-fast lint lint-imports format bench bandit bench-search bench-mail chromium messages vendor clean scale-demo
 
 help:
 	@echo "make run    start the portal with demo data at http://127.0.0.1:8000/ (PORT=8001 for another port)"
 	@echo "make stop   stop the embedded PostgreSQL that make run started"
 	@echo "make test   install what the tests need and run the whole suite"
+	@echo "make test-fast  everything but the browser and worker tests, in parallel (pytest-xdist)"
 	@echo "make bench  seed a large data set and measure the portal under load"
 
 # Exact versions with hashes from the lock file (requirements/dev.txt: the dev and test extras),
@@ -34,6 +35,7 @@ PORT ?= 8000
 
 run: install
 	DEBUG=$${DEBUG:-on} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-on} $(PY) manage.py staff_groups --sync
 	DEBUG=$${DEBUG:-on} $(PY) manage.py seed_demo
 	DEBUG=$${DEBUG:-on} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
@@ -80,6 +82,16 @@ format: install
 test: install chromium lint lint-imports
 	DEBUG=on $(PY) manage.py makemigrations --check --dry-run
 	DEBUG=on $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The loop for people: every test but the browser (e2e) and worker (integration) ones, spread
+# over TEST_WORKERS processes, each with its own test database (test_<name>_gw0, ...) and upload
+# folders. The test databases are kept between runs (--reuse-db: the next run only applies new
+# migrations instead of building them again); PYTEST_ARGS=--create-db builds them afresh.
+# `make test` stays the whole suite, as CI runs it.
+TEST_WORKERS ?= auto
+test-fast: install
+	DEBUG=on $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist load --reuse-db -p no:cacheprovider \
+	  -m "not e2e and not integration" --ignore=tests/e2e $(PYTEST_ARGS)
 
 messages: install
 	DEBUG=on $(PY) manage.py makemessages -l da --no-obsolete -i '.venv/*' -i 'var/*' -i 'static/*' -i 'tests/*' \

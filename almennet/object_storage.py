@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ImproperlyConfigured
 
 # Imported by settings: boto3 loads only when a bucket is configured (almennet/s3_storages.py).
-LOCAL_PRIVATE_BACKEND = "publications.models.PrivateFileStorage"
+LOCAL_PRIVATE_BACKEND = "almennet.storage.PrivateFileStorage"
 DEFAULT_PRIVATE_URL_SECONDS = 60
 
 

@@ -3,7 +3,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export import fields, widgets
@@ -11,6 +10,8 @@ from import_export.admin import ExportActionMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
+from almennet.admin import DanishSlugsMixin
+from almennet.text import danish_slugify
 from members.spreadsheets import FormulaSafeResource
 
 from . import services
@@ -46,7 +47,7 @@ class RegistrationInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(SimpleHistoryAdmin):
+class EventAdmin(DanishSlugsMixin, SimpleHistoryAdmin):
     form = EventAdminForm
     inlines = [EventSessionInline, RegistrationInline]
     list_display = [
@@ -236,7 +237,7 @@ class RegistrationAdmin(ExportActionMixin, admin.ModelAdmin):
 
     def get_export_filename(self, request, queryset, file_format):
         # "tilmeldinger-2026-11-27.xlsx" in the secretariat's language, not "Registration-...".
-        name = slugify(str(self.model._meta.verbose_name_plural))
+        name = danish_slugify(self.model._meta.verbose_name_plural)
         return f"{name}-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"
 
     list_display = [

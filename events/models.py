@@ -1,6 +1,5 @@
 from decimal import Decimal
 
-import nh3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -11,27 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from members.validators import validate_ean
+from almennet.html import sanitise_html
+from almennet.lazy import ByPath
+from almennet.regions import Region
 
-# Tags and attributes an editor may use in an event description; everything else is stripped.
-BODY_ALLOWED_TAGS = {
-    "p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "a", "h2", "h3", "h4",
-    "blockquote", "table", "thead", "tbody", "tr", "th", "td", "hr", "span",
-}  # fmt: skip
 # Paths under /events/ that an event's slug must not shadow.
 RESERVED_SLUGS = {"mine", "statistics", "feed"}
-
-BODY_ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}, "td": {"colspan"}}
-
-
-def sanitise_html(html: str) -> str:
-    return nh3.clean(
-        html or "",
-        tags=BODY_ALLOWED_TAGS,
-        attributes=BODY_ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
-    )
 
 
 class EventQuerySet(models.QuerySet):
@@ -105,13 +89,7 @@ class Event(models.Model):
         _("region"),
         max_length=20,
         blank=True,
-        choices=[
-            ("hovedstaden", _("Capital Region of Denmark")),
-            ("sjaelland", _("Region Zealand")),
-            ("syddanmark", _("Region of Southern Denmark")),
-            ("midtjylland", _("Central Denmark Region")),
-            ("nordjylland", _("North Denmark Region")),
-        ],
+        choices=Region.choices,
     )
     capacity = models.PositiveIntegerField(_("capacity"), default=50)
     member_price = models.DecimalField(
@@ -287,7 +265,7 @@ class Registration(models.Model):
         _("EAN number for the invoice"),
         max_length=13,
         blank=True,
-        validators=[validate_ean],
+        validators=[ByPath("members.validators.validate_ean")],
         help_text=_("13 digits. Public receivers get an electronic invoice at this number."),
     )
     requisition_number = models.CharField(_("requisition number"), max_length=50, blank=True)

@@ -39,7 +39,12 @@ class SellerSettingsAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    # One row only: the list opens that row (tests/measure/test_access_matrix.py knows).
+    singleton = True
+
     def changelist_view(self, request, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         SellerSettings.load()
         return HttpResponseRedirect(reverse("admin:invoicing_sellersettings_change", args=[1]))
 

@@ -13,8 +13,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from almennet.lazy import ByPath
 from events.models import Event, Registration
-from members.validators import validate_cvr, validate_ean
 
 ZERO = Decimal("0.00")
 
@@ -25,9 +25,17 @@ class SellerSettings(models.Model):
 
     name = models.CharField(_("name"), max_length=200, default="AlmenNet (DEMO)")
     cvr = models.CharField(
-        _("CVR number"), max_length=8, default="12345674", validators=[validate_cvr]
+        _("CVR number"),
+        max_length=8,
+        default="12345674",
+        validators=[ByPath("members.validators.validate_cvr")],
     )
-    ean = models.CharField(_("EAN number"), max_length=13, blank=True, validators=[validate_ean])
+    ean = models.CharField(
+        _("EAN number"),
+        max_length=13,
+        blank=True,
+        validators=[ByPath("members.validators.validate_ean")],
+    )
     street = models.CharField(_("street"), max_length=200, default="Demovej 1 (DEMO)")
     postcode = models.CharField(_("postcode"), max_length=10, default="1000")
     city = models.CharField(_("city"), max_length=100, default="København K")

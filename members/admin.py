@@ -10,6 +10,8 @@ from django.utils.translation import ngettext, pgettext_lazy
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from almennet.admin import DanishSlugsMixin
+
 from . import selectors, services
 from .admin_superusers import SuperuserProtectedMixin
 from .admin_superusers import register as register_superuser_protection
@@ -184,7 +186,7 @@ class UserAdmin(SuperuserProtectedMixin, GuardedImportExportMixin, DjangoUserAdm
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(GuardedImportExportMixin, SimpleHistoryAdmin):
+class OrganisationAdmin(DanishSlugsMixin, GuardedImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [OrganisationResource]
     list_display = ["name", "short_name", "kind", "homes", "region", "member_since", "member_until"]
     list_filter = [MembershipFilter, "kind", "region"]

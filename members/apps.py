@@ -1,7 +1,6 @@
 import datetime
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,14 +9,9 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self):
-        from . import registry
-        from .groups import groups_sync_after_migrate
-
-        post_migrate.connect(
-            groups_sync_after_migrate, sender=self, dispatch_uid="members_groups_sync"
-        )
         from allauth.mfa import signals as mfa_signals
 
+        from . import registry
         from .security import on_authenticator_added, on_authenticator_removed
 
         mfa_signals.authenticator_added.connect(

@@ -11,6 +11,8 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from almennet.text import danish_slugify
+
 from .groups import groups_sync
 from .models import Affiliation, Organisation, Seat, User
 from .services import seat_create
@@ -187,9 +189,7 @@ def demo_ean(index: int) -> str:
 
 
 def _slug(text: str) -> str:
-    from django.utils.text import slugify
-
-    return slugify(text.replace("æ", "ae").replace("ø", "oe").replace("å", "aa"))
+    return danish_slugify(text)
 
 
 def _person(email: str, first: str, last: str, *, password: str | None = None, **extra) -> User:

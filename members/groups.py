@@ -1,9 +1,15 @@
 """Staff rights come from groups, not from the superuser flag.
 
-Each group gets model permissions by app label. Other apps' permissions may not exist yet when
-members' migration runs, so `groups_sync()` runs again after every `migrate` (post_migrate) and
-from `manage.py sync_groups`; it is idempotent and only ever sets a group's permissions to
-exactly what is listed here.
+The groups are created by a data migration (members/migrations/0003_staff_groups.py) with the
+permissions that exist at that point (members' own). Permissions of the other apps are created
+by Django after `migrate` finishes, so `manage.py staff_groups --sync` adds them: run it after
+every `migrate` on deploy (`make run` and `seed_demo` do).
+
+Adding is all it ever does. The secretariat may give a group more rights in the admin, and those
+survive `migrate` and `staff_groups --sync`; taking a right away is done in the admin too (and
+the next `--sync` gives back a right listed here, so take it out of this table as well). A
+right that must go from every installation (GROUP_EXCLUSIONS) is taken away by a data
+migration, as strategy/migrations/0006_editors_lose_ballot_rights.py does.
 """
 
 from django.apps import apps as global_apps
@@ -52,7 +58,7 @@ GROUP_EXCLUSIONS: dict[str, dict[str, list[str]]] = {
 }
 
 
-def _permissions_for(Permission, rules: dict[str, str | list[str]]):
+def _permissions_for(Permission, rules: dict[str, str | list[str]], name: str = ""):
     condition = Q(pk__in=[])
     for app_label, rule in rules.items():
         if rule == "all":
@@ -62,33 +68,48 @@ def _permissions_for(Permission, rules: dict[str, str | list[str]]):
         else:
             for prefix in rule:
                 condition |= Q(content_type__app_label=app_label, codename__startswith=prefix)
-    return Permission.objects.filter(condition)
+    permissions = Permission.objects.filter(condition)
+    for app_label, codenames in GROUP_EXCLUSIONS.get(name, {}).items():
+        permissions = permissions.exclude(content_type__app_label=app_label, codename__in=codenames)
+    return permissions
 
 
-def groups_sync(*, apps=global_apps) -> dict[str, int]:
-    """Create the staff groups and give each exactly its permissions. Returns the number of
-    permissions per group. `apps` lets a data migration pass its historical registry."""
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    counts = {}
-    for name, rules in GROUP_PERMISSIONS.items():
-        group, _created = Group.objects.get_or_create(name=name)
-        permissions = _permissions_for(Permission, rules)
-        for app_label, codenames in GROUP_EXCLUSIONS.get(name, {}).items():
-            permissions = permissions.exclude(
-                content_type__app_label=app_label, codename__in=codenames
-            )
-        permissions = list(permissions)
-        group.permissions.set(permissions)
-        counts[name] = len(permissions)
-    return counts
-
-
-def groups_sync_after_migrate(sender, app_config=None, using="default", **kwargs):
-    """post_migrate receiver: once members' signal arrives, make sure every installed app's
-    permissions exist, then (re)assign them to the groups."""
+def permissions_create(*, using: str = "default") -> None:
+    """Make sure every installed app's permissions exist (Django creates them after `migrate`;
+    this lets the sync run on its own, e.g. right after a data migration)."""
     from django.contrib.auth.management import create_permissions
 
     for config in global_apps.get_app_configs():
         create_permissions(config, verbosity=0, using=using, apps=global_apps)
-    groups_sync()
+
+
+def groups_missing_permissions() -> dict[str, list[str]]:
+    """The permissions listed in GROUP_PERMISSIONS that each group does not have, as
+    "app_label.codename", sorted."""
+    from django.contrib.auth.models import Group, Permission
+
+    missing = {}
+    for name, rules in GROUP_PERMISSIONS.items():
+        group = Group.objects.filter(name=name).first()
+        wanted = _permissions_for(Permission, rules, name).select_related("content_type")
+        held = set(group.permissions.values_list("pk", flat=True)) if group else set()
+        missing[name] = sorted(
+            f"{p.content_type.app_label}.{p.codename}" for p in wanted if p.pk not in held
+        )
+    return missing
+
+
+def groups_sync() -> dict[str, int]:
+    """Create any missing staff group and add the listed permissions it lacks; never remove a
+    permission. Returns the number of permissions added per group."""
+    from django.contrib.auth.models import Group, Permission
+
+    permissions_create()
+    added = {}
+    for name, rules in GROUP_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        held = set(group.permissions.values_list("pk", flat=True))
+        missing = [p for p in _permissions_for(Permission, rules, name) if p.pk not in held]
+        group.permissions.add(*missing)
+        added[name] = len(missing)
+    return added

@@ -3,26 +3,33 @@ import datetime
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import BigIntegerRangeField, DateRangeField, RangeOperators
-from django.contrib.postgres.fields.ranges import RangeBoundary
+from django.contrib.postgres.fields import RangeOperators
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from .validators import validate_cvr, validate_ean, validate_logo
+from almennet.lazy import ByPath
+from almennet.periods import (
+    period_check,
+    period_includes,
+    period_ordered_constraint,
+    period_q,
+    period_range,
+    today,
+)
+from almennet.regions import Region
 
-
-def _today() -> datetime.date:
-    return timezone.localdate()
+from .validators import validate_logo
 
 
 class UserManager(BaseUserManager):
-    use_in_migrations = True
+    # Not in migrations: none needs create_user(), and a migration that named this class would
+    # import members' live code (members/migrations must stand alone).
+    use_in_migrations = False
 
     def _create_user(self, email, password, **extra_fields):
         if not email:
@@ -115,11 +122,7 @@ RESERVED_SLUGS = {"me", "board", "engagement"}
 
 class OrganisationQuerySet(models.QuerySet):
     def with_active_membership(self, on: datetime.date | None = None):
-        on = on or _today()
-        return self.filter(
-            Q(member_since__isnull=False, member_since__lte=on)
-            & (Q(member_until__isnull=True) | Q(member_until__gte=on))
-        )
+        return self.filter(period_q(on, start="member_since", end="member_until"))
 
     def members(self, on: datetime.date | None = None):
         """Organisations whose membership is active on the day: the association's members."""
@@ -155,12 +158,7 @@ class Organisation(models.Model):
         FINANCIAL = "financial", _("Financial partner or foundation")
         OTHER = "other", _("Other")
 
-    class Region(models.TextChoices):
-        HOVEDSTADEN = "hovedstaden", _("Capital Region of Denmark")
-        SJAELLAND = "sjaelland", _("Region Zealand")
-        SYDDANMARK = "syddanmark", _("Region of Southern Denmark")
-        MIDTJYLLAND = "midtjylland", _("Central Denmark Region")
-        NORDJYLLAND = "nordjylland", _("North Denmark Region")
+    Region = Region
 
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=50, blank=True)
@@ -181,14 +179,14 @@ class Organisation(models.Model):
         _("CVR number"),
         max_length=8,
         blank=True,
-        validators=[validate_cvr],
+        validators=[ByPath("members.validators.validate_cvr")],
         help_text=_("8 digits, from the Danish business register."),
     )
     ean = models.CharField(
         _("EAN number"),
         max_length=13,
         blank=True,
-        validators=[validate_ean],
+        validators=[ByPath("members.validators.validate_ean")],
         help_text=_("13 digits (GLN). Public-sector members are invoiced by EAN."),
     )
     member_since = models.DateField(_("member since"), null=True, blank=True)
@@ -253,7 +251,7 @@ class Organisation(models.Model):
                 role=Affiliation.Role.REPRESENTATIVE,
                 confirmed_at__isnull=False,
             )
-            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=_today()))
+            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today()))
             .exists()
         ):
             errors["council_voter"] = _(
@@ -269,29 +267,19 @@ class Organisation(models.Model):
             raise ValidationError(errors)
 
     def has_active_membership(self, on: datetime.date | None = None) -> bool:
-        on = on or _today()
-        return (
-            self.member_since is not None
-            and self.member_since <= on
-            and (self.member_until is None or self.member_until >= on)
-        )
+        return period_includes(self.member_since, self.member_until, on)
 
 
 class AffiliationQuerySet(models.QuerySet):
     def current(self, on: datetime.date | None = None):
         """Confirmed affiliations that run on the given day (default today)."""
-        on = on or _today()
-        return self.filter(
-            Q(confirmed_at__isnull=False, starts_on__lte=on)
-            & (Q(ends_on__isnull=True) | Q(ends_on__gte=on))
-        )
+        return self.filter(Q(confirmed_at__isnull=False) & period_q(on))
 
     def counting_as_member(self, on: datetime.date | None = None):
         """Current affiliations to organisations whose membership is active that day."""
-        on = on or _today()
+        on = on or today()
         return self.current(on).filter(
-            Q(organisation__member_since__isnull=False, organisation__member_since__lte=on)
-            & (Q(organisation__member_until__isnull=True) | Q(organisation__member_until__gte=on))
+            period_q(on, start="member_since", end="member_until", prefix="organisation__")
         )
 
 
@@ -316,7 +304,7 @@ class Affiliation(models.Model):
         verbose_name=_("organisation"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.EMPLOYEE)
-    starts_on = models.DateField(_("from"), default=_today)
+    starts_on = models.DateField(_("from"), default=today)
     ends_on = models.DateField(_("to"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed by staff at"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
@@ -337,10 +325,7 @@ class Affiliation(models.Model):
         verbose_name_plural = _("affiliations")
         ordering = ["-starts_on"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
-                name="affiliation_dates_ordered",
-            ),
+            period_ordered_constraint(name="affiliation_dates_ordered"),
         ]
 
     def __str__(self):
@@ -351,47 +336,14 @@ class Affiliation(models.Model):
         return self.confirmed_at is not None
 
     def is_current(self, on: datetime.date | None = None) -> bool:
-        on = on or _today()
-        return (
-            self.is_confirmed
-            and self.starts_on <= on
-            and (self.ends_on is None or self.ends_on >= on)
-        )
+        return self.is_confirmed and period_includes(self.starts_on, self.ends_on, on)
 
     def clean(self):
-        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError(
-                {
-                    "ends_on": _("The affiliation cannot end before it starts (%(start)s).")
-                    % {"start": self.starts_on.isoformat()}
-                }
-            )
-
-
-class _SeatPeriod(models.Func):
-    """daterange(starts_on, ends_on, '[]'): both days included, no end means open-ended."""
-
-    function = "DATERANGE"
-    output_field = DateRangeField()
-
-    def __init__(self):
-        super().__init__(
-            models.F("starts_on"),
-            models.F("ends_on"),
-            RangeBoundary(inclusive_lower=True, inclusive_upper=True),
+        period_check(
+            self.starts_on,
+            self.ends_on,
+            _("The affiliation cannot end before it starts (%(start)s)."),
         )
-
-
-class _SeatHolder(models.Func):
-    """int8range(user_id, user_id + 1): how migration 0004 compared people before btree_gist
-    was available in every PostgreSQL the portal runs on. Kept because that migration
-    imports it; the constraints compare the user with btree_gist now."""
-
-    function = "INT8RANGE"
-    output_field = BigIntegerRangeField()
-
-    def __init__(self):
-        super().__init__(models.F("user_id"), models.F("user_id") + 1)
 
 
 def _seat_exclusion_constraints() -> list:
@@ -403,9 +355,9 @@ def _seat_exclusion_constraints() -> list:
             ExclusionConstraint(
                 name=f"seat_{body}_one_seat_per_person",
                 expressions=[
-                    # Equality of the person in a GiST index: btree_gist (migration 0005).
+                    # Equality of the person in a GiST index: btree_gist (migration 0007).
                     ("user", RangeOperators.EQUAL),
-                    (_SeatPeriod(), RangeOperators.OVERLAPS),
+                    (period_range(), RangeOperators.OVERLAPS),
                 ],
                 condition=Q(body=body),
                 violation_error_message=_(
@@ -417,7 +369,7 @@ def _seat_exclusion_constraints() -> list:
             constraints.append(
                 ExclusionConstraint(
                     name=f"seat_{body}_one_{role}",
-                    expressions=[(_SeatPeriod(), RangeOperators.OVERLAPS)],
+                    expressions=[(period_range(), RangeOperators.OVERLAPS)],
                     condition=Q(body=body, role=role),
                     violation_error_message=_(
                         "Only one person holds this role on this body at a time."
@@ -429,8 +381,7 @@ def _seat_exclusion_constraints() -> list:
 
 class SeatQuerySet(models.QuerySet):
     def current(self, on: datetime.date | None = None):
-        on = on or _today()
-        return self.filter(Q(starts_on__lte=on) & (Q(ends_on__isnull=True) | Q(ends_on__gte=on)))
+        return self.filter(period_q(on))
 
     def board(self):
         return self.filter(body=Seat.Body.BOARD)
@@ -486,10 +437,7 @@ class Seat(models.Model):
         verbose_name_plural = _("seats")
         ordering = ["body", "role", "starts_on"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
-                name="seat_dates_ordered",
-            ),
+            period_ordered_constraint(name="seat_dates_ordered"),
             *_seat_exclusion_constraints(),
         ]
 
@@ -497,17 +445,12 @@ class Seat(models.Model):
         return f"{self.user} – {self.get_body_display()} ({self.get_role_display()})"
 
     def is_current(self, on: datetime.date | None = None) -> bool:
-        on = on or _today()
-        return self.starts_on <= on and (self.ends_on is None or self.ends_on >= on)
+        return period_includes(self.starts_on, self.ends_on, on)
 
     def clean(self):
-        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError(
-                {
-                    "ends_on": _("The seat cannot end before it starts (%(start)s).")
-                    % {"start": self.starts_on.isoformat()}
-                }
-            )
+        period_check(
+            self.starts_on, self.ends_on, _("The seat cannot end before it starts (%(start)s).")
+        )
         if not self.starts_on or not self.body:
             return
         others = Seat.objects.filter(body=self.body).overlapping(self.starts_on, self.ends_on)

@@ -1,10 +1,10 @@
 """Where other apps plug into people and organisations without `members` importing them.
 
-`members` imports none of the other apps (DESIGN.md). Yet an organisation page shows its
-projects and event participation, my page shows a person's registrations, votes and
-subscriptions, the engagement report counts sign-ups and projects, and a person's data export
-and deletion must cover every app. Each app registers what it contributes here, from its
-AppConfig.ready().
+`members` imports none of the other apps (README.md, "How the apps fit together"). Yet an
+organisation page shows its projects and event participation, my page shows a person's
+registrations, votes and subscriptions, the engagement report counts sign-ups and projects, and
+a person's data export and deletion must cover every app. Each app registers what it
+contributes here, from its AppConfig.ready().
 """
 
 import datetime

@@ -7,9 +7,10 @@ has an error.
 """
 
 from django.core.exceptions import ValidationError
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from import_export import fields, widgets
+
+from almennet.text import danish_slugify
 
 from .models import Affiliation, Organisation, User
 from .spreadsheets import FormulaSafeResource
@@ -91,11 +92,11 @@ class OrganisationResource(_StrictColumnsMixin, FormulaSafeResource):
         super().before_import(dataset, **kwargs)
         if "slug" not in dataset.headers:
             names = dataset.get_col(dataset.headers.index("name"))
-            dataset.append_col([slugify(str(name or "")) for name in names], header="slug")
+            dataset.append_col([danish_slugify(name) for name in names], header="slug")
 
     def before_import_row(self, row, **kwargs):
         if not (row.get("slug") or "").strip():
-            row["slug"] = slugify(str(row.get("name") or ""))
+            row["slug"] = danish_slugify(row.get("name"))
         for key in ("homes",):
             if row.get(key) in (None, ""):
                 row[key] = 0

@@ -2,16 +2,17 @@
 
 CVR numbers use the Danish business register's modulus-11 check; EAN (GLN) numbers, which
 public-sector members are invoiced by, use the GS1 check digit. A logo is checked by its
-content with Pillow, not by its file name.
+content (almennet/images.py), not by its file name.
 """
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from almennet.images import ImageValidator
+
 CVR_WEIGHTS = (2, 7, 6, 5, 4, 3, 2, 1)
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 LOGO_MAX_PIXELS = 4000
-LOGO_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
 
 
 def cvr_is_valid(value: str) -> bool:
@@ -66,39 +67,5 @@ def validate_ean(value: str) -> None:
         )
 
 
-def validate_logo(file) -> None:
-    """A logo must be a real PNG, JPEG, GIF or WebP image of at most 2 MB and 4000 pixels
-    a side, whatever its file name claims."""
-    from PIL import Image, UnidentifiedImageError
-
-    if file.size is not None and file.size > LOGO_MAX_BYTES:
-        raise ValidationError(
-            _("The logo is too large: at most %(max)s MB."),
-            code="logo_too_large",
-            params={"max": LOGO_MAX_BYTES // (1024 * 1024)},
-        )
-    position = file.tell() if hasattr(file, "tell") else None
-    try:
-        file.seek(0)
-        with Image.open(file) as image:
-            image_format = image.format
-            width, height = image.size
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise ValidationError(
-            _("The logo is not an image we can read. Upload a PNG, JPEG, GIF or WebP file."),
-            code="logo_not_image",
-        ) from None
-    finally:
-        if position is not None:
-            file.seek(position)
-    if image_format not in LOGO_FORMATS:
-        raise ValidationError(
-            _("The logo must be a PNG, JPEG, GIF or WebP image."), code="logo_format"
-        )
-    if width > LOGO_MAX_PIXELS or height > LOGO_MAX_PIXELS:
-        raise ValidationError(
-            _("The logo is too large: at most %(max)s pixels on each side."),
-            code="logo_dimensions",
-            params={"max": LOGO_MAX_PIXELS},
-        )
+# A logo: the portal's image check (almennet/images.py) with a logo's limits.
+validate_logo = ImageValidator(max_bytes=LOGO_MAX_BYTES, max_side=LOGO_MAX_PIXELS)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csp import csp_override
 from simple_history.admin import SimpleHistoryAdmin
 
+from almennet.admin import DanishSlugsMixin
 from outbox.rendering import mail_language
 
 from .models import Consent, Newsletter, Subscriber
@@ -32,7 +33,7 @@ def _mail_preview(request, html: str) -> HttpResponse:
 
 
 @admin.register(Newsletter)
-class NewsletterAdmin(SimpleHistoryAdmin):
+class NewsletterAdmin(DanishSlugsMixin, SimpleHistoryAdmin):
     list_display = ["subject", "status", "issued_at", "progress_summary"]
     list_filter = ["status"]
     search_fields = ["subject"]

@@ -4,25 +4,13 @@ from html import unescape
 
 import nh3
 
-BODY_TAGS = {
-    "p", "br", "h2", "h3", "h4", "ul", "ol", "li", "a", "strong", "b", "em", "i", "blockquote",
-    "hr",
-}  # fmt: skip
+from almennet.html import sanitise_html
 
 
 def newsletter_body_clean(html: str, *, base_url: str | None = None) -> str:
-    """Reduce staff HTML to what a mail and the archive can show safely (no scripts, styles,
-    event handlers, images or foreign schemes). With `base_url` (for mail), relative links
-    become absolute."""
-    return nh3.clean(
-        html or "",
-        tags=BODY_TAGS,
-        clean_content_tags={"script", "style"},
-        attributes={"a": {"href", "title"}},
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
-        url_relative=("rewrite_with_base", base_url.rstrip("/") + "/") if base_url else None,
-    )
+    """Staff HTML reduced to what a mail and the archive can show safely: the portal's one
+    allow-list (almennet/html.py). With `base_url` (for mail), relative links become absolute."""
+    return sanitise_html(html, base_url=base_url)
 
 
 def html_to_text(html: str) -> str:

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from almennet.admin import DanishSlugsMixin
+
 from . import services
 from .models import Milestone, Project, ProjectImage, ProjectParticipant
 
@@ -63,7 +65,7 @@ class PublishingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(PublishingAdmin):
+class ProjectAdmin(DanishSlugsMixin, PublishingAdmin):
     list_display = ["title", "status", "owner", "starts_on", "ends_on", "is_published", "preview"]
     list_filter = ["is_published", "status"]  # strategy adds its focus areas (strategy/related.py)
     search_fields = ["title", "summary", "owner__name"]

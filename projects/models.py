@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .content import sanitise_html, validate_image
+from almennet.html import sanitise_html
+from almennet.images import validate_image
 
 
 class ProjectQuerySet(models.QuerySet):

@@ -3,6 +3,7 @@ from django.db import models
 from django.forms import ClearableFileInput
 from django.utils.translation import gettext_lazy as _
 
+from almennet.admin import DanishSlugsMixin
 from projects.admin import PublishingAdmin
 
 from . import services
@@ -10,7 +11,7 @@ from .models import Publication, PublicationFile, Tag
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(DanishSlugsMixin, admin.ModelAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     list_display = ["name", "slug"]
@@ -45,7 +46,7 @@ class FileInline(admin.TabularInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(PublishingAdmin):
+class PublicationAdmin(DanishSlugsMixin, PublishingAdmin):
     list_display = ["title", "kind", "published_on", "is_member_only", "is_published", "preview"]
     list_filter = ["is_published", "is_member_only", "kind", "tags"]
     search_fields = ["title", "summary", "authors"]

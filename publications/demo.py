@@ -5,8 +5,8 @@ PDF text can be tried. Idempotent: publications and tags are found by slug."""
 import datetime
 
 from django.core.files.base import ContentFile
-from django.utils.text import slugify
 
+from almennet.text import danish_slugify
 from events.models import Event
 from members.models import Organisation
 from projects.models import Project
@@ -144,7 +144,7 @@ PUBLICATIONS = [
 
 
 def _tag(name: str) -> Tag:
-    slug = slugify(name.replace("æ", "ae").replace("ø", "oe").replace("å", "aa"))
+    slug = danish_slugify(name)
     return Tag.objects.get_or_create(slug=slug, defaults={"name": name})[0]
 
 

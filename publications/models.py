@@ -1,61 +1,16 @@
-import os
 import uuid
 from pathlib import Path
 
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage, storages
-from django.core.signals import setting_changed
 from django.db import models
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from projects.content import sanitise_html, validate_image
-
-from .uploads import validate_publication_file
-
-
-class PrivateFileStorage(FileSystemStorage):
-    """Attached files live outside MEDIA_ROOT, so nothing serves them but the download view,
-    which checks who may have them and counts the download."""
-
-    # Read from the settings on every use (not cached) so that a changed setting applies.
-    @property
-    def base_location(self):
-        configured = getattr(settings, "PRIVATE_MEDIA_ROOT", None)
-        return str(configured or Path(settings.MEDIA_ROOT).parent / "private-media")
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    @property
-    def base_url(self):
-        return None
-
-
-class _PrivateStorage(LazyObject):
-    """STORAGES["private"], looked up at first use (and again after the setting changes):
-    the local PrivateFileStorage by default, a private S3 bucket when configured."""
-
-    def _setup(self):
-        self._wrapped = storages["private"]
-
-
-_private_storage = _PrivateStorage()
-
-
-@receiver(setting_changed)
-def _private_storage_reset(*, setting, **kwargs):
-    if setting == "STORAGES":
-        _private_storage._wrapped = empty
-
-
-def private_storage():
-    return _private_storage
+from almennet.html import sanitise_html
+from almennet.images import validate_image
+from almennet.lazy import ByPath
+from almennet.storage import private_storage
 
 
 def publication_file_path(instance, filename: str) -> str:
@@ -194,10 +149,10 @@ class PublicationFile(models.Model):
     title = models.CharField(_("title"), max_length=250, blank=True)
     file = models.FileField(
         _("file"),
-        upload_to=publication_file_path,
+        upload_to=ByPath("publications.models.publication_file_path"),
         storage=private_storage,
         max_length=300,
-        validators=[validate_publication_file],
+        validators=[ByPath("publications.uploads.validate_publication_file")],
     )
     original_name = models.CharField(_("original file name"), max_length=250, blank=True)
     kind = models.CharField(_("file type"), max_length=10, choices=Kind.choices, editable=False)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from almennet.admin import DanishSlugsMixin
 from members.models import Seat, User
 
 from . import services
@@ -49,7 +50,7 @@ class AmbitionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Trend)
-class TrendAdmin(admin.ModelAdmin):
+class TrendAdmin(DanishSlugsMixin, admin.ModelAdmin):
     list_display = ["title", "horizon", "impact", "certainty", "is_published"]
     list_filter = ["horizon", "impact", "certainty", "is_published"]
     search_fields = ["title", "description"]
@@ -100,7 +101,7 @@ class FocusAreaAdminForm(forms.ModelForm):
 
 
 @admin.register(FocusArea)
-class FocusAreaAdmin(admin.ModelAdmin):
+class FocusAreaAdmin(DanishSlugsMixin, admin.ModelAdmin):
     form = FocusAreaAdminForm
     list_display = ["title", "status", "moderation", "proposer", "status_changed_at"]
     list_filter = ["status", "moderation", "ambitions"]

@@ -6,11 +6,31 @@ from almennet.celery import app as celery_app
 @pytest.fixture(autouse=True)
 def _eager_celery(settings):
     """Unit tests run Celery tasks in-process; the integration tests start a real worker."""
+    from celery._state import _set_task_join_will_block
+
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
     yield
     celery_app.conf.task_always_eager = previous
+    # Celery marks "inside a task" in a process-wide flag that each eager run sets and then
+    # restores to what it found. Threads running eager tasks at once (the concurrency tests)
+    # can restore it in the wrong order and leave it set, and a later test in the same process
+    # then gets "Never call result.get() within a task!" (seen under pytest-xdist).
+    _set_task_join_will_block(False)
+
+
+@pytest.fixture(scope="session")
+def _media_dirs(tmp_path_factory):
+    """Upload folders of this test process: under pytest-xdist each worker has its own
+    (tmp_path_factory is per worker), so parallel tests never share or clear each other's
+    files, and nothing is written into the worktree's var/."""
+    return tmp_path_factory.mktemp("media"), tmp_path_factory.mktemp("private-media")
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, _media_dirs):
+    settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT = (str(path) for path in _media_dirs)
 
 
 @pytest.fixture(autouse=True)

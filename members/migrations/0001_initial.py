@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import members.models
+import almennet.periods
 from django.conf import settings
 from django.db import migrations, models
 
@@ -40,9 +40,6 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'users',
                 'ordering': ['first_name', 'last_name', 'email'],
             },
-            managers=[
-                ('objects', members.models.UserManager()),
-            ],
         ),
         migrations.CreateModel(
             name='Organisation',
@@ -73,7 +70,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('role', models.CharField(choices=[('contact', 'Contact person'), ('representative', 'Representative in the representative council'), ('employee', 'Employee')], default='employee', max_length=20, verbose_name='role')),
-                ('starts_on', models.DateField(default=members.models._today, verbose_name='from')),
+                ('starts_on', models.DateField(default=almennet.periods.today, verbose_name='from')),
                 ('ends_on', models.DateField(blank=True, null=True, verbose_name='to')),
                 ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmed by staff at')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),

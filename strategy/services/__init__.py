@@ -1,8 +1,8 @@
 """Every write of the strategy app: focus areas, comments, summit pledges, voting rounds and
 their ballots, the announcement of the prioritised focus areas. Each writes an audit row.
 
-Split by subject (STYLE.md: a module past about 600 lines becomes a package); import from
-here: ``from strategy import services; services.ballot_cast(...)``."""
+Split by subject (a module past about 600 lines becomes a package, so each stays readable);
+import from here: ``from strategy import services; services.ballot_cast(...)``."""
 
 from .announcement import ANNOUNCED_KINDS, announcement_recipients, round_confirm_priorities
 from .common import RECEIPT_ALPHABET, audit

@@ -7,9 +7,9 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from almennet.text import danish_slugify
 from members.models import Affiliation, Organisation
 
 from .. import selectors
@@ -24,13 +24,8 @@ from .common import MODERATE_COMMENTS, MODERATE_FOCUS_AREAS, _require_permission
 # --- Focus areas ----------------------------------------------------------------------------
 
 
-# Danish letters as Danes spell them in addresses; slugify alone drops them ("Fællesskaber"
-# became "fllesskaber").
-_DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
-
-
 def _unique_slug(title: str) -> str:
-    base = slugify(title.translate(_DANISH))[:180] or "fokusomraade"
+    base = danish_slugify(title)[:180] or "fokusomraade"
     slug, n = base, 2
     while FocusArea.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1

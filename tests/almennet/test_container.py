@@ -63,7 +63,11 @@ def test_compose_runs_one_image_as_web_worker_and_one_beat_after_migrations():
     assert services["worker"]["command"][:4] == ["celery", "-A", "almennet", "worker"]
     assert services["beat"]["command"][:4] == ["celery", "-A", "almennet", "beat"]
     assert services["beat"]["deploy"]["replicas"] == 1
-    assert services["migrate"]["command"] == ["django-admin", "migrate", "--noinput"]
+    assert services["migrate"]["command"] == [
+        "sh",
+        "-c",
+        "django-admin migrate --noinput && django-admin staff_groups --sync",
+    ]
     for name in ("web", "worker", "beat"):
         assert portal[name]["depends_on"]["migrate"]["condition"] == (
             "service_completed_successfully"

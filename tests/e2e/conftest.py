@@ -7,6 +7,7 @@ cannot hide.
 
 import os
 import shutil
+from types import SimpleNamespace
 
 import pytest
 
@@ -80,7 +81,32 @@ def login(page, *, email: str, password: str = "correct horse battery staple") -
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", password)
     page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+# The live server runs in this process, so the moment allauth checks a TOTP code against can be
+# fixed: a code made for it is valid however slowly a loaded machine gets to the form (a code
+# made from the wall clock failed when the 30-second step turned between making and checking).
+TOTP_NOW = 1_800_000_010
+
+
+@pytest.fixture(autouse=True)
+def _fixed_totp_clock(monkeypatch):
+    from allauth.mfa.totp.internal import auth
+
+    monkeypatch.setattr(auth, "time", SimpleNamespace(time=lambda: TOTP_NOW))
+
+
+def totp_code(secret: str | None = None) -> str:
+    """The code an authenticator app shows at TOTP_NOW (the factories' secret by default)."""
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    from tests.strategy.factories import TOTP_SECRET
+
+    return format_hotp_value(
+        hotp_value(secret or TOTP_SECRET, TOTP_NOW // app_settings.TOTP_PERIOD)
+    )
 
 
 def axe_violations(page, *, impacts=("serious", "critical")) -> list[dict]:

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from playwright.sync_api import expect
 
 from publications.services import publication_file_add
 from tests.projects.factories import ProjectFactory
@@ -31,7 +32,8 @@ def test_search_finds_a_danish_word_form_and_opens_the_publication(page, knowled
     page.goto(page.base_url + "/")
     page.fill("#site-search", "boligafdelinger")
     page.locator("header form[role=search] button[type=submit]").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_url("**/search/?**")
+    expect(page.locator(".search-hit").first).to_be_visible()
 
     hits = page.locator(".search-hit")
     assert hits.count() >= 1
@@ -41,8 +43,7 @@ def test_search_finds_a_danish_word_form_and_opens_the_publication(page, knowled
     assert "Tryghed for medlemmer" not in page.content()
 
     first.locator("h2 a").click()
-    page.wait_for_load_state("networkidle")
-    assert page.locator("h1").inner_text() == "Tryghed i boligafdelingen"
+    expect(page.locator("h1")).to_have_text("Tryghed i boligafdelingen")
     assert page.locator(".publication-files a").count() == 1
     assert page.locator(".related-projects").inner_text().startswith("Tryghed i opgangen")
 
@@ -59,6 +60,5 @@ def test_search_in_pdf_text_and_narrowing_by_type(page, knowledge):
     page.goto(page.base_url + "/search/?q=tryghed")
     assert page.locator(".search-hit").count() == 2  # the member-only one stays hidden
     page.locator(".facet-type a", has_text="Projekter").click()
-    page.wait_for_load_state("networkidle")
-    assert page.locator(".search-hit").count() == 1
+    expect(page.locator(".search-hit")).to_have_count(1)
     assert "Tryghed i opgangen" in page.locator(".search-hit").inner_text()

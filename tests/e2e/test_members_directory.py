@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from playwright.sync_api import expect
 
 from members import demo
 from members.models import Affiliation, Organisation, User
@@ -37,7 +38,7 @@ def test_directory_filters_and_hides_contact_details_from_visitors(page, demo_da
     assert page.get_by_role("heading", level=1).inner_text() == "Boligselskabet Nordhavn"
     assert page.get_by_test_id("person").count() >= 2
     assert page.get_by_test_id("person-email").count() == 0
-    assert page.get_by_test_id("contact-hint").is_visible()
+    expect(page.get_by_test_id("contact-hint")).to_be_visible()
     assert axe_violations(page) == []
 
 
@@ -52,13 +53,13 @@ def test_member_sees_contact_details_and_uses_my_page(page, demo_data):
 
     page.get_by_label("Stillingsbetegnelse").fill("Projektleder")
     page.get_by_role("button", name="Gem profil").click()
-    assert page.get_by_text("Din profil er gemt.").is_visible()
+    expect(page.get_by_text("Din profil er gemt.")).to_be_visible()
     assert User.objects.get(email="medlem@almennet.dk").job_title == "Projektleder"
 
     form = page.get_by_test_id("affiliation-form")
     form.get_by_label("Organisation").select_option(label="Boligselskabet Nordhavn")
     form.get_by_role("button", name="Send anmodning").click()
-    assert page.get_by_text("Sekretariatet bekræfter, at du arbejder i").is_visible()
+    expect(page.get_by_text("Sekretariatet bekræfter, at du arbejder i")).to_be_visible()
     pending = page.get_by_test_id("my-affiliations").locator("li", has_text="Nordhavn")
     assert "Afventer bekræftelse" in pending.inner_text()
     assert (
@@ -98,4 +99,4 @@ def test_representative_sees_the_engagement_chart(page, demo_data):
     page.locator("#id_starts_on").fill("2026-12-31")
     page.locator("#id_ends_on").fill("2026-01-01")
     page.get_by_role("button", name="Vis").click()
-    assert page.get_by_text("Perioden skal slutte").is_visible()
+    expect(page.get_by_text("Perioden skal slutte")).to_be_visible()

@@ -1,3 +1,5 @@
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import axe_violations
 
 
@@ -26,7 +28,6 @@ def test_menu_opens_on_a_phone(phone_page):
     page = phone_page
     page.goto(page.base_url + "/")
     login_link = page.get_by_role("link", name="Log ind")
-    assert not login_link.is_visible()
+    expect(login_link).to_be_hidden()
     page.get_by_role("button", name="Vis menu").click()
-    login_link.wait_for(state="visible")
-    assert login_link.is_visible()
+    expect(login_link).to_be_visible()

@@ -2,27 +2,21 @@
 changes it, and after the close sees the result with their receipt."""
 
 import datetime
-import time
 
 from allauth.account.models import EmailAddress
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from strategy import services
 from strategy.models import Ballot, VotingRound
 from tests.strategy.factories import (
-    TOTP_SECRET,
     FocusAreaFactory,
     board_member,
     make_round,
     staff_user,
 )
 
-from .conftest import axe_violations, login
-
-
-def _totp_code() -> str:
-    return format_hotp_value(hotp_value(TOTP_SECRET, int(time.time()) // 30))
+from .conftest import axe_violations, login, totp_code
 
 
 def test_board_member_ranks_changes_and_sees_result(page):
@@ -40,17 +34,17 @@ def test_board_member_ranks_changes_and_sees_result(page):
 
     login(page, email=voter.email)
     assert "/2fa/" in page.url  # allauth asks for the code
-    page.fill("input[name=code]", _totp_code())
+    page.fill("input[name=code]", totp_code())
     page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state("networkidle")
-    assert "/2fa/" not in page.url
+    page.wait_for_url(lambda url: "/2fa/" not in url)
 
     page.goto(page.base_url + "/strategy/votes/")
     page.get_by_role("link", name="Bestyrelsens prioritering").click()
     page.select_option(f"#rank-{items['Data i driften']}", "1")
     page.select_option(f"#rank-{items['Klimarobuste boligområder']}", "2")
-    page.locator("#ballot-form button[type=submit]").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_response(lambda response: response.request.method == "POST"):
+        page.locator("#ballot-form button[type=submit]").click()
+    expect(page.locator("#receipt")).to_be_visible()
     ballot = Ballot.objects.get()
     assert ballot.receipt in page.locator("#receipt").inner_text()
     assert page.locator("#result").count() == 0
@@ -61,8 +55,9 @@ def test_board_member_ranks_changes_and_sees_result(page):
     page.select_option(f"#rank-{items['Klimarobuste boligområder']}", "1")
     page.select_option(f"#rank-{items['Data i driften']}", "")
     page.select_option(f"#rank-{items['Boliger til et langt liv']}", "2")
-    page.locator("#ballot-form button[type=submit]").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_response(lambda response: response.request.method == "POST"):
+        page.locator("#ballot-form button[type=submit]").click()
+    expect(page.locator("#receipt")).to_be_visible()
     ranks = dict(Ballot.objects.get().choices.values_list("item_id", "rank"))
     assert ranks == {items["Klimarobuste boligområder"]: 1, items["Boliger til et langt liv"]: 2}
     assert Ballot.objects.get().receipt == ballot.receipt
@@ -72,12 +67,11 @@ def test_board_member_ranks_changes_and_sees_result(page):
         closes_at=timezone.now() - datetime.timedelta(seconds=1)
     )
     page.reload()
-    page.wait_for_load_state("networkidle")
-    assert page.locator("#result").is_visible()
+    expect(page.locator("#result")).to_be_visible()
     assert page.locator("#ballot-form").count() == 0
     assert "Klimarobuste boligområder" in page.locator("#result-table tbody tr").first.inner_text()
-    assert page.locator("#pairwise").is_visible()
-    assert page.locator("#tie-break-rule").is_visible()
+    expect(page.locator("#pairwise")).to_be_visible()
+    expect(page.locator("#tie-break-rule")).to_be_visible()
     assert ballot.receipt in page.locator("#ballots").inner_text()
     assert page.locator("#result svg").count() == 1
     assert axe_violations(page) == []

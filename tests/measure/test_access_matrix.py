@@ -205,7 +205,9 @@ def _admin_expected(model_admin, kind, user, obj=None):
     if kind == "add":
         return 200 if model_admin.has_add_permission(request) else 403
     if kind == "changelist":
-        return 200 if model_admin.has_view_or_change_permission(request) else 403
+        if not model_admin.has_view_or_change_permission(request):
+            return 403
+        return 302 if getattr(model_admin, "singleton", False) else 200
     if not model_admin.has_view_or_change_permission(request, obj):
         return 403
     if not model_admin.get_queryset(request).filter(pk=obj.pk).exists():

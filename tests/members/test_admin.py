@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 from allauth.mfa.models import Authenticator
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _staff_in(group_name: str) -> Client:
+    groups_sync()
     user = UserFactory(is_staff=True)
     user.groups.add(Group.objects.get(name=group_name))
     Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
@@ -26,35 +27,92 @@ def _staff_in(group_name: str) -> Client:
     return client
 
 
-def test_groups_exist_after_migrate_with_permissions_by_app():
-    groups = {g.name: g for g in Group.objects.prefetch_related("permissions__content_type")}
-    assert set(GROUP_PERMISSIONS) <= set(groups)
-    event_apps = {p.content_type.app_label for p in groups["Event managers"].permissions.all()}
-    assert "members" in event_apps
-    editors = {p.codename for p in groups["Editors"].permissions.all()}
-    assert "view_organisation" in editors and "change_organisation" not in editors
-    secretariat = {p.codename for p in groups["Secretariat"].permissions.all()}
-    assert {"add_organisation", "change_seat", "delete_affiliation"} <= secretariat
+def _codenames(group_name: str) -> set[str]:
+    group = Group.objects.get(name=group_name)
+    return {
+        f"{app_label}.{codename}"
+        for app_label, codename in group.permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+    }
 
 
-def test_groups_sync_is_idempotent_and_repairs_changes():
-    first = groups_sync()
+def test_staff_groups_data_migration_creates_the_groups_with_members_permissions():
+    """members/0003 run on its own historical registry (as `migrate` runs it on a fresh
+    database) creates the three groups with members' permissions."""
+    import importlib
+
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    migration = importlib.import_module("members.migrations.0003_staff_groups")
+    state = MigrationLoader(connection).project_state(("members", "0003_staff_groups"))
+    Group.objects.filter(name__in=GROUP_PERMISSIONS).delete()
+    migration.create_groups(state.apps, None)
+    assert set(GROUP_PERMISSIONS) <= set(Group.objects.values_list("name", flat=True))
+    editors = _codenames("Editors")
+    assert "members.view_organisation" in editors
+    assert "members.change_organisation" not in editors
+    assert {
+        "members.add_organisation",
+        "members.change_seat",
+        "members.delete_affiliation",
+    } <= _codenames("Secretariat")
+
+
+def test_groups_sync_gives_each_group_its_permissions_by_app():
+    groups_sync()
+    event_managers = _codenames("Event managers")
+    assert "members.view_organisation" in event_managers
+    assert "members.change_organisation" not in event_managers
+    editors = _codenames("Editors")
+    assert "members.view_organisation" in editors and "members.change_organisation" not in editors
+    assert {
+        "members.add_organisation",
+        "members.change_seat",
+        "members.delete_affiliation",
+    } <= _codenames("Secretariat")
+
+
+def test_groups_sync_adds_a_missing_permission_and_is_idempotent():
+    groups_sync()
     group = Group.objects.get(name="Editors")
-    group.permissions.clear()
-    second = groups_sync()
-    assert first == second
+    before = group.permissions.count()
+    group.permissions.remove(Permission.objects.get(codename="change_project"))
+    assert groups_sync()["Editors"] == 1
+    assert "projects.change_project" in _codenames("Editors")
+    assert groups_sync() == dict.fromkeys(GROUP_PERMISSIONS, 0)
     assert Group.objects.filter(name="Editors").count() == 1
-    assert group.permissions.count() == first["Editors"]
+    assert group.permissions.count() == before
 
 
-def test_sync_groups_command(capsys):
-    call_command("sync_groups")
-    assert "Secretariat" in capsys.readouterr().out
+def test_a_permission_added_by_hand_survives_migrate_and_the_command(capsys):
+    """The secretariat gave Editors a right the table does not list; neither `migrate` (which
+    used to reset every group in a post_migrate hook) nor `staff_groups --sync` takes it away,
+    and the command adds a listed one that was missing."""
+    groups_sync()
+    editors = Group.objects.get(name="Editors")
+    by_hand = Permission.objects.get(content_type__app_label="members", codename="add_seat")
+    editors.permissions.add(by_hand)
+    editors.permissions.remove(Permission.objects.get(codename="change_publication"))
+
+    call_command("migrate", verbosity=0)
+    assert "members.add_seat" in _codenames("Editors")
+    assert "publications.change_publication" not in _codenames("Editors")
+
+    call_command("staff_groups")
+    out = capsys.readouterr().out
+    assert "publications.change_publication" in out
+    assert "publications.change_publication" not in _codenames("Editors")
+
+    call_command("staff_groups", "--sync")
+    assert "Editors: 1 permissions added" in capsys.readouterr().out
+    assert "members.add_seat" in _codenames("Editors")
+    assert "publications.change_publication" in _codenames("Editors")
 
 
 def test_event_managers_by_app_label_get_every_events_permission():
-    from django.contrib.auth.models import Permission
-
+    groups_sync()
     events = Permission.objects.filter(content_type__app_label="events")
     group = Group.objects.get(name="Event managers")
     assert set(events) <= set(group.permissions.all())

@@ -1,16 +1,18 @@
 """Two staff members giving out the chair at the same moment: exactly one wins, and the other
 gets the same clear validation error as if they had come second (not a database error).
 
-Without the advisory lock in services.seat_create both pass Seat.clean() before either commits,
-and the loser hits the exclusion constraint as an IntegrityError (seen when the lock is taken
-out: the test then fails most runs)."""
+Both tests widen the race window (a pause after Seat.full_clean(), before the save), so that
+without the advisory lock in services.seat_create both pass the check before either commits.
+The control takes the lock out and shows the loser then hitting the exclusion constraint as an
+IntegrityError, as tests/events/test_concurrency.py does for sign-ups."""
 
 import datetime
 import threading
+import time
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import IntegrityError, connection
 
 from members import services
 from members.models import Seat
@@ -18,8 +20,17 @@ from members.models import Seat
 from .factories import UserFactory
 
 
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_chairs_one_wins_the_other_gets_a_validation_error():
+def _widen_race_window(monkeypatch, seconds=0.2):
+    checked = Seat.full_clean
+
+    def slow_full_clean(self, *args, **kwargs):
+        checked(self, *args, **kwargs)
+        time.sleep(seconds)
+
+    monkeypatch.setattr(Seat, "full_clean", slow_full_clean)
+
+
+def _appoint_two_chairs_at_once() -> list[str]:
     candidates = [UserFactory(), UserFactory()]
     barrier = threading.Barrier(len(candidates))
     outcomes: list[str] = []
@@ -37,7 +48,9 @@ def test_concurrent_chairs_one_wins_the_other_gets_a_validation_error():
             outcomes.append("created")
         except ValidationError:
             outcomes.append("refused")
-        except Exception as error:  # noqa: BLE001 - any other outcome fails the test below
+        except IntegrityError:
+            outcomes.append("integrity error")
+        except Exception as error:  # noqa: BLE001 - any other outcome fails the tests below
             outcomes.append(f"error: {error!r}")
         finally:
             connection.close()
@@ -47,6 +60,23 @@ def test_concurrent_chairs_one_wins_the_other_gets_a_validation_error():
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
+    return outcomes
 
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_chairs_one_wins_the_other_gets_a_validation_error(monkeypatch):
+    _widen_race_window(monkeypatch)
+    outcomes = _appoint_two_chairs_at_once()
     assert sorted(outcomes) == ["created", "refused"]
+    assert Seat.objects.filter(role=Seat.Role.CHAIR).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_the_lock_the_same_race_ends_in_a_database_error(monkeypatch):
+    """Proof that the lock is what turns the race into a clear refusal: with it replaced by a
+    no-op, both appointments pass Seat.clean() and the loser meets the exclusion constraint."""
+    _widen_race_window(monkeypatch)
+    monkeypatch.setattr(services, "_lock_seats", lambda body: None)
+    outcomes = _appoint_two_chairs_at_once()
+    assert sorted(outcomes) == ["created", "integrity error"]
     assert Seat.objects.filter(role=Seat.Role.CHAIR).count() == 1

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -19,26 +20,56 @@ from outbox.smtp_sink import SmtpSink
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
-REDIS_URL = os.environ.get("MAILINGS_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+# The Redis database comes from the environment (MAILINGS_TEST_REDIS_URL, else REDIS_URL). It
+# may be shared with anything else: every key this run makes, Celery's queues and the worker's
+# cache alike, starts with a prefix private to the run, and only those keys are deleted after.
+REDIS_URL = os.environ.get("MAILINGS_TEST_REDIS_URL") or os.environ.get(
+    "REDIS_URL", "redis://127.0.0.1:6379/0"
+)
+KEY_PREFIX = f"almennet-it-{uuid.uuid4().hex}:"
 ROOT = Path(__file__).resolve().parents[2]
 ADDRESSES = 1000
 KILL_AFTER = 400
 
 
-@pytest.fixture
-def redis_db():
+@contextlib.contextmanager
+def private_redis(url: str, prefix: str):
+    """A client for the run's Redis database; on exit deletes the keys under `prefix` and no
+    other (the database may hold anything else: the cache, another run, a developer's data)."""
     import redis
 
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    client = redis.Redis.from_url(url, socket_connect_timeout=2)
     try:
         client.ping()
     except redis.exceptions.ConnectionError:
         if os.environ.get("CI"):
-            pytest.fail(f"Redis is not reachable at {REDIS_URL}; CI must provide it.")
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}")
-    client.flushdb()  # database 5 belongs to this test
-    yield client
-    client.flushdb()
+            pytest.fail(f"Redis is not reachable at {url}; CI must provide it.")
+        pytest.skip(f"Redis is not reachable at {url}")
+    try:
+        yield client
+    finally:
+        for key in client.scan_iter(match=f"{prefix}*", count=1000):
+            client.delete(key)
+
+
+@pytest.fixture
+def redis_db():
+    with private_redis(REDIS_URL, KEY_PREFIX) as client:
+        yield client
+
+
+def test_private_redis_deletes_only_its_own_keys():
+    prefix = f"almennet-it-{uuid.uuid4().hex}:"
+    neighbour = f"almennet-it-neighbour-{uuid.uuid4().hex}"
+    with private_redis(REDIS_URL, prefix) as client:
+        client.set(neighbour, "not ours", ex=60)
+        client.set(f"{prefix}celery", "ours")
+        client.hset(f"{prefix}unacked", "tag", "ours")
+    try:
+        assert client.get(neighbour) == b"not ours"
+        assert list(client.scan_iter(match=f"{prefix}*")) == []
+    finally:
+        client.delete(neighbour)
 
 
 def database_url() -> str:
@@ -58,6 +89,7 @@ def start_worker(*, sink, logfile, beat_dir=None) -> subprocess.Popen:
         "DJANGO_SETTINGS_MODULE": "tests.outbox.worker_settings",
         "DATABASE_URL": database_url(),
         "REDIS_URL": REDIS_URL,
+        "MAILINGS_TEST_KEY_PREFIX": KEY_PREFIX,
         "EMAIL_URL": sink.url,
         "DEBUG": "on",
         "PYTHONPATH": str(ROOT),
@@ -104,6 +136,7 @@ def test_killed_worker_loses_nothing_and_sends_nothing_twice(redis_db, tmp_path,
 
     # Not the current app: shared tasks in later tests must stay on the project's (eager) app.
     broker = Celery(broker=REDIS_URL, set_as_current=False)
+    broker.conf.broker_transport_options = {"global_keyprefix": KEY_PREFIX}
     log = tmp_path / "worker.log"
     workers = []
     with SmtpSink() as sink, log.open("w") as logfile:

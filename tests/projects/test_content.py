@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from projects.content import sanitise_html, validate_image
+from almennet.html import sanitise_html
+from almennet.images import validate_image
 
 
 def _png() -> bytes:

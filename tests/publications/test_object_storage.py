@@ -13,7 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from almennet.object_storage import object_storage_from_env
-from publications.models import PrivateFileStorage, PublicationFile
+from almennet.storage import PrivateFileStorage
+from publications.models import PublicationFile
 from publications.services import publication_file_add
 from tests import s3
 from tests.members.factories import UserFactory, member_user
@@ -54,7 +55,7 @@ def moto(settings, monkeypatch):
 def test_local_disk_is_the_default(monkeypatch, settings, tmp_path):
     storages, origins = object_storage_from_env(_env(monkeypatch, {}))
     assert storages["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
-    assert storages["private"]["BACKEND"] == "publications.models.PrivateFileStorage"
+    assert storages["private"]["BACKEND"] == "almennet.storage.PrivateFileStorage"
     assert origins == []
     row = publication_file_add(
         publication=PublicationFactory(), upload=SimpleUploadedFile("r.pdf", pdf_bytes())
