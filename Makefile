@@ -66,6 +66,10 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium is missing: install Debian's chromium package (browser tests will be skipped)"; fi; }
+	@# docker-compose checks compose.yaml (tests/almennet/test_container.py); no daemon is started.
+	@command -v docker-compose >/dev/null 2>&1 || command -v docker >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose >/dev/null; \
+	  else echo "docker-compose is missing: the compose file check will be skipped"; fi; }
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -79,9 +83,13 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# The whole suite in two steps: everything but the browser and worker tests spread over the
+# cores (pytest-xdist, as make test-fast), then the browser and worker tests one at a time.
 test: install chromium lint lint-imports
 	DEBUG=on $(PY) manage.py makemigrations --check --dry-run
-	DEBUG=on $(VENV)/bin/pytest $(PYTEST_ARGS)
+	DEBUG=on $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist load -p no:cacheprovider \
+	  -m "not e2e and not integration" --ignore=tests/e2e $(PYTEST_ARGS)
+	DEBUG=on $(VENV)/bin/pytest -p no:cacheprovider -m "e2e or integration" $(PYTEST_ARGS)
 
 # The loop for people: every test but the browser (e2e) and worker (integration) ones, spread
 # over TEST_WORKERS processes, each with its own test database (test_<name>_gw0, ...) and upload
