@@ -133,12 +133,12 @@ $(VENV)/.installed-bench: $(VENV)/.installed pyproject.toml
 # Seeds its own database (almennet_bench), serves it with gunicorn under production settings,
 # drives it with locust and writes a table and var/bench/*.json. BENCH_ARGS="--seconds 10" etc.
 bench: $(VENV)/.installed-bench
-	$(PY) -m bench.run $(BENCH_ARGS)
+	$(PY) -m devtools.bench.run $(BENCH_ARGS)
 
 # Bandit over the project's own code at medium severity and up: every finding listed, then the
 # check that each carries a reason in a comment (# nosec or ruff's # noqa: Sxxx) fails if not.
 bandit: install
-	-$(VENV)/bin/bandit -q -r almennet members events projects publications strategy outbox newsletters mailings search bench -x '*/migrations/*' -ll
+	-$(VENV)/bin/bandit -q -r almennet members events projects publications strategy outbox newsletters mailings search invoicing devtools -x '*/migrations/*' -ll
 	DEBUG=on $(VENV)/bin/pytest -q -p no:cacheprovider tests/measure/test_hardening.py -k bandit
 
 # Two gunicorn processes and two Celery workers on one PostgreSQL, one Redis (the database of

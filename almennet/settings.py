@@ -7,6 +7,7 @@ Unset variables give the development defaults described in README.md: an embedde
 ``ALLOW_SMALL_INSTALL=on``).
 """
 
+import importlib.util
 import secrets
 from pathlib import Path
 
@@ -118,6 +119,9 @@ INSTALLED_APPS = [
     "search",
     "invoicing",
 ]
+# Demo data and benchmarks (devtools/) live in the checkout only; the wheel does not carry them.
+if importlib.util.find_spec("devtools") is not None:
+    INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
     "almennet.middleware.HealthCheckMiddleware",

@@ -232,21 +232,23 @@ def highlight(headline: str) -> SafeString:
 
 # --- SQL ---
 
-_MATCHES = f"""
+# A plain string: the rank weights, the words and the viewer are bound parameters.
+_MATCHES = """
 WITH q AS (
     SELECT to_tsquery('danish', search_fold(%(match)s)) AS m,
            to_tsquery('danish', search_fold(%(exact)s)) AS e
 ), hits AS MATERIALIZED (
     SELECT d.id, d.kind, d.year, d.date, d.organisation_ids, d.focus_area_ids,
-           round((ts_rank('{RANK_WEIGHTS}', d.rank_vector, q.m, 1)
-                  + ts_rank('{RANK_WEIGHTS}', d.rank_vector, q.e, 1))::numeric, 3) AS score
+           round((ts_rank(%(rank_weights)s::float4[], d.rank_vector, q.m, 1)
+                  + ts_rank(%(rank_weights)s::float4[], d.rank_vector, q.e, 1))::numeric, 3)
+               AS score
     FROM search_searchdocument d, q
     WHERE d.vector @@ q.m
       AND d.is_published
       AND (d.visible_from IS NULL OR d.visible_from <= %(today)s)
       AND (%(member)s OR NOT d.is_member_only)
 )
-"""  # noqa: S608 - constants only; the words and the viewer are bound parameters
+"""
 _ORDER = "score DESC, date DESC NULLS LAST, id"
 _CONDITIONS = {
     "type": "kind = %(type)s",
@@ -286,7 +288,7 @@ def _ranked_sql(filters: dict, *, with_facets: bool) -> str:
     if with_facets:
         for param, value in _FACET_SQL.items():
             parts.append(
-                f"SELECT '{param}', value, count(*) FROM (SELECT {value} AS value "  # noqa: S608
+                f"SELECT '{param}', value, count(*) FROM (SELECT {value} AS value "  # noqa: S608 - constants
                 f"FROM hits WHERE {_where(filters, param)}) facet "
                 "WHERE value IS NOT NULL GROUP BY value"
             )
@@ -314,6 +316,7 @@ def _ranked(
         "exact": parsed.exact,
         "today": timezone.localdate(),
         "member": can_see_member_only,
+        "rank_weights": RANK_WEIGHTS,
         "limit": limit,
         "offset": offset,
         **{name: filters[name] for name in FACET_PARAMS if name in filters},

@@ -18,7 +18,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from outbox.smtp_sink import free_port
+from devtools.smtp_sink import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 PUBLIC_BUCKET = "almennet-media"

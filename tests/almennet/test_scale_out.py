@@ -28,10 +28,10 @@ from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from celery import Celery
 from django.db import connection
 
+from devtools.smtp_sink import SmtpSink, free_port
 from newsletters.models import Newsletter, Subscriber
 from newsletters.services import newsletter_send
 from outbox.models import OutboxMessage
-from outbox.smtp_sink import SmtpSink, free_port
 from publications.models import PublicationFile
 from tests import s3
 from tests.events.factories import EventFactory

@@ -5,7 +5,7 @@ import io
 import pytest
 from playwright.sync_api import expect
 
-from members import demo
+from devtools.demo import members as demo
 from members.models import Affiliation, Organisation, User
 from tests.e2e.conftest import axe_violations, login
 

@@ -2,7 +2,7 @@ import io
 
 import pytest
 
-from events import demo
+from devtools.demo import events as demo
 from events.models import Event, Registration
 
 pytestmark = pytest.mark.django_db
@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_is_idempotent_and_has_the_kinds_of_the_issue():
     try:
-        from members import demo as members_demo
+        from devtools.demo import members as members_demo
     except ImportError:  # pragma: no cover - members demo not there: events seeds alone
         members_demo = None
     if members_demo is not None:

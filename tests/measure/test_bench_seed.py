@@ -4,7 +4,7 @@ would only report as SKIPPED) fails here, and the seeded rows read back through 
 
 import pytest
 
-from bench.seed import Seeder
+from devtools.bench.seed import Seeder
 
 pytestmark = pytest.mark.django_db
 

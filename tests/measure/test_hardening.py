@@ -26,7 +26,7 @@ from .world import ROLES, named_urls, url_for
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT_PACKAGES = [
     "almennet", "members", "events", "projects", "publications", "strategy", "outbox",
-    "newsletters", "mailings", "bench",
+    "newsletters", "mailings", "search", "invoicing", "devtools",
 ]  # fmt: skip
 
 PRODUCTION_PROBE = """

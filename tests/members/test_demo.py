@@ -4,7 +4,8 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.db.models import Sum
 
-from members import demo, selectors
+from devtools.demo import members as demo
+from members import selectors
 from members.models import Organisation, Seat, User
 
 pytestmark = pytest.mark.django_db

@@ -16,11 +16,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
 from almennet.mail_settings import dkim_settings_read
+from devtools.smtp_sink import free_port
 from newsletters.models import Subscriber
 from newsletters.services import newsletter_send
 from outbox.delivery import outbox_deliver
 from outbox.models import OutboxMessage, SuppressedAddress
-from outbox.smtp_sink import free_port
 
 pytestmark = pytest.mark.django_db
 

@@ -41,7 +41,7 @@ def test_personal_data_export_and_erase(subscriber_factory):
 def test_demo_data_is_idempotent_and_archived(client):
     import io
 
-    from newsletters import demo
+    from devtools.demo import newsletters as demo
     from newsletters.models import Newsletter
 
     demo.seed(stdout=io.StringIO())

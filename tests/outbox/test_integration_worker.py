@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from devtools.smtp_sink import SmtpSink
 from newsletters.models import Newsletter, Subscriber
 from newsletters.services import newsletter_send
 from outbox.models import OutboxMessage
-from outbox.smtp_sink import SmtpSink
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

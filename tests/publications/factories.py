@@ -3,8 +3,8 @@ import datetime
 import factory
 from factory.django import DjangoModelFactory
 
+from devtools.pdf import simple_pdf
 from publications.models import Publication, Tag
-from publications.pdf import simple_pdf
 
 
 class TagFactory(DjangoModelFactory):

@@ -531,7 +531,7 @@ def test_focus_area_is_registered_with_search():
 def test_demo_is_idempotent_and_has_every_part(staff):
     import io
 
-    from strategy import demo
+    from devtools.demo import strategy as demo
     from strategy.models import Ambition, Recommendation
 
     for _ in range(6):

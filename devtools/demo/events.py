@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from .models import Event, EventSession, Registration
+from events.models import Event, EventSession, Registration
 
 Status = Registration.Status
 

@@ -8,8 +8,8 @@ import datetime
 
 from django.utils import timezone
 
-from .models import Consent, Newsletter, Subscriber
-from .services import CONSENT_TEXT
+from newsletters.models import Consent, Newsletter, Subscriber
+from newsletters.services import CONSENT_TEXT
 
 _SUBSCRIBERS = [
     ("karen.holm@example.dk", "Karen Holm", "da"),

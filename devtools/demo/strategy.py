@@ -13,9 +13,8 @@ from django.utils import timezone
 
 from events.models import Event, EventSession
 from members.models import Affiliation, Organisation, Seat, User
-
-from . import secrecy, services
-from .models import (
+from strategy import secrecy, services
+from strategy.models import (
     Ambition,
     Ballot,
     BallotChoice,

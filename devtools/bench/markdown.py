@@ -1,11 +1,11 @@
 """Print the latest `make bench` result (var/bench/latest.json) as the Markdown table that
-README.md's "Measured" section shows:  python -m bench.markdown [path/to/result.json]"""
+README.md's "Measured" section shows:  python -m devtools.bench.markdown [path/to/result.json]"""
 
 import json
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the checkout
 LABELS = [
     ("bare", "bare Django view (ceiling)"),
     ("front", "front page"),

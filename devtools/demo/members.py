@@ -12,11 +12,10 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from almennet.text import danish_slugify
-
-from .groups import groups_sync
-from .models import Affiliation, Organisation, Seat, User
-from .services import seat_create
-from .validators import cvr_is_valid, gs1_check_digit
+from members.groups import groups_sync
+from members.models import Affiliation, Organisation, Seat, User
+from members.services import seat_create
+from members.validators import cvr_is_valid, gs1_check_digit
 
 DEMO_PASSWORD = "almennet-demo"  # noqa: S105 - the published demo password
 TOTAL_HOMES = 464_000

@@ -17,11 +17,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection, connections
 
+from devtools.smtp_sink import free_port
 from newsletters.models import Newsletter, Subscriber
 from newsletters.services import newsletter_send
 from outbox import delivery
 from outbox.models import OutboxMessage
-from outbox.smtp_sink import free_port
 
 
 def cpu_model() -> str:

@@ -6,8 +6,7 @@ from decimal import Decimal
 
 from events.models import Event
 from members.models import Organisation
-
-from .models import Milestone, Project, ProjectParticipant
+from projects.models import Milestone, Project, ProjectParticipant
 
 PROJECTS = [
     {

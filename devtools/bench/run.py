@@ -2,7 +2,7 @@
 it with locust, and report requests/s, median and 95th-percentile latency per page, each also
 as a ratio to a bare Django view served by the same gunicorn in the same run.
 
-    python -m bench.run [--scale 1] [--seconds 20] [--users N] [--signup-users 50] [--keep]
+    python -m devtools.bench.run [--scale 1] [--seconds 20] [--users N] [--signup-users 50] [--keep]
 
 The benchmark uses its own database (BENCH_DATABASE_URL, else almennet_bench on the machine's
 PostgreSQL at 127.0.0.1:5432, else, or with BENCH_EMBEDDED=1, an embedded PostgreSQL in
@@ -32,7 +32,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the checkout
 OUT = ROOT / "var" / "bench"
 READ_PAGES = [
     ("front", "front page"),
@@ -171,7 +171,7 @@ def machine() -> dict:
 def run_locust(*, scenario, base, plan_path, users, seconds, env, workdir) -> dict:
     prefix = workdir / scenario
     command = [
-        sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"),
+        sys.executable, "-m", "locust", "-f", str(ROOT / "devtools" / "bench" / "locustfile.py"),
         "--headless", "--users", str(users), "--spawn-rate", str(users),
         "--run-time", f"{seconds}s", "--host", base, "--csv", str(prefix),
         "--only-summary", "--loglevel", "ERROR", "--stop-timeout", "2",
@@ -310,7 +310,7 @@ def main(argv=None) -> int:  # noqa: C901 - one linear script
         if key not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env.update(
-        DJANGO_SETTINGS_MODULE="bench.settings",
+        DJANGO_SETTINGS_MODULE="devtools.bench.settings",
         DEBUG="off",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1",
@@ -350,7 +350,15 @@ def main(argv=None) -> int:  # noqa: C901 - one linear script
         say(f"migrated in {time.perf_counter() - step:.0f} s")
         step = time.perf_counter()
         subprocess.run(  # noqa: S603
-            [*python, "-m", "bench.seed", "--scale", str(args.scale), "--plan", str(plan_path)],
+            [
+                *python,
+                "-m",
+                "devtools.bench.seed",
+                "--scale",
+                str(args.scale),
+                "--plan",
+                str(plan_path),
+            ],
             cwd=ROOT,
             env=env,
             check=True,

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-# Each app owns its demo data in <app>/demo.py with a function seed(*, stdout) that is
+# Each app's demo data is devtools/demo/<app>.py with a function seed(*, stdout) that is
 # idempotent (get_or_create by a natural key). Order follows the dependencies between apps.
 APPS_IN_ORDER = ["members", "events", "projects", "publications", "strategy", "newsletters"]
 
@@ -21,11 +21,5 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             for app in APPS_IN_ORDER:
-                try:
-                    demo = importlib.import_module(f"{app}.demo")
-                except ModuleNotFoundError as error:
-                    if error.name != f"{app}.demo":
-                        raise
-                    continue
-                demo.seed(stdout=self.stdout)
+                importlib.import_module(f"devtools.demo.{app}").seed(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))

@@ -1,6 +1,7 @@
 """Seed the benchmark's own database with a large, realistic data set, fast.
 
-    DJANGO_SETTINGS_MODULE=bench.settings python -m bench.seed --scale 1 --plan var/bench/plan.json
+    DJANGO_SETTINGS_MODULE=devtools.bench.settings \
+        python -m devtools.bench.seed --scale 1 --plan var/bench/plan.json
 
 At scale 1: 54 member organisations (+ partners), 20,000 users, 2,000 events with 100,000
 registrations, 10,000 publications, 1,000 projects, and whatever the other apps add. Rows are
@@ -809,7 +810,7 @@ def main(argv=None) -> int:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--plan", type=Path, required=True)
     args = parser.parse_args(argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "devtools.bench.settings")
     django.setup()
     plan = Seeder(args.scale).run()
     args.plan.parent.mkdir(parents=True, exist_ok=True)

@@ -7,13 +7,12 @@ import datetime
 from django.core.files.base import ContentFile
 
 from almennet.text import danish_slugify
+from devtools.pdf import simple_pdf
 from events.models import Event
 from members.models import Organisation
 from projects.models import Project
-
-from .models import Publication, Tag
-from .pdf import simple_pdf
-from .services import publication_file_add
+from publications.models import Publication, Tag
+from publications.services import publication_file_add
 
 PUBLICATIONS = [
     {
