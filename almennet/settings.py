@@ -117,11 +117,15 @@ INSTALLED_APPS = [
     # The knowledge-hub search; each app above registers in its search_index.py.
     "search",
     "invoicing",
+    # The one action log (who did what), at the bottom beside outbox and search.
+    "activity",
 ]
 
 MIDDLEWARE = [
     "almennet.middleware.HealthCheckMiddleware",
     "almennet.client_address.ClientAddressMiddleware",
+    # The client address for the action log (after ClientAddressMiddleware has set it).
+    "activity.context.ActionContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "almennet.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

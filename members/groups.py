@@ -27,6 +27,7 @@ GROUP_PERMISSIONS: dict[str, dict[str, str | list[str]]] = {
         "newsletters": "all",
         "auth": "view",
         "account": "all",
+        "activity": "view",
     },
     "Editors": {
         "projects": "all",
@@ -34,12 +35,14 @@ GROUP_PERMISSIONS: dict[str, dict[str, str | list[str]]] = {
         "strategy": "all",
         "members": "view",
         "events": "view",
+        "activity": "view",
     },
     "Event managers": {
         "events": "all",
         "members": "view",
         "outbox": "view",
         "newsletters": "view",
+        "activity": "view",
     },
 }
 
@@ -54,7 +57,10 @@ GROUP_EXCLUSIONS: dict[str, dict[str, list[str]]] = {
             for model in ("ballot", "ballotchoice", "auditentry")
             for action in ("add", "change", "delete", "view")
         ],
+        # The voting rows of the one action log (activity/verbs.py VOTING_VERBS).
+        "activity": ["view_voting_actions"],
     },
+    "Event managers": {"activity": ["view_voting_actions"]},
 }
 
 
