@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Action
 from .selectors import actions_visible_to
+from .verbs import VOTING_VERBS, Verb
 
 
 class ActorFilter(admin.SimpleListFilter):
@@ -36,17 +37,37 @@ class ActorFilter(admin.SimpleListFilter):
         return queryset
 
 
+class VerbFilter(admin.SimpleListFilter):
+    """The verbs of verbs.Verb by their label (the voting ones only for who may see them)."""
+
+    title = _("action")
+    parameter_name = "verb"
+
+    def lookups(self, request, model_admin):
+        hidden = set() if request.user.has_perm("activity.view_voting_actions") else VOTING_VERBS
+        return [(value, label) for value, label in Verb.choices if value not in hidden]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(verb=self.value()) if self.value() else queryset
+
+
 @admin.register(Action)
 class ActionAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "verb", "target_type", "target_label", "actor", "client_address"]
-    list_filter = ["verb", "target_type", ActorFilter, "created_at"]
+    list_display = [
+        "created_at", "verb_label", "target_type", "target_label", "actor", "client_address",
+    ]  # fmt: skip
+    list_filter = [VerbFilter, "target_type", ActorFilter, "created_at"]
     search_fields = ["target_label", "actor__email", "verb", "target_id"]
     date_hierarchy = "created_at"
     list_select_related = ["actor", "target_type"]
     readonly_fields = [
-        "created_at", "actor", "verb", "target_type", "target_id", "target_label", "data",
+        "created_at", "actor", "verb_label", "target_type", "target_id", "target_label", "data",
         "client_address",
     ]  # fmt: skip
+
+    @admin.display(description=_("action"), ordering="verb")
+    def verb_label(self, obj):
+        return obj.verb_label
 
     def get_queryset(self, request):
         return actions_visible_to(user=request.user, queryset=super().get_queryset(request))

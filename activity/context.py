@@ -1,14 +1,23 @@
-"""The client address of the request being served, for the action log. ActionContextMiddleware
-sets it (after almennet.client_address has put the client in REMOTE_ADDR); outside a request
-(Celery, commands) it is empty."""
+"""The request being served, for the action log's client address. ActionContextMiddleware sets
+it (after almennet.client_address has put the client in REMOTE_ADDR); outside a request
+(Celery, commands) there is none."""
 
 from contextvars import ContextVar
 
-_client_address: ContextVar[str | None] = ContextVar("activity_client_address", default=None)
+_request: ContextVar = ContextVar("activity_request", default=None)
 
 
-def current_client_address() -> str | None:
-    return _client_address.get()
+def client_address_of(actor) -> str | None:
+    """The client address of the current request, if actor is the person making it: a row
+    written for someone else (each voter's 'ballot.cast' row written at the close, a promotion
+    from the waiting list) gets no address."""
+    request = _request.get()
+    if request is None or actor is None:
+        return None
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or user.pk != actor.pk:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
 
 
 class ActionContextMiddleware:
@@ -16,8 +25,8 @@ class ActionContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _client_address.set(request.META.get("REMOTE_ADDR") or None)
+        token = _request.set(request)
         try:
             return self.get_response(request)
         finally:
-            _client_address.reset(token)
+            _request.reset(token)

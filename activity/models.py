@@ -21,7 +21,9 @@ class Action(models.Model):
         related_name="+",
         verbose_name=_("actor"),
     )
-    verb = models.CharField(_("action"), max_length=60, choices=Verb.choices, db_index=True)
+    # The verbs are checked by record() against verbs.Verb, not as field choices, so that a new
+    # verb needs no migration.
+    verb = models.CharField(_("action"), max_length=60, db_index=True)
     target_type = models.ForeignKey(
         ContentType,
         on_delete=models.SET_NULL,
@@ -43,4 +45,8 @@ class Action(models.Model):
         permissions = [("view_voting_actions", _("Can see the voting rows of the action log"))]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.verb} {self.target_label}"
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.verb_label} {self.target_label}"
+
+    @property
+    def verb_label(self) -> str:
+        return str(Verb(self.verb).label) if self.verb in Verb.values else self.verb

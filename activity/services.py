@@ -8,7 +8,7 @@ import json
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 
-from .context import current_client_address
+from .context import client_address_of
 from .models import Action
 from .verbs import Verb
 
@@ -23,14 +23,16 @@ def _address(value: str | None) -> str | None:
 def record(actor, verb: str, target, /, *, at=None, **data) -> Action:
     """Write who (None or an anonymous user: the system) did what (a Verb) to target (a model
     instance, or None), with data as JSON. An unknown verb is refused with ValueError. at sets
-    the time (default: now); strategy uses it to date 'ballot.cast' rows at the round's close."""
+    the time (default: now); strategy uses it to date 'ballot.cast' rows at the round's close.
+    The client address is kept only when the actor is the person making the current request."""
     if verb not in Verb.values:
         raise ValueError(f"Unknown action verb {verb!r}; add it to activity/verbs.py first.")
+    actor = actor if actor is not None and actor.is_authenticated else None
     action = Action(
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=actor,
         verb=verb,
         data=json.loads(json.dumps(data, cls=DjangoJSONEncoder)),
-        client_address=_address(current_client_address()),
+        client_address=_address(client_address_of(actor)),
     )
     if target is not None:
         action.target_type = ContentType.objects.get_for_model(target, for_concrete_model=True)

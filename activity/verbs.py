@@ -31,7 +31,8 @@ class Verb(models.TextChoices):
     FOCUS_AREA_STATUS = "focus_area.status", _("Focus area: status changed")
     COMMENT_ADDED = "comment.added", _("Comment: added")
     COMMENT_HIDDEN = "comment.hidden", _("Comment: hidden")
-    PLEDGE_SAVED = "pledge.saved", _("Pledge: saved")
+    PLEDGE_CREATED = "pledge.created", _("Pledge: made")
+    PLEDGE_CHANGED = "pledge.changed", _("Pledge: changed")
     # strategy: voting
     ROUND_CREATED = "round.created", _("Voting round: created")
     ROUND_UPDATED = "round.updated", _("Voting round: updated")
@@ -39,7 +40,10 @@ class Verb(models.TextChoices):
     ROUND_STAND_IN = "round.stand_in", _("Voting round: stand-in added")
     ROUND_OPENED = "round.opened", _("Voting round: opened")
     ROUND_CLOSED = "round.closed", _("Voting round: closed")
-    ROUND_ANNOUNCED = "round.announced", _("Voting round: result announced")
+    ROUND_PRIORITIES_CONFIRMED = (
+        "round.priorities_confirmed",
+        _("Voting round: priorities confirmed and announced"),
+    )
     BALLOT_CAST = "ballot.cast", _("Ballot cast")
     # A row moved from strategy's old AuditEntry whose action is none of the above.
     STRATEGY_OTHER = "strategy.other", _("Strategy: other action")

@@ -39,7 +39,6 @@ CONTENT_APPS = {"members", "events", "projects", "publications", "strategy", "ne
 # Rows of the content apps that no visitor's page shows. (The action log, activity, is no
 # content app: a focus area's dated history shown from it changes with the focus area's row.)
 INVISIBLE_MODELS = {
-    "strategy.auditentry",
     "strategy.announcement",
     "newsletters.subscriber",
     "newsletters.consent",

@@ -54,7 +54,7 @@ GROUP_EXCLUSIONS: dict[str, dict[str, list[str]]] = {
     "Editors": {
         "strategy": [
             f"{action}_{model}"
-            for model in ("ballot", "ballotchoice", "auditentry")
+            for model in ("ballot", "ballotchoice")
             for action in ("add", "change", "delete", "view")
         ],
         # The voting rows of the one action log (activity/verbs.py VOTING_VERBS).
