@@ -89,9 +89,15 @@ class ActionAdmin(admin.ModelAdmin):
 
 
 def actions_url(obj) -> str:
+    """The log rows about obj."""
     content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
     query = urlencode({"target_type__id__exact": content_type.pk, "target_id": str(obj.pk)})
     return f"{reverse('admin:activity_action_changelist')}?{query}"
+
+
+def actions_by_url(user) -> str:
+    """The log rows of what a person did."""
+    return f"{reverse('admin:activity_action_changelist')}?{urlencode({'actor': user.pk})}"
 
 
 class ActionsLinkMixin:
@@ -99,11 +105,15 @@ class ActionsLinkMixin:
     object's rows of the action log. Add "actions_link" to readonly_fields (and to a fieldset,
     if the admin declares fieldsets)."""
 
+    actions_link_url = staticmethod(actions_url)
+
     @admin.display(description=_("Actions"))
     def actions_link(self, obj):
         if obj is None or obj.pk is None:
             return "–"
-        return format_html('<a href="{}">{}</a>', actions_url(obj), _("Show this object's actions"))
+        return format_html(
+            '<a href="{}">{}</a>', self.actions_link_url(obj), _("Show this object's actions")
+        )
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

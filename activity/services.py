@@ -57,3 +57,13 @@ def actions_scrub(*, model, ids, keys) -> int:
         action.save(update_fields=["data", "target_label"])
         count += 1
     return count
+
+
+def actions_delete(*, model, ids) -> int:
+    """Delete the log rows about these objects (a person's account deleted with its
+    affiliations and seats: the rows would still tie them to organisations and dates)."""
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=True)
+    deleted, _by_model = Action.objects.filter(
+        target_type=content_type, target_id__in=[str(i) for i in ids]
+    ).delete()
+    return deleted

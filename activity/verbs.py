@@ -53,6 +53,7 @@ class Verb(models.TextChoices):
     AFFILIATION_UPDATED = "affiliation.updated", _("Affiliation: updated")
     AFFILIATION_CONFIRMED = "affiliation.confirmed", _("Affiliation: confirmed")
     AFFILIATION_ENDED = "affiliation.ended", _("Affiliation: ended")
+    AFFILIATION_WITHDRAWN = "affiliation.withdrawn", _("Affiliation: request withdrawn")
     SEAT_CREATED = "seat.created", _("Seat: created")
     SEAT_UPDATED = "seat.updated", _("Seat: updated")
     SEAT_ENDED = "seat.ended", _("Seat: ended")
