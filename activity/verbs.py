@@ -47,6 +47,15 @@ class Verb(models.TextChoices):
     BALLOT_CAST = "ballot.cast", _("Ballot cast")
     # A row moved from strategy's old AuditEntry whose action is none of the above.
     STRATEGY_OTHER = "strategy.other", _("Strategy: other action")
+    # invoicing
+    INVOICE_ISSUED = "invoice.issued", _("Invoice: issued")
+    INVOICE_SENT = "invoice.sent", _("Invoice: sent")
+    INVOICE_PAID = "invoice.paid", _("Invoice: paid")
+    INVOICE_CREDITED = "invoice.credited", _("Invoice: credited")
+    # newsletters
+    NEWSLETTER_SENT = "newsletter.sent", _("Newsletter: sending started")
+    NEWSLETTER_PAUSED = "newsletter.paused", _("Newsletter: paused")
+    NEWSLETTER_RESUMED = "newsletter.resumed", _("Newsletter: resumed")
     # members: memberships, affiliations, board seats
     ORGANISATION_MEMBERSHIP = "organisation.membership", _("Organisation: membership changed")
     AFFILIATION_CREATED = "affiliation.created", _("Affiliation: created")
