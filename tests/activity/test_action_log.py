@@ -136,3 +136,32 @@ def test_change_pages_link_to_the_objects_actions(client):
         assert "Handlinger" in html or "Actions" in html, url
     html = client.get(reverse("admin:events_registration_change", args=[registration.pk]))
     assert actions_url(registration).replace("&", "&amp;") in html.content.decode()
+
+
+def test_focus_area_page_shows_its_dated_history_from_the_log(client):
+    from strategy import services as strategy_services
+    from strategy.models import FocusArea
+    from tests.strategy.factories import FocusAreaFactory
+
+    staff = _staff("Secretariat")
+    area = FocusAreaFactory(status=FocusArea.Status.CONSIDERATION)
+    strategy_services.focus_area_set_status(
+        focus_area=area, status="summit", actor=staff, note="til topmødet"
+    )
+    html = client.get(area.get_absolute_url()).content.decode()
+    assert str(FocusArea.Status.SUMMIT.label) in html and "(til topmødet)" in html
+
+
+def test_voting_round_change_page_links_to_its_actions(client):
+    from strategy import services as strategy_services
+    from tests.strategy.factories import FocusAreaFactory, make_round
+
+    staff = _staff("Secretariat")
+    round_ = make_round(staff=staff, focus_areas=[FocusAreaFactory(), FocusAreaFactory()])
+    strategy_services.round_update(round=round_, actor=staff, title="Ny titel")
+    client.force_login(staff)
+    html = client.get(reverse("admin:strategy_votinground_change", args=[round_.pk]))
+    assert actions_url(round_).replace("&", "&amp;") in html.content.decode()
+    listing = client.get(actions_url(round_))
+    verbs = [row.verb for row in listing.context["cl"].result_list]
+    assert "round.updated" in verbs and "round.created" in verbs
