@@ -24,6 +24,8 @@ class Verb(models.TextChoices):
     # A row moved from events' old RegistrationLog whose action is none of the above; its
     # action is kept in the data.
     REGISTRATION_OTHER = "registration.other", _("Registration: other change")
+    # projects
+    PROJECT_STATUS = "project.status", _("Project: status changed")
     # strategy: focus areas and comments (moderation)
     FOCUS_AREA_PROPOSED = "focus_area.proposed", _("Focus area: proposed")
     FOCUS_AREA_CREATED = "focus_area.created", _("Focus area: created")
