@@ -48,8 +48,9 @@ GROUP_PERMISSIONS: dict[str, dict[str, str | list[str]]] = {
 
 
 # group name -> {app label: [codenames taken out of what the rules above give]}.
-# Editors edit strategy content but see neither ballots nor the strategy audit log (issue 12:
-# who voted, and after the close what was chosen, is for the secretariat).
+# Editors edit strategy content but see neither ballots nor the voting rows of the action log
+# (issue 12: who voted, and after the close what was chosen, is for the secretariat); nor do
+# Event managers.
 GROUP_EXCLUSIONS: dict[str, dict[str, list[str]]] = {
     "Editors": {
         "strategy": [
