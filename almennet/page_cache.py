@@ -36,10 +36,9 @@ from .cache import CacheUnavailable
 VERSION_KEY = "page-cache:version"
 # The apps whose rows visitors' pages show. The mail outbox is no content.
 CONTENT_APPS = {"members", "events", "projects", "publications", "strategy", "newsletters"}
-# Rows of the content apps that no visitor's page shows.
+# Rows of the content apps that no visitor's page shows. (The action log, activity, is no
+# content app: a focus area's dated history shown from it changes with the focus area's row.)
 INVISIBLE_MODELS = {
-    "events.registrationlog",
-    "strategy.auditentry",
     "strategy.announcement",
     "newsletters.subscriber",
     "newsletters.consent",

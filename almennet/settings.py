@@ -118,6 +118,8 @@ INSTALLED_APPS = [
     # The knowledge-hub search; each app above registers in its search_index.py.
     "search",
     "invoicing",
+    # The one action log (who did what), at the bottom beside outbox and search.
+    "activity",
 ]
 # Demo data and benchmarks (devtools/) live in the checkout only; the wheel does not carry them.
 if importlib.util.find_spec("devtools") is not None:
@@ -126,6 +128,8 @@ if importlib.util.find_spec("devtools") is not None:
 MIDDLEWARE = [
     "almennet.middleware.HealthCheckMiddleware",
     "almennet.client_address.ClientAddressMiddleware",
+    # The client address for the action log (after ClientAddressMiddleware has set it).
+    "activity.context.ActionContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "almennet.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -10,13 +10,14 @@ from import_export.admin import ExportActionMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
+from activity.admin import ActionsLinkMixin
 from almennet.admin import DanishSlugsMixin
 from almennet.text import danish_slugify
 from members.spreadsheets import FormulaSafeResource
 
 from . import services
 from .forms import EventAdminForm
-from .models import Event, EventSession, Registration, RegistrationLog
+from .models import Event, EventSession, Registration
 
 Status = Registration.Status
 
@@ -47,7 +48,7 @@ class RegistrationInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(DanishSlugsMixin, SimpleHistoryAdmin):
+class EventAdmin(ActionsLinkMixin, DanishSlugsMixin, SimpleHistoryAdmin):
     form = EventAdminForm
     inlines = [EventSessionInline, RegistrationInline]
     list_display = [
@@ -82,7 +83,7 @@ class EventAdmin(DanishSlugsMixin, SimpleHistoryAdmin):
                 ]
             },
         ),
-        (_("For the day"), {"fields": ["secretariat_links"]}),
+        (_("For the day"), {"fields": ["secretariat_links", "actions_link"]}),
     ]
 
     def get_queryset(self, request):
@@ -188,18 +189,6 @@ class RegistrationResource(FormulaSafeResource):
         return str(registration.get_liability_display()) if registration.liability else ""
 
 
-class RegistrationLogInline(admin.TabularInline):
-    model = RegistrationLog
-    extra = 0
-    can_delete = False
-    fields = ["created_at", "actor", "action", "from_status", "to_status", "note"]
-    readonly_fields = fields
-    verbose_name_plural = _("history")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 def _move_action(status, description):
     @admin.action(description=description, permissions=["change"])
     def action(modeladmin, request, queryset):
@@ -231,7 +220,7 @@ def _move_action(status, description):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(ExportActionMixin, admin.ModelAdmin):
+class RegistrationAdmin(ActionsLinkMixin, ExportActionMixin, admin.ModelAdmin):
     resource_classes = [RegistrationResource]
     export_formats = [CSV, XLSX]
 
@@ -266,7 +255,6 @@ class RegistrationAdmin(ExportActionMixin, admin.ModelAdmin):
     ]
     list_select_related = ["user", "organisation", "event"]
     autocomplete_fields = ["event", "user", "organisation"]
-    inlines = [RegistrationLogInline]
     actions = [
         _move_action(Status.CONFIRMED, _("Approve / confirm (seat permitting)")),
         _move_action(Status.WAITING, _("Move to the waiting list (applications)")),
@@ -303,10 +291,10 @@ class RegistrationAdmin(ExportActionMixin, admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return self.add_fields
-        return [*self.change_readonly, "dietary_needs", "comment"]
+        return [*self.change_readonly, "dietary_needs", "comment", "actions_link"]
 
     def get_readonly_fields(self, request, obj=None):
-        return [] if obj is None else self.change_readonly
+        return [] if obj is None else [*self.change_readonly, "actions_link"]
 
     def has_delete_permission(self, request, obj=None):
         # Registrations are statistics: cancel, never delete.
@@ -373,20 +361,3 @@ def _add_form_clean(form):
                 {"organisation": _("This person is not affiliated with that organisation.")}
             )
     return cleaned
-
-
-@admin.register(RegistrationLog)
-class RegistrationLogAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "registration", "actor", "action", "from_status", "to_status"]
-    list_filter = ["action"]
-    search_fields = ["registration__user__email", "actor__email", "note"]
-    list_select_related = ["registration__user", "registration__event", "actor"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

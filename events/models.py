@@ -305,32 +305,3 @@ class Registration(models.Model):
     @property
     def holds_seat(self) -> bool:
         return self.status in self.SEAT_STATUSES
-
-
-class RegistrationLog(models.Model):
-    """Audit trail: who changed a registration, from what to what, and when."""
-
-    registration = models.ForeignKey(
-        Registration, on_delete=models.CASCADE, related_name="log", verbose_name=_("registration")
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("changed by"),
-    )
-    action = models.CharField(_("action"), max_length=40)
-    from_status = models.CharField(_("from"), max_length=20, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, blank=True)
-    note = models.CharField(_("note"), max_length=500, blank=True)
-    created_at = models.DateTimeField(_("when"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("registration change")
-        verbose_name_plural = _("registration changes")
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self):
-        return f"{self.action}: {self.from_status} → {self.to_status}"

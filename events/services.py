@@ -16,12 +16,13 @@ from django.db.models import Max, Min
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from activity.services import actions_scrub, record
 from members.models import Affiliation, Organisation
 from members.selectors import user_is_member
 from members.validators import validate_ean
 
 from . import mail
-from .models import Event, Registration, RegistrationLog
+from .models import Event, Registration
 
 Status = Registration.Status
 
@@ -41,10 +42,12 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
 
 
 def _log(registration: Registration, *, actor, action: str, from_status: str = "", note=""):
-    RegistrationLog.objects.create(
-        registration=registration,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        action=action,
+    """One row of the action log (verb "registration.<action>"), with the status move."""
+    record(
+        actor,
+        f"registration.{action}",
+        registration,
+        event=registration.event_id,
         from_status=from_status,
         to_status=registration.status,
         note=str(note)[:500],
@@ -498,8 +501,10 @@ def event_capacity_change(*, event: Event, capacity: int, actor=None) -> Event:
             % {"taken": taken},
             code="capacity_below_confirmed",
         )
+    previous = event.capacity
     event.capacity = int(capacity)
     event.save(update_fields=["capacity", "updated_at"])
+    record(actor, "event.capacity_changed", event, previous=previous, capacity=event.capacity)
     registration_promote_waiting(event=event, actor=actor)
     return event
 
@@ -558,5 +563,5 @@ def registrations_erase_user(*, user) -> int:
     Registration.objects.filter(pk__in=ids).update(
         user=None, dietary_needs="", comment="", motivation=""
     )
-    RegistrationLog.objects.filter(registration_id__in=ids).update(note="")
+    actions_scrub(model=Registration, ids=ids, keys=["note"])
     return len(ids)

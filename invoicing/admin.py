@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from activity.admin import ActionsLinkMixin
+
 from . import services
 from .exports import InvalidEInvoice, invoices_csv, invoices_xml_zip
 from .models import BillableEvent, Invoice, InvoiceLine, SellerSettings
@@ -78,7 +80,7 @@ class BankFileForm(forms.Form):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(admin.ModelAdmin):
+class InvoiceAdmin(ActionsLinkMixin, admin.ModelAdmin):
     list_display = (
         "display_number", "kind", "buyer_name", "event", "issue_date", "due_date",
         "total_amount", "status", "is_electronic",
@@ -95,7 +97,7 @@ class InvoiceAdmin(admin.ModelAdmin):
         "person", "buyer_name", "buyer_cvr", "buyer_ean", "buyer_email", "buyer_reference",
         "requisition_number", "issue_date", "due_date", "currency", "net_amount", "vat_amount",
         "total_amount", "seller", "issued_at", "issued_by", "sent_at", "paid_at", "paid_amount",
-        "payment_note", "credited_at",
+        "payment_note", "credited_at", "actions_link",
     )  # fmt: skip
     fields = readonly_fields
 

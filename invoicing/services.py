@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from activity.services import record
 from events.models import Event, Registration
 
 from .models import ZERO, Invoice, InvoiceLine, InvoiceSeries, SellerSettings
@@ -45,14 +46,23 @@ def money(value) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def _transition(invoice: Invoice, to: str) -> None:
+def _transition(invoice: Invoice, to: str, *, actor=None) -> None:
+    """Move along ALLOWED_TRANSITIONS, and record it in the action log ("invoice.<status>")."""
     if to not in ALLOWED_TRANSITIONS[invoice.status]:
         raise ValidationError(
             _("An invoice cannot go from %(from)s to %(to)s.")
             % {"from": Status(invoice.status).label, "to": Status(to).label},
             code="transition",
         )
-    invoice.status = to
+    previous, invoice.status = invoice.status, to
+    record(
+        actor,
+        f"invoice.{to}",
+        invoice,
+        from_status=previous,
+        number=invoice.number,
+        total=invoice.total_amount,
+    )
 
 
 # --- the rules: which registrations owe what --------------------------------------------------
@@ -252,7 +262,7 @@ def invoice_issue(*, invoice: Invoice, actor=None, today=None, _lock: bool = Tru
     invoice.seller = _seller_snapshot(seller)
     invoice.issued_at = timezone.now()
     invoice.issued_by = actor if actor is not None and actor.is_authenticated else None
-    _transition(invoice, Status.ISSUED)
+    _transition(invoice, Status.ISSUED, actor=actor)
     invoice.save()
     return invoice
 
@@ -439,7 +449,7 @@ def _invoice_credit(*, invoice: Invoice, actor, registration_ids, write_off, tod
         (n.total_amount for n in invoice.credit_notes.exclude(status=Status.DRAFT)), ZERO
     )
     if credited_total >= invoice.total_amount:
-        _transition(invoice, Status.CREDITED)
+        _transition(invoice, Status.CREDITED, actor=actor)
         invoice.credited_at = timezone.now()
         invoice.save(update_fields=["status", "credited_at"])
     return note
@@ -470,7 +480,7 @@ def invoice_send(*, invoice: Invoice, actor=None) -> Invoice:
             code="no_address",
         )
     mail.invoice_mail_queue(invoice=invoice)
-    _transition(invoice, Status.SENT)
+    _transition(invoice, Status.SENT, actor=actor)
     invoice.sent_at = timezone.now()
     invoice.save(update_fields=["status", "sent_at"])
     return invoice
@@ -497,7 +507,7 @@ def invoice_mark_paid(
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if invoice.is_credit_note:
         raise ValidationError(_("A credit note is not paid."), code="credit_note")
-    _transition(invoice, Status.PAID)
+    _transition(invoice, Status.PAID, actor=actor)
     paid_on = paid_on or timezone.localdate()
     invoice.paid_at = timezone.make_aware(datetime.datetime.combine(paid_on, datetime.time(12)))
     invoice.paid_amount = invoice.total_amount if amount is None else money(amount)

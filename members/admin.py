@@ -10,6 +10,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from activity.admin import ActionsLinkMixin, actions_by_url
 from almennet.admin import DanishSlugsMixin
 
 from . import selectors, services
@@ -143,7 +144,11 @@ def _add_links(obj, field: str):
 
 
 @admin.register(User)
-class UserAdmin(SuperuserProtectedMixin, GuardedImportExportMixin, DjangoUserAdmin):
+class UserAdmin(
+    ActionsLinkMixin, SuperuserProtectedMixin, GuardedImportExportMixin, DjangoUserAdmin
+):
+    # A person's "Handlinger" are what they did (the rows they are the actor of).
+    actions_link_url = staticmethod(actions_by_url)
     owner_field = ""  # the row is the user: a superuser is changed by superusers only
     resource_classes = [PersonResource]
     ordering = ["email"]
@@ -162,7 +167,7 @@ class UserAdmin(SuperuserProtectedMixin, GuardedImportExportMixin, DjangoUserAdm
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
         ),
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
-        (_("Affiliations and seats"), {"fields": ["add_links"]}),
+        (_("Affiliations and seats"), {"fields": ["add_links", "actions_link"]}),
     ]
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
@@ -186,7 +191,9 @@ class UserAdmin(SuperuserProtectedMixin, GuardedImportExportMixin, DjangoUserAdm
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(DanishSlugsMixin, GuardedImportExportMixin, SimpleHistoryAdmin):
+class OrganisationAdmin(
+    ActionsLinkMixin, DanishSlugsMixin, GuardedImportExportMixin, SimpleHistoryAdmin
+):
     resource_classes = [OrganisationResource]
     list_display = ["name", "short_name", "kind", "homes", "region", "member_since", "member_until"]
     list_filter = [MembershipFilter, "kind", "region"]
@@ -202,7 +209,7 @@ class OrganisationAdmin(DanishSlugsMixin, GuardedImportExportMixin, SimpleHistor
             _("Invoicing"),
             {"fields": ["cvr", "ean", "invoice_contact_name", "invoice_contact_email"]},
         ),
-        (_("Affiliations and seats"), {"fields": ["add_links"]}),
+        (_("Affiliations and seats"), {"fields": ["add_links", "actions_link"]}),
     ]
     readonly_fields = ["add_links"]
 
@@ -232,7 +239,7 @@ class OrganisationAdmin(DanishSlugsMixin, GuardedImportExportMixin, SimpleHistor
 
 
 @admin.register(Affiliation)
-class AffiliationAdmin(SimpleHistoryAdmin):
+class AffiliationAdmin(ActionsLinkMixin, SimpleHistoryAdmin):
     list_display = ["user", "organisation", "role", "starts_on", "ends_on", "confirmed_at"]
     list_filter = [ConfirmedFilter, CurrentFilter, "role", "organisation__kind"]
     search_fields = ["user__email", "user__first_name", "user__last_name", "organisation__name"]
@@ -279,7 +286,7 @@ class AffiliationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Seat)
-class SeatAdmin(SimpleHistoryAdmin):
+class SeatAdmin(ActionsLinkMixin, SimpleHistoryAdmin):
     list_display = ["user", "body", "role", "organisation", "starts_on", "ends_on"]
     list_filter = [CurrentFilter, "body", "role"]
     search_fields = ["user__email", "user__first_name", "user__last_name", "organisation__name"]

@@ -27,6 +27,7 @@ GROUP_PERMISSIONS: dict[str, dict[str, str | list[str]]] = {
         "newsletters": "all",
         "auth": "view",
         "account": "all",
+        "activity": "view",
     },
     "Editors": {
         "projects": "all",
@@ -34,27 +35,33 @@ GROUP_PERMISSIONS: dict[str, dict[str, str | list[str]]] = {
         "strategy": "all",
         "members": "view",
         "events": "view",
+        "activity": "view",
     },
     "Event managers": {
         "events": "all",
         "members": "view",
         "outbox": "view",
         "newsletters": "view",
+        "activity": "view",
     },
 }
 
 
 # group name -> {app label: [codenames taken out of what the rules above give]}.
-# Editors edit strategy content but see neither ballots nor the strategy audit log (issue 12:
-# who voted, and after the close what was chosen, is for the secretariat).
+# Editors edit strategy content but see neither ballots nor the voting rows of the action log
+# (issue 12: who voted, and after the close what was chosen, is for the secretariat); nor do
+# Event managers.
 GROUP_EXCLUSIONS: dict[str, dict[str, list[str]]] = {
     "Editors": {
         "strategy": [
             f"{action}_{model}"
-            for model in ("ballot", "ballotchoice", "auditentry")
+            for model in ("ballot", "ballotchoice")
             for action in ("add", "change", "delete", "view")
         ],
+        # The voting rows of the one action log (activity/verbs.py VOTING_VERBS).
+        "activity": ["view_voting_actions"],
     },
+    "Event managers": {"activity": ["view_voting_actions"]},
 }
 
 

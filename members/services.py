@@ -1,9 +1,9 @@
 """Writes about organisations, people and their roles.
 
 Every change to a membership, an affiliation or a seat goes through a function here, which
-validates before saving and records who did it: django-simple-history keeps a row per change
-with the acting user (`_history_user`, or the request's user through its middleware) and a
-reason.
+validates before saving and records who did it in the one action log (activity's record(),
+verbs "organisation.membership", "affiliation.*", "seat.*"). django-simple-history keeps the
+field-by-field history beside it (a row per change with the acting user and a reason).
 """
 
 import datetime
@@ -13,15 +13,44 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from activity.services import actions_delete, record
+
 from . import registry
 from .models import Affiliation, Organisation, Seat, User
 
 
-def _audited_save(instance, *, actor: User | None, reason: str) -> None:
+def _facts(instance) -> dict:
+    """What the action log keeps about a membership, an affiliation or a seat."""
+    if isinstance(instance, Organisation):
+        return {"member_since": instance.member_since, "member_until": instance.member_until}
+    if isinstance(instance, Affiliation):
+        return {
+            "user": instance.user_id,
+            "organisation": instance.organisation_id,
+            "role": instance.role,
+            "starts_on": instance.starts_on,
+            "ends_on": instance.ends_on,
+            "confirmed": instance.confirmed_at is not None,
+        }
+    return {
+        "user": instance.user_id,
+        "organisation": instance.organisation_id,
+        "body": instance.body,
+        "role": instance.role,
+        "starts_on": instance.starts_on,
+        "ends_on": instance.ends_on,
+    }
+
+
+def _audited_save(instance, *, actor: User | None, reason: str, verb: str | None = None) -> None:
+    """Save with simple-history's field history (actor and reason); with a verb, also record
+    who did what in the action log."""
     if actor is not None and getattr(actor, "is_authenticated", False):
         instance._history_user = actor
     instance._change_reason = reason
     instance.save()
+    if verb is not None:
+        record(actor, verb, instance, **_facts(instance))
 
 
 def _lock_seats(body: str) -> None:
@@ -58,7 +87,9 @@ def organisation_membership_set(
     organisation.member_since = member_since
     organisation.member_until = member_until
     organisation.full_clean()
-    _audited_save(organisation, actor=actor, reason="membership changed")
+    _audited_save(
+        organisation, actor=actor, reason="membership changed", verb="organisation.membership"
+    )
     return organisation
 
 
@@ -87,7 +118,7 @@ def affiliation_create(
         affiliation.confirmed_at = timezone.now()
         affiliation.confirmed_by = actor if getattr(actor, "is_authenticated", False) else None
     affiliation.full_clean()
-    _audited_save(affiliation, actor=actor, reason="created")
+    _audited_save(affiliation, actor=actor, reason="created", verb="affiliation.created")
     return affiliation
 
 
@@ -95,9 +126,8 @@ def affiliation_create(
 def affiliation_save(*, affiliation: Affiliation, actor: User | None) -> Affiliation:
     """Save an affiliation edited as a whole (the admin form)."""
     affiliation.full_clean()
-    _audited_save(
-        affiliation, actor=actor, reason="created" if affiliation.pk is None else "updated"
-    )
+    reason = "created" if affiliation.pk is None else "updated"
+    _audited_save(affiliation, actor=actor, reason=reason, verb=f"affiliation.{reason}")
     return affiliation
 
 
@@ -163,7 +193,7 @@ def affiliation_confirm(*, affiliation: Affiliation, actor: User) -> Affiliation
     affiliation.confirmed_at = timezone.now()
     affiliation.confirmed_by = actor
     affiliation.full_clean()
-    _audited_save(affiliation, actor=actor, reason="confirmed")
+    _audited_save(affiliation, actor=actor, reason="confirmed", verb="affiliation.confirmed")
     return affiliation
 
 
@@ -174,7 +204,7 @@ def affiliation_end(
     affiliation = Affiliation.objects.select_for_update().get(pk=affiliation.pk)
     affiliation.ends_on = ends_on
     affiliation.full_clean()
-    _audited_save(affiliation, actor=actor, reason="ended")
+    _audited_save(affiliation, actor=actor, reason="ended", verb="affiliation.ended")
     return affiliation
 
 
@@ -185,6 +215,7 @@ def affiliation_withdraw(*, affiliation: Affiliation, user: User) -> None:
         raise ValidationError(_("Only your own unconfirmed requests can be withdrawn."))
     affiliation._history_user = user
     affiliation._change_reason = "withdrawn"
+    record(user, "affiliation.withdrawn", affiliation, **_facts(affiliation))
     affiliation.delete()
 
 
@@ -214,12 +245,16 @@ def seat_create(
         organisation=organisation,
     )
     seat.full_clean()
-    _audited_save(seat, actor=actor, reason="created")
+    _audited_save(seat, actor=actor, reason="created", verb="seat.created")
     return seat
 
 
 @transaction.atomic
 def seat_update(*, seat: Seat, actor: User | None, **changes) -> Seat:
+    return _seat_change(seat=seat, actor=actor, verb="seat.updated", changes=changes)
+
+
+def _seat_change(*, seat: Seat, actor: User | None, verb: str, changes: dict) -> Seat:
     _lock_seats(seat.body)
     seat = Seat.objects.select_for_update().get(pk=seat.pk)
     allowed = {"user", "body", "role", "starts_on", "ends_on", "organisation"}
@@ -230,7 +265,7 @@ def seat_update(*, seat: Seat, actor: User | None, **changes) -> Seat:
     if "body" in changes:
         _lock_seats(seat.body)
     seat.full_clean()
-    _audited_save(seat, actor=actor, reason="updated")
+    _audited_save(seat, actor=actor, reason="updated", verb=verb)
     return seat
 
 
@@ -240,13 +275,14 @@ def seat_save(*, seat: Seat, actor: User | None) -> Seat:
     seat_create."""
     _lock_seats(seat.body)
     seat.full_clean()
-    _audited_save(seat, actor=actor, reason="created" if seat.pk is None else "updated")
+    reason = "created" if seat.pk is None else "updated"
+    _audited_save(seat, actor=actor, reason=reason, verb=f"seat.{reason}")
     return seat
 
 
 @transaction.atomic
 def seat_end(*, seat: Seat, ends_on: datetime.date, actor: User | None) -> Seat:
-    return seat_update(seat=seat, ends_on=ends_on, actor=actor)
+    return _seat_change(seat=seat, actor=actor, verb="seat.ended", changes={"ends_on": ends_on})
 
 
 # --- people ----------------------------------------------------------------------------
@@ -279,8 +315,14 @@ def user_delete(*, user: User) -> None:
     for source in registry.personal_data_sources():
         source.erase(user)
     user_id = user.pk
+    affiliation_ids = list(user.affiliations.values_list("pk", flat=True))
+    seat_ids = list(user.seats.values_list("pk", flat=True))
     user.delete()
     # Deleting the account deletes its affiliations and seats; their change history would
     # still tie the person's id to organisations and dates, so it goes too.
     Affiliation.history.filter(user_id=user_id).delete()
     Seat.history.filter(user_id=user_id).delete()
+    # So do their rows of the action log (what the person did elsewhere stays, without them:
+    # the actor is emptied when the account goes).
+    actions_delete(model=Affiliation, ids=affiliation_ids)
+    actions_delete(model=Seat, ids=seat_ids)

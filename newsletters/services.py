@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from activity.services import record
 from outbox.models import OutboxMessage
 from outbox.rendering import mail_language, mail_render
 from outbox.services import (
@@ -31,6 +32,44 @@ from .tokens import (
     confirm_token_read,
     unsubscribe_token_make,
 )
+
+# --- Status transition tables ---
+
+_Sub = Subscriber.Status
+# Where a subscription may go from each status: a pending one is asked again, confirmed or
+# withdrawn; a confirmed one only withdrawn; a withdrawn one only asked for again (double
+# opt-in once more). subscription_withdraw may also create a row as unsubscribed.
+SUBSCRIBER_TRANSITIONS: dict[str, frozenset[str]] = {
+    _Sub.PENDING: frozenset({_Sub.PENDING, _Sub.CONFIRMED, _Sub.UNSUBSCRIBED}),
+    _Sub.CONFIRMED: frozenset({_Sub.UNSUBSCRIBED}),
+    _Sub.UNSUBSCRIBED: frozenset({_Sub.PENDING}),
+}
+
+_News = Newsletter.Status
+# An issue is released once (draft -> sending), may be paused and resumed while sending, and is
+# sent when the outbox has delivered its batch.
+NEWSLETTER_TRANSITIONS: dict[str, frozenset[str]] = {
+    _News.DRAFT: frozenset({_News.SENDING}),
+    _News.SENDING: frozenset({_News.PAUSED, _News.SENT}),
+    _News.PAUSED: frozenset({_News.SENDING}),
+    _News.SENT: frozenset(),
+}
+
+
+def _move(instance, *, table: dict[str, frozenset[str]], to: str) -> None:
+    """Set instance.status to `to` if the table allows it from the current status; refuse
+    otherwise."""
+    if to not in table[instance.status]:
+        raise ValidationError(
+            _("The status cannot go from “%(old)s” to “%(new)s”.")
+            % {
+                "old": type(instance).Status(instance.status).label,
+                "new": type(instance).Status(to).label,
+            },
+            code="transition",
+        )
+    instance.status = to
+
 
 # --- Subscriptions: double opt-in, consent records, unsubscribe ---
 
@@ -59,7 +98,7 @@ def subscription_request(
         )
         if subscriber.status == Subscriber.Status.CONFIRMED:
             return subscriber
-        subscriber.status = Subscriber.Status.PENDING
+        _move(subscriber, table=SUBSCRIBER_TRANSITIONS, to=Subscriber.Status.PENDING)
         subscriber.name = name or subscriber.name
         subscriber.language = language
         subscriber.user = subscriber.user or user
@@ -111,7 +150,7 @@ def subscription_confirm(
         if subscriber.status == Subscriber.Status.CONFIRMED:
             return subscriber, True
         requested = subscriber.consents.filter(action=Consent.Action.REQUESTED).last()
-        subscriber.status = Subscriber.Status.CONFIRMED
+        _move(subscriber, table=SUBSCRIBER_TRANSITIONS, to=Subscriber.Status.CONFIRMED)
         subscriber.confirmed_at = timezone.now()
         subscriber.unsubscribed_at = None
         subscriber.save(update_fields=["status", "confirmed_at", "unsubscribed_at"])
@@ -147,7 +186,7 @@ def subscription_withdraw(*, email: str, source: str) -> str:
             outcome = WithdrawOutcome.ALREADY
         else:
             outcome = WithdrawOutcome.UNSUBSCRIBED
-            subscriber.status = Subscriber.Status.UNSUBSCRIBED
+            _move(subscriber, table=SUBSCRIBER_TRANSITIONS, to=Subscriber.Status.UNSUBSCRIBED)
             subscriber.unsubscribed_at = timezone.now()
             subscriber.save(update_fields=["status", "unsubscribed_at"])
         if outcome != WithdrawOutcome.ALREADY:
@@ -238,7 +277,7 @@ def newsletter_send(*, newsletter: Newsletter, actor) -> SendOutcome:
                 code="empty_audience",
             )
         now = timezone.now()
-        locked.status = Newsletter.Status.SENDING
+        _move(locked, table=NEWSLETTER_TRANSITIONS, to=Newsletter.Status.SENDING)
         locked.issued_at = now
         locked.sent_by = actor if getattr(actor, "pk", None) else None
         locked._history_user = locked.sent_by
@@ -268,6 +307,7 @@ def newsletter_send(*, newsletter: Newsletter, actor) -> SendOutcome:
             )
         locked.batch = batch_release(label=f"newsletter:{locked.slug}", messages=rows)
         locked.save(update_fields=["status", "issued_at", "sent_by", "batch", "updated_at"])
+        record(actor, "newsletter.sent", locked, recipients=len(rows))
     newsletter.refresh_from_db()
     return SendOutcome(started=True, queued=len(rows))
 
@@ -280,12 +320,13 @@ def _newsletter_transition(
         locked = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
         if locked.status != source:
             return False
-        locked.status = target
+        _move(locked, table=NEWSLETTER_TRANSITIONS, to=target)
         locked._history_user = actor if getattr(actor, "pk", None) else None
         locked._change_reason = reason
         locked.save(update_fields=["status", "updated_at"])
         if locked.batch_id:
             batch_hold(batch=locked.batch, is_held=target == Newsletter.Status.PAUSED)
+        record(actor, f"newsletter.{reason}", locked)
     newsletter.refresh_from_db()
     return True
 
@@ -315,9 +356,10 @@ def newsletter_resume(*, newsletter: Newsletter, actor) -> bool:
 def newsletters_finish(*, batch_ids: list[int]) -> int:
     """Mark sending newsletters whose batch the outbox has delivered as sent (called by the
     outbox through its registry)."""
-    return Newsletter.objects.filter(
-        batch_id__in=batch_ids, status=Newsletter.Status.SENDING
-    ).update(status=Newsletter.Status.SENT, finished_at=timezone.now())
+    sources = [old for old, targets in NEWSLETTER_TRANSITIONS.items() if _News.SENT in targets]
+    return Newsletter.objects.filter(batch_id__in=batch_ids, status__in=sources).update(
+        status=Newsletter.Status.SENT, finished_at=timezone.now()
+    )
 
 
 def user_subscription_erase(*, user) -> None:

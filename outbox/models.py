@@ -52,6 +52,21 @@ class OutboxMessage(models.Model):
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Skipped (unsubscribed or failing address)")
 
+    # Where a message may go from each status. The writes are conditional UPDATEs that name
+    # their source status (delivery.py: a worker claims queued rows, and sending rows whose
+    # lease ran out, then finishes its own sending rows; services.py: queued bulk mail is
+    # skipped after an unsubscribe, staff queue failed mail again); tests/outbox/
+    # test_transitions.py checks each against this table. Sent and skipped are final.
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        Status.QUEUED: frozenset({Status.SENDING, Status.SKIPPED}),
+        Status.SENDING: frozenset(
+            {Status.SENDING, Status.SENT, Status.FAILED, Status.QUEUED, Status.SKIPPED}
+        ),
+        Status.FAILED: frozenset({Status.QUEUED}),
+        Status.SENT: frozenset(),
+        Status.SKIPPED: frozenset(),
+    }
+
     to = models.EmailField(_("recipient"), max_length=254)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -64,8 +65,29 @@ class PublishingAdmin(SimpleHistoryAdmin):
         self._set_published(request, queryset, False)
 
 
+class ProjectAdminForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        # The admin's fieldsets decide what is shown; these are the editable ones.
+        fields = [
+            "title", "slug", "summary", "description", "status", "starts_on", "ends_on",
+            "owner", "contact", "budget", "events", "is_published",
+        ]  # fmt: skip
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        services.project_status_check(project=self.instance, status=status)
+        return status
+
+
 @admin.register(Project)
 class ProjectAdmin(DanishSlugsMixin, PublishingAdmin):
+    form = ProjectAdminForm
+
+    def save_model(self, request, obj, form, change):
+        # Through the service: the status follows its transition table and is recorded.
+        services.project_save(project=obj, actor=request.user)
+
     list_display = ["title", "status", "owner", "starts_on", "ends_on", "is_published", "preview"]
     list_filter = ["is_published", "status"]  # strategy adds its focus areas (strategy/related.py)
     search_fields = ["title", "summary", "owner__name"]

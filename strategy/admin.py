@@ -5,22 +5,23 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from activity.admin import ActionsLinkMixin
+from activity.selectors import actions_for
 from almennet.admin import DanishSlugsMixin
 from members.models import Seat, User
 
-from . import services
+from . import selectors, services
 from .models import (
     Ambition,
     Announcement,
-    AuditEntry,
     Ballot,
     BallotItem,
     Comment,
     FocusArea,
-    FocusAreaStatusChange,
     Pledge,
     Recommendation,
     StandIn,
@@ -57,17 +58,6 @@ class TrendAdmin(DanishSlugsMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
 
 
-class StatusChangeInline(admin.TabularInline):
-    model = FocusAreaStatusChange
-    extra = 0
-    fields = ["status", "changed_at", "changed_by", "note"]
-    readonly_fields = ["status", "changed_at", "changed_by", "note"]
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 class CommentInline(admin.TabularInline):
     model = Comment
     extra = 0
@@ -101,7 +91,7 @@ class FocusAreaAdminForm(forms.ModelForm):
 
 
 @admin.register(FocusArea)
-class FocusAreaAdmin(DanishSlugsMixin, admin.ModelAdmin):
+class FocusAreaAdmin(ActionsLinkMixin, DanishSlugsMixin, admin.ModelAdmin):
     form = FocusAreaAdminForm
     list_display = ["title", "status", "moderation", "proposer", "status_changed_at"]
     list_filter = ["status", "moderation", "ambitions"]
@@ -109,8 +99,8 @@ class FocusAreaAdmin(DanishSlugsMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["proposer"]
     filter_horizontal = ["ambitions", "trends", "projects", "events", "publications"]
-    readonly_fields = ["status_changed_at"]
-    inlines = [StatusChangeInline, CommentInline]
+    readonly_fields = ["status_changed_at", "status_history"]
+    inlines = [CommentInline]
     actions = ["approve", "reject"]
 
     def save_model(self, request, obj, form, change):
@@ -120,6 +110,29 @@ class FocusAreaAdmin(DanishSlugsMixin, admin.ModelAdmin):
             services.focus_area_update(focus_area=obj, actor=request.user, status=obj.status)
         else:
             services.focus_area_create(focus_area=obj, actor=request.user)
+
+    @admin.display(description=_("status history"))
+    def status_history(self, obj):
+        """The dated status rows (the action log's "focus_area.status"), read-only."""
+        rows = selectors.focus_area_status_history(area=obj) if obj and obj.pk else []
+        if not rows:
+            return "–"
+        return format_html(
+            "<ol>{}</ol>",
+            format_html_join(
+                "",
+                "<li>{} · {} · {}{}</li>",
+                (
+                    (
+                        row.get_status_display(),
+                        date_format(timezone.localtime(row.changed_at), "DATETIME_FORMAT"),
+                        row.changed_by or _("System"),
+                        f" ({row.note})" if row.note else "",
+                    )
+                    for row in rows
+                ),
+            ),
+        )
 
     @admin.action(description=_("Approve the selected proposals"))
     def approve(self, request, queryset):
@@ -349,7 +362,7 @@ class VotingRoundForm(forms.ModelForm):
 
 
 @admin.register(VotingRound)
-class VotingRoundAdmin(admin.ModelAdmin):
+class VotingRoundAdmin(ActionsLinkMixin, admin.ModelAdmin):
     form = VotingRoundForm
     list_display = [
         "title",
@@ -434,7 +447,7 @@ class VotingRoundAdmin(admin.ModelAdmin):
                 messages.error(request, f"{round}: {' '.join(error.messages)}")
             else:
                 messages.success(request, _("%(round)s is open.") % {"round": round})
-                opened = AuditEntry.objects.filter(round=round, action="round.opened").first()
+                opened = actions_for(target=round, verbs=["round.opened"]).first()
                 missing = (opened.data.get("without_voter") if opened else None) or []
                 if missing:
                     messages.warning(
@@ -526,21 +539,4 @@ class AnnouncementAdmin(admin.ModelAdmin):
     readonly_fields = ["round", "recipient", "organisation", "queued_at"]
 
     def has_add_permission(self, request):
-        return False
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "action", "actor", "round", "focus_area"]
-    list_filter = ["action"]
-    search_fields = ["action", "actor__email"]
-    readonly_fields = ["created_at", "action", "actor", "round", "focus_area", "data"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False

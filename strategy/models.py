@@ -191,36 +191,6 @@ class FocusArea(models.Model):
         return reverse("strategy:focus_area", kwargs={"slug": self.slug})
 
 
-class FocusAreaStatusChange(models.Model):
-    """A dated row of a focus area's status history."""
-
-    focus_area = models.ForeignKey(
-        FocusArea,
-        on_delete=models.CASCADE,
-        related_name="status_changes",
-        verbose_name=_("focus area"),
-    )
-    status = models.CharField(_("status"), max_length=20, choices=FocusArea.Status.choices)
-    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("changed by"),
-    )
-    note = models.CharField(_("note"), max_length=300, blank=True)
-
-    class Meta:
-        verbose_name = _("status change")
-        verbose_name_plural = _("status history")
-        ordering = ["changed_at", "id"]
-
-    def __str__(self):
-        return f"{self.focus_area}: {self.get_status_display()} ({self.changed_at:%Y-%m-%d})"
-
-
 class CommentQuerySet(models.QuerySet):
     def visible(self):
         return self.filter(is_hidden=False)
@@ -712,45 +682,3 @@ class Announcement(models.Model):
 
     def __str__(self):
         return f"{self.round} → {self.recipient}"
-
-
-class AuditEntry(models.Model):
-    """Who did what, when, in the strategy app. Votes are recorded at the close, one row per
-    voter ("ballot.cast"), never at the time of voting; the choices only for a round that is
-    not secret."""
-
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("actor"),
-    )
-    action = models.CharField(_("action"), max_length=60)
-    round = models.ForeignKey(
-        VotingRound,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("voting round"),
-    )
-    focus_area = models.ForeignKey(
-        FocusArea,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("focus area"),
-    )
-    data = models.JSONField(_("details"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("when"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("audit entry")
-        verbose_name_plural = _("audit log")
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"

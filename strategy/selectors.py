@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 import math
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from activity.selectors import actions_for
 from events.models import Event
 from members.models import Affiliation, Organisation, Seat
 from members.selectors import (
@@ -292,6 +295,36 @@ def focus_area_for(*, slug: str, user) -> FocusArea | None:
     return None
 
 
+@dataclass(frozen=True)
+class StatusChange:
+    """One dated row of a focus area's status history, read from the action log."""
+
+    status: str
+    changed_at: datetime.datetime
+    changed_by: object
+    note: str
+
+    def get_status_display(self) -> str:
+        return str(FocusArea.Status(self.status).label) if self.status in _STATUSES else self.status
+
+
+_STATUSES = frozenset(FocusArea.Status.values)
+
+
+def focus_area_status_history(*, area: FocusArea) -> list[StatusChange]:
+    """The "focus_area.status" rows of the action log, oldest first."""
+    rows = actions_for(target=area, verbs=["focus_area.status"]).order_by("created_at", "id")
+    return [
+        StatusChange(
+            status=row.data.get("status", ""),
+            changed_at=row.created_at,
+            changed_by=row.actor,
+            note=row.data.get("note", ""),
+        )
+        for row in rows
+    ]
+
+
 def focus_area_page(*, area: FocusArea, user) -> dict:
     is_member = user_is_member(user=user) or (_authenticated(user) and user.is_staff)
     pledges = list(
@@ -301,7 +334,7 @@ def focus_area_page(*, area: FocusArea, user) -> dict:
     )
     return {
         "focus_area": area,
-        "history": list(area.status_changes.select_related("changed_by")),
+        "history": focus_area_status_history(area=area),
         "comments": list(
             Comment.objects.visible().filter(focus_area=area).select_related("author")
         ),

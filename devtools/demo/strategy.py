@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from activity.services import record
 from events.models import Event, EventSession
 from members.models import Affiliation, Organisation, Seat, User
 from strategy import secrecy, services
@@ -19,7 +20,6 @@ from strategy.models import (
     Ballot,
     BallotChoice,
     FocusArea,
-    FocusAreaStatusChange,
     Pledge,
     Recommendation,
     Strategy,
@@ -308,9 +308,7 @@ def seed(*, stdout) -> None:
         if created:
             area.ambitions.set([ambitions[n] for n in amb])
             area.trends.set([trends[t] for t in trs])
-            FocusAreaStatusChange.objects.create(
-                focus_area=area, status=area.status, changed_at=start, changed_by=proposer
-            )
+            record(proposer, "focus_area.status", area, at=start, status=area.status, note="")
     # One proposal waiting for the secretariat's moderation.
     FocusArea.objects.get_or_create(
         slug="groenne-taghaver",

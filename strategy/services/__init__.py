@@ -1,11 +1,12 @@
 """Every write of the strategy app: focus areas, comments, summit pledges, voting rounds and
-their ballots, the announcement of the prioritised focus areas. Each writes an audit row.
+their ballots, the announcement of the prioritised focus areas. Each records who did what in
+the action log (activity.services.record).
 
 Split by subject (a module past about 600 lines becomes a package, so each stays readable);
 import from here: ``from strategy import services; services.ballot_cast(...)``."""
 
 from .announcement import ANNOUNCED_KINDS, announcement_recipients, round_confirm_priorities
-from .common import RECEIPT_ALPHABET, audit
+from .common import RECEIPT_ALPHABET
 from .focus_areas import (
     ALLOWED_TRANSITIONS,
     comment_add,
@@ -39,7 +40,6 @@ __all__ = [
     "ANNOUNCED_KINDS",
     "RECEIPT_ALPHABET",
     "announcement_recipients",
-    "audit",
     "ballot_cast",
     "comment_add",
     "comment_hide",

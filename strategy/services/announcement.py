@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from activity.services import record
 from members.models import Affiliation, Organisation
 
 from ..models import (
@@ -15,7 +16,7 @@ from ..models import (
     FocusArea,
     VotingRound,
 )
-from .common import CONFIRM_PRIORITIES, _require_permission, audit
+from .common import CONFIRM_PRIORITIES, _require_permission
 from .focus_areas import focus_area_set_status
 
 # --- Announcement ---------------------------------------------------------------------------
@@ -87,11 +88,5 @@ def round_confirm_priorities(*, round: VotingRound, actor, focus_areas) -> int:
             focus_areas=prioritised,
         )
         queued += 1
-    audit(
-        actor=actor,
-        action="round.priorities_confirmed",
-        round=round,
-        prioritised=sorted(chosen),
-        mails=queued,
-    )
+    record(actor, "round.priorities_confirmed", round, prioritised=sorted(chosen), mails=queued)
     return queued

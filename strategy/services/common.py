@@ -1,13 +1,11 @@
-"""Shared by the strategy services: the audit row and the permission check."""
+"""Shared by the strategy services: the permission check. (Who did what goes to the one
+action log, activity.services.record().)"""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from ..models import (
-    AuditEntry,
-)
 from ..secrecy import RECEIPT_ALPHABET  # noqa: F401 - re-exported
 
 # The model permission each kind of staff write needs. Staff rights come from the groups in
@@ -16,20 +14,6 @@ MANAGE_ROUNDS = "strategy.change_votinground"
 CONFIRM_PRIORITIES = "strategy.confirm_priorities"
 MODERATE_FOCUS_AREAS = "strategy.change_focusarea"
 MODERATE_COMMENTS = "strategy.change_comment"
-
-
-def audit(*, actor, action: str, round=None, focus_area=None, at=None, **data) -> AuditEntry:
-    entry = AuditEntry(
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        action=action,
-        round=round,
-        focus_area=focus_area,
-        data=data,
-    )
-    if at is not None:
-        entry.created_at = at
-    entry.save()
-    return entry
 
 
 def _require_permission(actor, permission: str) -> None:

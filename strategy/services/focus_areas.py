@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from activity.services import record
 from almennet.text import danish_slugify
 from members.models import Affiliation, Organisation
 
@@ -16,10 +17,9 @@ from .. import selectors
 from ..models import (
     Comment,
     FocusArea,
-    FocusAreaStatusChange,
     Pledge,
 )
-from .common import MODERATE_COMMENTS, MODERATE_FOCUS_AREAS, _require_permission, audit
+from .common import MODERATE_COMMENTS, MODERATE_FOCUS_AREAS, _require_permission
 
 # --- Focus areas ----------------------------------------------------------------------------
 
@@ -65,10 +65,9 @@ def focus_area_propose(
     focus_area.save()
     focus_area.ambitions.set(ambitions)
     focus_area.trends.set(trends)
-    FocusAreaStatusChange.objects.create(
-        focus_area=focus_area, status=focus_area.status, changed_by=user, note=_("Proposed")
-    )
-    audit(actor=user, action="focus_area.proposed", focus_area=focus_area, title=title)
+    record(user, "focus_area.proposed", focus_area, title=title)
+    # The first row of the dated status history (selectors.focus_area_status_history).
+    record(user, "focus_area.status", focus_area, status=focus_area.status, note=_("Proposed"))
     return focus_area
 
 
@@ -79,12 +78,7 @@ def focus_area_moderate(*, focus_area: FocusArea, actor, approve: bool) -> Focus
         FocusArea.Moderation.APPROVED if approve else FocusArea.Moderation.REJECTED
     )
     focus_area.save(update_fields=["moderation", "updated_at"])
-    audit(
-        actor=actor,
-        action="focus_area.moderated",
-        focus_area=focus_area,
-        decision=focus_area.moderation,
-    )
+    record(actor, "focus_area.moderated", focus_area, decision=focus_area.moderation)
     return focus_area
 
 
@@ -120,13 +114,15 @@ def focus_area_create(*, focus_area: FocusArea, actor) -> FocusArea:
     focus_area.moderation = FocusArea.Moderation.APPROVED
     focus_area.full_clean()
     focus_area.save()
-    FocusAreaStatusChange.objects.create(
-        focus_area=focus_area,
+    record(actor, "focus_area.created", focus_area)
+    record(
+        actor,
+        "focus_area.status",
+        focus_area,
+        at=focus_area.status_changed_at,
         status=focus_area.status,
-        changed_at=focus_area.status_changed_at,
-        changed_by=actor,
+        note="",
     )
-    audit(actor=actor, action="focus_area.created", focus_area=focus_area)
     return focus_area
 
 
@@ -151,7 +147,8 @@ def focus_area_update(
 def focus_area_set_status(
     *, focus_area: FocusArea, status: str, actor=None, note: str = "", at=None
 ) -> FocusArea:
-    """Change the status along ALLOWED_TRANSITIONS and keep the dated history row."""
+    """Change the status along ALLOWED_TRANSITIONS and keep the dated history row (the action
+    log's "focus_area.status")."""
     if status not in FocusArea.Status.values:
         raise ValidationError(_("Unknown status."))
     at = at or timezone.now()
@@ -168,10 +165,7 @@ def focus_area_set_status(
     focus_area.status = status
     focus_area.status_changed_at = at
     focus_area.save(update_fields=["status", "status_changed_at", "updated_at"])
-    FocusAreaStatusChange.objects.create(
-        focus_area=focus_area, status=status, changed_at=at, changed_by=actor, note=note[:300]
-    )
-    audit(actor=actor, action="focus_area.status", focus_area=focus_area, status=status)
+    record(actor, "focus_area.status", focus_area, at=at, status=status, note=note[:300])
     return focus_area
 
 
@@ -187,7 +181,7 @@ def comment_add(*, focus_area: FocusArea, user, body: str) -> Comment:
     if len(body) > 4000:
         raise ValidationError(_("A comment can be at most 4,000 characters."))
     comment = Comment.objects.create(focus_area=focus_area, author=user, body=body)
-    audit(actor=user, action="comment.added", focus_area=focus_area, comment=comment.pk)
+    record(user, "comment.added", focus_area, comment=comment.pk)
     return comment
 
 
@@ -196,7 +190,7 @@ def comment_hide(*, comment: Comment, actor) -> Comment:
     _require_permission(actor, MODERATE_COMMENTS)
     comment.is_hidden = True
     comment.save(update_fields=["is_hidden"])
-    audit(actor=actor, action="comment.hidden", focus_area=comment.focus_area, comment=comment.pk)
+    record(actor, "comment.hidden", comment.focus_area, comment=comment.pk)
     return comment
 
 
@@ -289,10 +283,10 @@ def pledge_save(
     pledge.comment = (comment or "").strip()
     pledge.full_clean()
     pledge.save()
-    audit(
-        actor=user,
-        action="pledge.created" if created else "pledge.changed",
-        focus_area=focus_area,
+    record(
+        user,
+        "pledge.created" if created else "pledge.changed",
+        focus_area,
         organisation=organisation.pk,
         summit=summit.pk,
         kinds=pledge.backing_kinds,

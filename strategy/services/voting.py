@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from activity.services import record
 from members.models import Affiliation, Organisation, Seat
 
 from .. import counting, secrecy
@@ -24,7 +25,7 @@ from ..models import (
     Voter,
     VotingRound,
 )
-from .common import MANAGE_ROUNDS, _require_permission, audit
+from .common import MANAGE_ROUNDS, _require_permission
 from .focus_areas import focus_area_can_move, focus_area_set_status
 
 # --- Voting rounds: rules -------------------------------------------------------------------
@@ -54,7 +55,7 @@ def round_create(*, actor, focus_areas=(), **fields) -> VotingRound:
     round.save()
     for position, focus_area in enumerate(focus_areas, start=1):
         BallotItem.objects.create(round=round, focus_area=focus_area, position=position)
-    audit(actor=actor, action="round.created", round=round, title=round.title)
+    record(actor, "round.created", round, title=round.title)
     return round
 
 
@@ -68,7 +69,7 @@ def round_update(*, round: VotingRound, actor, **fields) -> VotingRound:
         setattr(round, name, value)
     round.full_clean()
     round.save()
-    audit(actor=actor, action="round.updated", round=round, fields=sorted(changed))
+    record(actor, "round.updated", round, fields=sorted(changed))
     return round
 
 
@@ -85,7 +86,7 @@ def round_set_items(*, round: VotingRound, actor, focus_areas) -> None:
     round.items.all().delete()
     for position, focus_area in enumerate(focus_areas, start=1):
         BallotItem.objects.create(round=round, focus_area=focus_area, position=position)
-    audit(actor=actor, action="round.items", round=round, focus_areas=[f.pk for f in focus_areas])
+    record(actor, "round.items", round, focus_areas=[f.pk for f in focus_areas])
 
 
 def round_check_stand_in(*, round: VotingRound, substitute, stands_in_for) -> None:
@@ -110,13 +111,7 @@ def round_add_stand_in(*, round: VotingRound, actor, substitute, stands_in_for) 
     stand_in = StandIn(round=round, substitute=substitute, stands_in_for=stands_in_for)
     stand_in.full_clean()
     stand_in.save()
-    audit(
-        actor=actor,
-        action="round.stand_in",
-        round=round,
-        substitute=substitute.pk,
-        stands_in_for=stands_in_for.pk,
-    )
+    record(actor, "round.stand_in", round, substitute=substitute.pk, stands_in_for=stands_in_for.pk)
     return stand_in
 
 
@@ -214,10 +209,10 @@ def round_open(*, round: VotingRound, actor, now=None) -> VotingRound:
             .exclude(pk__in=voting)
             .values_list("pk", flat=True)
         )
-    audit(
-        actor=actor,
-        action="round.opened",
-        round=round,
+    record(
+        actor,
+        "round.opened",
+        round,
         electorate=len(voters),
         order=[item.focus_area_id for item in items],
         **details,
@@ -423,13 +418,8 @@ def round_close(*, round: VotingRound, now=None, actor=None) -> VotingRound:
     round.closed_at = now
     round.save(update_fields=["result", "outcome", "closed_at"])
     _audit_votes(round)
-    audit(
-        actor=actor,
-        action="round.closed",
-        round=round,
-        outcome=round.outcome,
-        ballots=ballots,
-        quorum=round.quorum,
+    record(
+        actor, "round.closed", round, outcome=round.outcome, ballots=ballots, quorum=round.quorum
     )
     return round
 
@@ -450,7 +440,7 @@ def _audit_votes(round: VotingRound) -> None:
                 "receipt": ballot.receipt,
                 "choices": {str(c.item_id): c.rank for c in ballot.choices.all()},
             }
-        audit(actor=voter.user, action="ballot.cast", round=round, at=round.closed_at, **details)
+        record(voter.user, "ballot.cast", round, at=round.closed_at, **details)
 
 
 def rounds_close_due(*, now=None) -> int:

@@ -7,7 +7,9 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from events.models import Event, Registration, RegistrationLog
+from activity.models import Action
+from activity.selectors import actions_for
+from events.models import Event, Registration
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.members.factories import AffiliationFactory, OrganisationFactory, UserFactory
 
@@ -137,7 +139,7 @@ def test_actions_approve_reject_attend_no_show_cancel(admin_client_secretary, se
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.status == Status.CANCELLED and second.status == Status.CONFIRMED
-    assert RegistrationLog.objects.filter(actor=secretary).count() >= 7
+    assert Action.objects.filter(actor=secretary, verb__startswith="registration.").count() >= 7
 
 
 def test_registration_change_page_shows_history_and_keeps_status_read_only(
@@ -161,7 +163,7 @@ def test_registration_change_page_shows_history_and_keeps_status_read_only(
     )
     registration.refresh_from_db()
     assert registration.dietary_needs == "Glutenfri"
-    assert RegistrationLog.objects.get(registration=registration).action == "edited"
+    assert actions_for(target=registration).get().verb == "registration.edited"
 
 
 def _add(client, **data):
@@ -187,7 +189,7 @@ def test_add_a_participant_by_hand(admin_client_secretary, secretary):
     assert response.status_code == 302, response.content.decode()[:2000]
     registration = Registration.objects.get(event=event, user=member)
     assert registration.status == Status.CONFIRMED and registration.price == event.member_price
-    assert RegistrationLog.objects.get(registration=registration).actor == secretary
+    assert actions_for(target=registration).get().actor == secretary
     other = UserFactory()
     _add(admin_client_secretary, event=event.pk, user=other.pk)
     assert Registration.objects.get(event=event, user=other).status == Status.WAITING

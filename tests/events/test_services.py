@@ -8,8 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from activity.selectors import actions_for
 from events import services
-from events.models import Event, Registration, RegistrationLog
+from events.models import Event, Registration
 from outbox.models import OutboxMessage
 from tests.events.factories import EventFactory, RegistrationFactory, past_event
 from tests.members.factories import AffiliationFactory, OrganisationFactory, UserFactory
@@ -45,8 +46,12 @@ def test_member_signs_up_at_member_price_and_gets_a_confirmation_with_calendar_f
     assert message.to == member.email
     assert [a.filename for a in message.attachments.all()] == [f"{event.slug}.ics"]
     assert b"BEGIN:VALARM" in bytes(message.attachments.get().content)
-    log = RegistrationLog.objects.get(registration=registration)
-    assert (log.actor, log.action, log.to_status) == (member, "signed_up", Status.CONFIRMED)
+    log = actions_for(target=registration).get()
+    assert (log.actor, log.verb, log.data["to_status"]) == (
+        member,
+        "registration.signed_up",
+        Status.CONFIRMED,
+    )
 
 
 def test_non_member_pays_the_non_member_price(non_member):
@@ -225,9 +230,9 @@ def test_cancel_frees_the_seat_for_the_first_on_the_waiting_list_who_is_told(mem
     second.refresh_from_db()
     assert first.status == Status.CONFIRMED and second.status == Status.WAITING
     assert mails("promotion", first).exists() and mails("cancellation", mine).exists()
-    assert [log.action for log in RegistrationLog.objects.filter(registration=first)] == [
-        "promoted",
-        "signed_up",
+    assert [log.verb for log in actions_for(target=first)] == [
+        "registration.promoted",
+        "registration.signed_up",
     ]
 
 
@@ -268,8 +273,8 @@ def test_late_cancellation_is_waived_when_the_waiting_list_takes_the_seat(member
     assert cancelled.liability_waived_at is not None
     waiting.refresh_from_db()
     assert waiting.status == Status.CONFIRMED
-    assert "liability_waived" in RegistrationLog.objects.filter(registration=cancelled).values_list(
-        "action", flat=True
+    assert "registration.liability_waived" in actions_for(target=cancelled).values_list(
+        "verb", flat=True
     )
 
 
@@ -353,10 +358,10 @@ def test_approve_confirms_while_seats_are_free_else_waiting(secretary):
     approved = services.registration_approve(registration=second, actor=secretary)
     assert approved.status == Status.WAITING and approved.waiting_position == 1
     assert mails("confirmation", first).exists() and mails("waiting", second).exists()
-    log = RegistrationLog.objects.filter(registration=first).first()
-    assert (log.actor, log.action, log.from_status, log.to_status) == (
+    log = actions_for(target=first).first()
+    assert (log.actor, log.verb, log.data["from_status"], log.data["to_status"]) == (
         secretary,
-        "approved",
+        "registration.approved",
         Status.PENDING,
         Status.CONFIRMED,
     )
@@ -438,8 +443,8 @@ def test_every_allowed_move(secretary, start, target):
     moved = services.registration_move(registration=registration, status=target, actor=secretary)
     moved.refresh_from_db()
     assert moved.status == target
-    log = RegistrationLog.objects.filter(registration=registration).first()
-    assert log.actor == secretary and log.to_status == target
+    log = actions_for(target=registration).first()
+    assert log.actor == secretary and log.data["to_status"] == target
 
 
 @pytest.mark.parametrize(
@@ -478,7 +483,7 @@ def test_secretariat_adds_a_participant_by_hand_outside_the_window(secretary, me
         event=event, user=member, actor=secretary, answers={"comment": "Tilmeldt pr. telefon"}
     )
     assert added.status == Status.CONFIRMED and added.price_category == "member"
-    assert RegistrationLog.objects.get(registration=added).actor == secretary
+    assert actions_for(target=added).get().actor == secretary
     with pytest.raises(ValidationError, match="already signed up"):
         services.registration_add_by_staff(event=event, user=member, actor=secretary)
 
@@ -541,14 +546,23 @@ def test_reminders_are_queued_once_for_confirmed_participants_of_soon_events():
     assert confirmed.reminded_at is not None
 
 
-def test_erasing_a_person_keeps_anonymous_statistics(member):
+def test_erasing_a_person_keeps_anonymous_statistics(member, secretary):
     registration = services.event_signup(
         event=EventFactory(), user=member, answers={"dietary_needs": "Ingen nødder"}
     )
     organisation = registration.organisation
+    services.registration_answers_update(
+        registration=registration, actor=secretary, dietary_needs="Glutenfri", comment=""
+    )
+    name = str(member)
     assert services.registrations_erase_user(user=member) == 1
     registration.refresh_from_db()
     assert registration.user is None and registration.dietary_needs == ""
+    # The log rows stay (who changed what, for the statistics) without the person's name or
+    # what they wrote.
+    rows = list(actions_for(target=registration))
+    assert len(rows) == 2
+    assert all(name not in row.target_label and "note" not in row.data for row in rows)
     assert registration.organisation == organisation
     assert registration.status == Status.CONFIRMED
 
@@ -570,8 +584,12 @@ def test_secretariat_corrects_the_answers_and_it_is_logged(secretary, member):
         registration=registration, actor=secretary, dietary_needs="Glutenfri", comment="Hej"
     )
     assert updated.dietary_needs == "Glutenfri"
-    log = RegistrationLog.objects.get(registration=registration)
-    assert (log.actor, log.action, log.note) == (secretary, "edited", "dietary_needs")
+    log = actions_for(target=registration).get()
+    assert (log.actor, log.verb, log.data["note"]) == (
+        secretary,
+        "registration.edited",
+        "dietary_needs",
+    )
     with pytest.raises(PermissionDenied):
         services.registration_answers_update(
             registration=registration, actor=member, dietary_needs="", comment=""

@@ -425,3 +425,18 @@ def test_an_erased_person_without_organisation_is_not_billed():
     registration = sign_up(event, UserFactory())
     Registration.objects.filter(pk=registration.pk).update(user=None)
     assert services.event_invoice(event=event).invoices == []
+
+
+def test_each_status_move_is_recorded_in_the_action_log():
+    from activity.selectors import actions_for
+
+    staff = UserFactory(is_staff=True)
+    invoice = _issued_invoice()
+    services.invoice_mark_paid(invoice=invoice, actor=staff)
+    note = services.invoice_credit(invoice=invoice, actor=staff)
+    rows = list(actions_for(target=invoice).order_by("created_at", "id"))
+    assert [row.verb for row in rows] == ["invoice.issued", "invoice.paid", "invoice.credited"]
+    assert [row.actor for row in rows[1:]] == [staff, staff]
+    assert rows[1].data["from_status"] == Status.ISSUED
+    assert rows[1].data["number"] == invoice.number
+    assert actions_for(target=note).get().verb == "invoice.issued"

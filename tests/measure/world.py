@@ -152,6 +152,8 @@ def _one_of_each_admin_model(world: World) -> None:
     page is opened. Each is guarded: a model that changed shape is skipped, not fatal."""
     from django.apps import apps
 
+    from activity.services import record
+
     member, board = world.users["member"], world.users["board"]
     focus_area = world.objects.get("focus_area")
     voting_round = world.objects.get("voting_round")
@@ -159,8 +161,8 @@ def _one_of_each_admin_model(world: World) -> None:
         "account.emailaddress": lambda m: m.objects.create(
             user=member, email=member.email, verified=True, primary=True
         ),
-        "events.registrationlog": lambda m: m.objects.create(
-            registration=world.objects["registration"], actor=member, action="signed_up"
+        "activity.action": lambda m: record(
+            member, "registration.signed_up", world.objects["registration"]
         ),
         "publications.tag": lambda m: m.objects.create(name="Trivsel", slug="trivsel-tag"),
         "strategy.strategy": lambda m: m.objects.create(

@@ -8,9 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
+from activity.models import Action
+from activity.selectors import actions_for
 from members.groups import groups_sync
 from strategy import selectors, services
-from strategy.models import AuditEntry, FocusArea, VotingRound
+from strategy.models import FocusArea, VotingRound
 
 from .factories import (
     AffiliationFactory,
@@ -56,7 +58,7 @@ def test_event_manager_cannot_confirm_priorities(client, staff, areas, board, ma
     assert round.priorities_confirmed_at is None
     assert item.focus_area.status == FocusArea.Status.BALLOT
     assert mail_outbox == []
-    assert not AuditEntry.objects.filter(action="round.priorities_confirmed").exists()
+    assert not Action.objects.filter(verb="round.priorities_confirmed").exists()
 
 
 def test_the_service_refuses_staff_without_the_permission(staff, areas, board, mail_outbox):
@@ -151,7 +153,7 @@ def test_opening_a_council_round_names_organisations_without_a_chosen_voter(clie
     )
     html = response.content.decode()
     assert "1 medlemsorganisationer har ingen valgt stemmeberettiget" in html
-    entry = AuditEntry.objects.get(round=round, action="round.opened")
+    entry = actions_for(target=round, verbs=["round.opened"]).get()
     assert entry.data["without_voter"] == [forgotten.pk]
     assert list(round.voters.values_list("organisation", flat=True)) == [counted.pk]
 

@@ -13,9 +13,12 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from activity.admin import actions_url
+from activity.models import Action
+from activity.selectors import actions_for
 from members.groups import groups_sync
 from strategy import secrecy, selectors, services
-from strategy.models import AuditEntry, Ballot, BallotChoice, Voter, VotingRound
+from strategy.models import Ballot, BallotChoice, Voter, VotingRound
 
 from .factories import UserFactory, give_mfa, make_round, representative
 
@@ -113,8 +116,10 @@ def test_admin_shows_neither_voter_nor_time_nor_choices_before_the_close(
         assert voter_user.get_full_name() not in html and voter_user.email not in html
         assert "Klima" not in html
         assert "efter afstemningens lukning" in html
-    audit = client.get(reverse("admin:strategy_auditentry_changelist")).content.decode()
-    assert "ballot." not in audit and voter_user.email not in audit
+    log = client.get(reverse("admin:activity_action_changelist"))
+    assert log.status_code == 200 and log.context["cl"].result_count > 0  # the round's rows
+    assert not [row for row in log.context["cl"].result_list if row.verb.startswith("ballot.")]
+    assert voter_user.email not in log.content.decode()
     _close(round)
     page = client.get(reverse("admin:strategy_ballot_change", args=[ballot.pk])).content.decode()
     assert "Klima" in page and voter_user.get_full_name() not in page
@@ -127,11 +132,13 @@ def test_audit_records_voting_at_the_close_and_choices_only_then(staff, areas, b
     services.ballot_cast(round=round, user=members[0], ranks=_ranks(round, "Klima"))
     services.ballot_cast(round=round, user=members[1], ranks=_ranks(round, "Data"))
     services.ballot_cast(round=round, user=members[0], ranks=_ranks(round, "Ældre"))
-    assert not AuditEntry.objects.filter(action__startswith="ballot.").exists()
+    assert not Action.objects.filter(verb__startswith="ballot.").exists()
     round = _close(round)
-    rows = list(AuditEntry.objects.filter(round=round, action="ballot.cast"))
+    rows = list(actions_for(target=round, verbs=["ballot.cast"]))
     assert {r.actor for r in rows} == {members[0], members[1]}
     assert {r.created_at for r in rows} == {round.closed_at}
+    # No client address: the rows are written at the close, not by the voters.
+    assert {r.client_address for r in rows} == {None}
     if secret:
         assert all(r.data == {} for r in rows)
     else:
@@ -159,15 +166,23 @@ def test_editors_see_neither_ballots_nor_the_audit_log(client, staff, areas, boa
     editor.groups.add(Group.objects.get(name="Editors"))
     give_mfa(editor)
     editor = type(editor).objects.get(pk=editor.pk)
-    for model in ("ballot", "ballotchoice", "auditentry"):
+    for model in ("ballot", "ballotchoice"):
         assert not editor.has_perm(f"strategy.view_{model}"), model
+    assert not editor.has_perm("activity.view_voting_actions")
     assert editor.has_perm("strategy.change_focusarea")
     round = _opened(staff, areas)
     ballot = services.ballot_cast(round=round, user=board[0][0], ranks=_ranks(round, "Klima"))
+    services.focus_area_set_status(focus_area=areas[1], status="summit", actor=staff)
     client.force_login(editor)
     assert client.get(reverse("admin:strategy_ballot_changelist")).status_code == 403
     assert client.get(reverse("admin:strategy_ballot_change", args=[ballot.pk])).status_code == 403
-    assert client.get(reverse("admin:strategy_auditentry_changelist")).status_code == 403
+    # The action log: the editor sees the focus-area rows, not the round's rows.
+    log = client.get(reverse("admin:activity_action_changelist"))
+    assert log.status_code == 200
+    verbs = {row.verb for row in log.context["cl"].result_list}
+    assert verbs == {"focus_area.status"}
+    round_log = client.get(actions_url(round))
+    assert round_log.context["cl"].result_count == 0
     secretariat = UserFactory(is_staff=True)
     secretariat.groups.add(Group.objects.get(name="Secretariat"))
     secretariat = type(secretariat).objects.get(pk=secretariat.pk)

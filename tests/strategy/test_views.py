@@ -585,13 +585,13 @@ def test_strategy_admin_columns_are_danish(client, staff, areas, board):
     services.round_open(round=round, actor=staff)
     client.force_login(staff)
     for url in [
-        reverse("admin:strategy_auditentry_changelist"),
+        reverse("admin:activity_action_changelist"),
         reverse("admin:strategy_votinground_change", args=[round.pk]),
     ]:
         text = client.get(url, HTTP_ACCEPT_LANGUAGE="da").content.decode()
         assert "Afstemningsrunde" in text or "Fokusområde" in text
         assert ">Round<" not in text and "Focus area" not in text, url
-    for model in ["auditentry", "ballot", "ballotitem", "voter", "standin", "announcement"]:
+    for model in ["ballot", "ballotitem", "voter", "standin", "announcement"]:
         field = apps.get_model("strategy", model)._meta.get_field("round")
         assert str(field.verbose_name) == "afstemningsrunde", model
 
