@@ -7,8 +7,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# Copies outside the source (a virtualenv, setuptools' build/, run-time files) are not ours.
+NOT_SOURCE = {".venv", "build", "dist", "var", "node_modules"}
 CATALOGUES = sorted(
-    p for p in ROOT.glob("**/locale/da/LC_MESSAGES/django.po") if ".venv" not in p.parts
+    p
+    for p in ROOT.glob("**/locale/da/LC_MESSAGES/django.po")
+    if not NOT_SOURCE & set(p.relative_to(ROOT).parts)
 )
 
 
