@@ -1,3 +1,6 @@
+"""Admin of voting rounds: rules, ballot and stand-ins through strategy's services, read-only
+ballots, and announcements."""
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import FilteredSelectMultiple
@@ -5,249 +8,23 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from activity.admin import ActionsLinkMixin
 from activity.selectors import actions_for
-from almennet.admin import DanishSlugsMixin
 from members.models import Seat, User
 
-from . import selectors, services
-from .models import (
-    Ambition,
+from .. import services
+from ..models import (
     Announcement,
     Ballot,
     BallotItem,
-    Comment,
     FocusArea,
-    Pledge,
-    Recommendation,
     StandIn,
-    Strategy,
-    Trend,
     Voter,
     VotingRound,
 )
-
-
-class AmbitionInline(admin.TabularInline):
-    model = Ambition
-    extra = 0
-    fields = ["number", "title", "text"]
-
-
-@admin.register(Strategy)
-class StrategyAdmin(admin.ModelAdmin):
-    list_display = ["title", "adopted_on", "adopted_by"]
-    inlines = [AmbitionInline]
-
-
-@admin.register(Ambition)
-class AmbitionAdmin(admin.ModelAdmin):
-    list_display = ["number", "title", "strategy"]
-    search_fields = ["title", "text"]
-
-
-@admin.register(Trend)
-class TrendAdmin(DanishSlugsMixin, admin.ModelAdmin):
-    list_display = ["title", "horizon", "impact", "certainty", "is_published"]
-    list_filter = ["horizon", "impact", "certainty", "is_published"]
-    search_fields = ["title", "description"]
-    prepopulated_fields = {"slug": ["title"]}
-
-
-class CommentInline(admin.TabularInline):
-    model = Comment
-    extra = 0
-    fields = ["author", "body", "created_at", "is_hidden"]
-    readonly_fields = ["author", "body", "created_at"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class FocusAreaAdminForm(forms.ModelForm):
-    class Meta:
-        model = FocusArea
-        # The admin lays out every field; this form only adds the status rule.
-        fields = "__all__"  # noqa: DJ007
-
-    def clean_status(self):
-        status = self.cleaned_data["status"]
-        stored = self.instance
-        if stored.pk and status != stored.status:
-            stored = FocusArea.objects.get(pk=stored.pk)
-            if not services.focus_area_can_move(focus_area=stored, status=status):
-                raise forms.ValidationError(
-                    _("A focus area cannot go from “%(old)s” to “%(new)s”.")
-                    % {
-                        "old": FocusArea.Status(stored.status).label,
-                        "new": FocusArea.Status(status).label,
-                    }
-                )
-        return status
-
-
-@admin.register(FocusArea)
-class FocusAreaAdmin(ActionsLinkMixin, DanishSlugsMixin, admin.ModelAdmin):
-    form = FocusAreaAdminForm
-    list_display = ["title", "status", "moderation", "proposer", "status_changed_at"]
-    list_filter = ["status", "moderation", "ambitions"]
-    search_fields = ["title", "problem", "why_now"]
-    prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["proposer"]
-    filter_horizontal = ["ambitions", "trends", "projects", "events", "publications"]
-    readonly_fields = ["status_changed_at", "status_history"]
-    inlines = [CommentInline]
-    actions = ["approve", "reject"]
-
-    def save_model(self, request, obj, form, change):
-        # Through the services: a new focus area gets its first dated status row, a new
-        # status follows the transition table (FocusAreaAdminForm has checked it already).
-        if change:
-            services.focus_area_update(focus_area=obj, actor=request.user, status=obj.status)
-        else:
-            services.focus_area_create(focus_area=obj, actor=request.user)
-
-    @admin.display(description=_("status history"))
-    def status_history(self, obj):
-        """The dated status rows (the action log's "focus_area.status"), read-only."""
-        rows = selectors.focus_area_status_history(area=obj) if obj and obj.pk else []
-        if not rows:
-            return "–"
-        return format_html(
-            "<ol>{}</ol>",
-            format_html_join(
-                "",
-                "<li>{} · {} · {}{}</li>",
-                (
-                    (
-                        row.get_status_display(),
-                        date_format(timezone.localtime(row.changed_at), "DATETIME_FORMAT"),
-                        row.changed_by or _("System"),
-                        f" ({row.note})" if row.note else "",
-                    )
-                    for row in rows
-                ),
-            ),
-        )
-
-    @admin.action(description=_("Approve the selected proposals"))
-    def approve(self, request, queryset):
-        for area in queryset:
-            services.focus_area_moderate(focus_area=area, actor=request.user, approve=True)
-        self.message_user(
-            request,
-            _("%(count)s proposals approved.") % {"count": len(queryset)},
-            messages.SUCCESS,
-        )
-
-    @admin.action(description=_("Reject the selected proposals"))
-    def reject(self, request, queryset):
-        for area in queryset:
-            services.focus_area_moderate(focus_area=area, actor=request.user, approve=False)
-        self.message_user(
-            request,
-            _("%(count)s proposals rejected.") % {"count": len(queryset)},
-            messages.SUCCESS,
-        )
-
-
-@admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
-    list_display = ["focus_area", "author", "created_at", "is_hidden"]
-    list_filter = ["is_hidden"]
-    search_fields = ["body", "author__email"]
-    readonly_fields = ["focus_area", "author", "body", "created_at"]
-    actions = ["hide"]
-
-    def has_add_permission(self, request):
-        return False
-
-    @admin.action(description=_("Hide the selected comments"))
-    def hide(self, request, queryset):
-        for comment in queryset:
-            services.comment_hide(comment=comment, actor=request.user)
-
-
-class PledgeAdminForm(forms.ModelForm):
-    class Meta:
-        model = Pledge
-        fields = [
-            "summit",
-            "focus_area",
-            "organisation",
-            "person",
-            "assessment",
-            "practical",
-            "theoretical",
-            "financial",
-            "amount",
-            "comment",
-        ]
-
-    def clean(self):
-        cleaned = super().clean()
-        keys = ("summit", "focus_area", "organisation", "person", "assessment")
-        if any(cleaned.get(key) is None for key in keys):
-            return cleaned  # the field errors already say what is missing
-        try:
-            services.pledge_check(
-                summit=cleaned["summit"],
-                focus_area=cleaned["focus_area"],
-                organisation=cleaned["organisation"],
-                user=cleaned["person"],
-                assessment=cleaned["assessment"],
-                financial=cleaned.get("financial", False),
-                amount=cleaned.get("amount"),
-                pledge=self.instance,
-            )
-        except (ValidationError, PermissionDenied) as error:
-            raise forms.ValidationError(getattr(error, "messages", [str(error)])) from None
-        return cleaned
-
-    def validate_unique(self):
-        # A changed organisation that collides with another pledge is named by pledge_check.
-        pass
-
-
-@admin.register(Pledge)
-class PledgeAdmin(admin.ModelAdmin):
-    list_display = [
-        "focus_area",
-        "organisation",
-        "summit",
-        "assessment",
-        "practical",
-        "theoretical",
-        "financial",
-        "amount",
-    ]
-    list_filter = ["summit", "assessment", "organisation__kind", "financial"]
-    search_fields = ["organisation__name", "focus_area__title", "comment"]
-    autocomplete_fields = ["organisation", "person"]
-
-    form = PledgeAdminForm
-
-    def save_model(self, request, obj, form, change):
-        # Through the service (PledgeAdminForm has run its rules): a changed organisation or
-        # focus area changes this pledge, it never adds a second one.
-        saved = services.pledge_save(
-            pledge=obj if change else None,
-            summit=obj.summit,
-            focus_area=obj.focus_area,
-            organisation=obj.organisation,
-            user=obj.person,
-            assessment=obj.assessment,
-            practical=obj.practical,
-            theoretical=obj.theoretical,
-            financial=obj.financial,
-            amount=obj.amount,
-            comment=obj.comment,
-        )
-        obj.pk = saved.pk
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -521,15 +298,6 @@ class BallotAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(Recommendation)
-class RecommendationAdmin(admin.ModelAdmin):
-    list_display = ["title", "focus_area", "status", "adopted_on"]
-    list_filter = ["status"]
-    search_fields = ["title", "text"]
-    autocomplete_fields = ["focus_area"]
-    filter_horizontal = ["projects", "publications"]
 
 
 @admin.register(Announcement)
