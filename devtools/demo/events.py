@@ -12,7 +12,9 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from events.models import Event, EventSession, Registration
+from devtools.factories import ensure
+from devtools.factories.events import EventFactory, RegistrationFactory
+from events.models import Event, Registration
 
 Status = Registration.Status
 
@@ -200,13 +202,15 @@ def seed(*, stdout) -> None:
             "signup_closes_at": _at(first_day - 2, 23, 59),
             "cancellation_deadline": _at(first_day - cancellation, 12) if cancellation else None,
         }
-        event, was_created = Event.objects.get_or_create(slug=spec["slug"], defaults=defaults)
+        session_times = [
+            (_at(days, start_hour), _at(days, end_hour)) for days, start_hour, end_hour in sessions
+        ]
+        # What the test factory would fill in but a demo event leaves at the model's default.
+        defaults = {"member_price": Decimal(0), "non_member_price": Decimal(0), **defaults}
+        event, was_created = ensure(
+            EventFactory, lookup={"slug": defaults.pop("slug")}, sessions=session_times, **defaults
+        )
         created += was_created
-        if was_created:
-            for days, start_hour, end_hour in sessions:
-                EventSession.objects.create(
-                    event=event, starts_at=_at(days, start_hour), ends_at=_at(days, end_hour)
-                )
         if not people:
             continue
         waiting = 0
@@ -219,7 +223,7 @@ def seed(*, stdout) -> None:
             is_member = bool(organisation and organisation.has_active_membership())
             if status == Status.WAITING:
                 waiting += 1
-            Registration.objects.create(
+            RegistrationFactory(
                 event=event,
                 user=person,
                 organisation=organisation,

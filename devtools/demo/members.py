@@ -12,6 +12,8 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from almennet.text import danish_slugify
+from devtools.factories import ensure
+from devtools.factories.members import AffiliationFactory, OrganisationFactory, UserFactory
 from members.groups import groups_sync
 from members.models import Affiliation, Organisation, Seat, User
 from members.services import seat_create
@@ -192,16 +194,15 @@ def _slug(text: str) -> str:
 
 
 def _person(email: str, first: str, last: str, *, password: str | None = None, **extra) -> User:
-    user, created = User.objects.get_or_create(
-        email=email,
-        defaults={"first_name": first, "last_name": last, **extra},
+    # UserFactory hashes the password; None gives an unusable one (no login).
+    user, _created = ensure(
+        UserFactory,
+        lookup={"email": email},
+        first_name=first,
+        last_name=last,
+        password=password,
+        **extra,
     )
-    if created:
-        if password:
-            user.set_password(password)
-        else:
-            user.set_unusable_password()
-        user.save()
     EmailAddress.objects.get_or_create(
         user=user, email=email, defaults={"verified": True, "primary": True}
     )
@@ -209,16 +210,19 @@ def _person(email: str, first: str, last: str, *, password: str | None = None, *
 
 
 def _affiliate(user, organisation, role, *, starts_on=datetime.date(2020, 1, 1)):
-    existing = Affiliation.objects.filter(user=user, organisation=organisation, role=role).first()
-    if existing:
-        return existing
-    return Affiliation.objects.create(
-        user=user,
-        organisation=organisation,
-        role=role,
+    return ensure(
+        AffiliationFactory,
+        lookup={"user": user, "organisation": organisation, "role": role},
         starts_on=starts_on,
         confirmed_at=timezone.now(),
-    )
+    )[0]
+
+
+def _organisation(slug: str, **fields) -> Organisation:
+    """Created by the factory, or brought back to the demo's values if it exists. What the
+    factory would fill in but a demo organisation leaves empty is given as empty."""
+    empty = {"homes": 0, "region": "", "member_since": None, "member_until": None}
+    return ensure(OrganisationFactory, lookup={"slug": slug}, update=True, **{**empty, **fields})[0]
 
 
 def _seat(user, body, role, organisation, starts_on):
@@ -234,44 +238,36 @@ def seed(*, stdout) -> None:
     for index, (name, homes) in enumerate(zip(_NAMES, home_counts(), strict=True)):
         full_name = f"{_PREFIXES[index % len(_PREFIXES)]} {name}"
         municipality, region = _PLACES[index % len(_PLACES)]
-        organisation, _created = Organisation.objects.update_or_create(
-            slug=_slug(full_name),
-            defaults={
-                "name": full_name,
-                "short_name": name,
-                "kind": Organisation.Kind.HOUSING,
-                "homes": homes,
-                "municipality": municipality,
-                "region": region,
-                "website": f"https://{_slug(name)}.example",
-                "cvr": demo_cvr(index),
-                "ean": demo_ean(index) if index % 3 == 0 else "",
-                "member_since": datetime.date(2007 + index % 15, 1 + index % 12, 1),
-                "member_until": None,
-                "invoice_contact_name": "Bogholderiet",
-                "invoice_contact_email": f"faktura@{_slug(name)}.example",
-            },
+        organisation = _organisation(
+            _slug(full_name),
+            name=full_name,
+            short_name=name,
+            kind=Organisation.Kind.HOUSING,
+            homes=homes,
+            municipality=municipality,
+            region=region,
+            website=f"https://{_slug(name)}.example",
+            cvr=demo_cvr(index),
+            ean=demo_ean(index) if index % 3 == 0 else "",
+            member_since=datetime.date(2007 + index % 15, 1 + index % 12, 1),
+            invoice_contact_name="Bogholderiet",
+            invoice_contact_email=f"faktura@{_slug(name)}.example",
         )
         members.append(organisation)
     # A former member: shown in the admin, not counted among the 54.
-    Organisation.objects.update_or_create(
-        slug="boligforeningen-gammelby",
-        defaults={
-            "name": "Boligforeningen Gammelby",
-            "kind": Organisation.Kind.HOUSING,
-            "homes": 420,
-            "municipality": "Sorø",
-            "region": "sjaelland",
-            "member_since": datetime.date(2009, 1, 1),
-            "member_until": datetime.date(2023, 12, 31),
-        },
+    _organisation(
+        "boligforeningen-gammelby",
+        name="Boligforeningen Gammelby",
+        kind=Organisation.Kind.HOUSING,
+        homes=420,
+        municipality="Sorø",
+        region="sjaelland",
+        member_since=datetime.date(2009, 1, 1),
+        member_until=datetime.date(2023, 12, 31),
     )
     partners = []
     for index, (name, kind, slug) in enumerate(_PARTNERS):
-        organisation, _created = Organisation.objects.update_or_create(
-            slug=slug,
-            defaults={"name": name, "kind": kind, "cvr": demo_cvr(100 + index)},
-        )
+        organisation = _organisation(slug, name=name, kind=kind, cvr=demo_cvr(100 + index))
         partners.append(organisation)
 
     # People: a contact person and a representative at every member organisation.

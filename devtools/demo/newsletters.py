@@ -8,6 +8,8 @@ import datetime
 
 from django.utils import timezone
 
+from devtools.factories import ensure
+from devtools.factories.newsletters import NewsletterFactory, SubscriberFactory
 from newsletters.models import Consent, Newsletter, Subscriber
 from newsletters.services import CONSENT_TEXT
 
@@ -35,15 +37,14 @@ def seed(*, stdout) -> None:
     created = 0
     for index, (email, name, language) in enumerate(_SUBSCRIBERS):
         consented_at = now - datetime.timedelta(days=120 - index * 10)
-        subscriber, is_new = Subscriber.objects.get_or_create(
-            email=email,
-            defaults={
-                "name": name,
-                "language": language,
-                "status": Subscriber.Status.CONFIRMED,
-                "created_at": consented_at,
-                "confirmed_at": consented_at + datetime.timedelta(minutes=7),
-            },
+        subscriber, is_new = ensure(
+            SubscriberFactory,
+            lookup={"email": email},
+            name=name,
+            language=language,
+            status=Subscriber.Status.CONFIRMED,
+            created_at=consented_at,
+            confirmed_at=consented_at + datetime.timedelta(minutes=7),
         )
         if is_new:
             created += 1
@@ -67,16 +68,15 @@ def seed(*, stdout) -> None:
             )
 
     issued = now - datetime.timedelta(days=21)
-    newsletter, is_new = Newsletter.objects.get_or_create(
-        slug="nyhedsbrev-foraar",
-        defaults={
-            "subject": "Nyhedsbrev: årsmøde, nye projekter og strategien i praksis",
-            "intro": "Nyt fra AlmenNet om arrangementer, projekter og publikationer.",
-            "body": _BODY,
-            "status": Newsletter.Status.SENT,
-            "issued_at": issued,
-            "finished_at": issued + datetime.timedelta(minutes=3),
-        },
+    newsletter, is_new = ensure(
+        NewsletterFactory,
+        lookup={"slug": "nyhedsbrev-foraar"},
+        subject="Nyhedsbrev: årsmøde, nye projekter og strategien i praksis",
+        intro="Nyt fra AlmenNet om arrangementer, projekter og publikationer.",
+        body=_BODY,
+        status=Newsletter.Status.SENT,
+        issued_at=issued,
+        finished_at=issued + datetime.timedelta(minutes=3),
     )
     if is_new:
         _link_cards(newsletter)

@@ -4,9 +4,11 @@ Idempotent: projects are found by slug, participants and milestones by natural k
 import datetime
 from decimal import Decimal
 
+from devtools.factories import ensure
+from devtools.factories.projects import MilestoneFactory, ParticipantFactory, ProjectFactory
 from events.models import Event
 from members.models import Organisation
-from projects.models import Milestone, Project, ProjectParticipant
+from projects.models import Project, ProjectParticipant
 
 PROJECTS = [
     {
@@ -108,6 +110,11 @@ PROJECTS = [
 ]
 
 
+def _participant(project, organisation, role, **fields) -> None:
+    lookup = {"project": project, "organisation": organisation, "role": role}
+    ensure(ParticipantFactory, lookup=lookup, **fields)
+
+
 def seed(*, stdout) -> None:
     housing = list(
         Organisation.objects.filter(
@@ -118,45 +125,39 @@ def seed(*, stdout) -> None:
     created = 0
     for index, spec in enumerate(PROJECTS):
         owner = housing[index % len(housing)] if housing else None
-        project, was_created = Project.objects.get_or_create(
-            slug=spec["slug"],
-            defaults={
-                "title": spec["title"],
-                "summary": spec["summary"],
-                "description": spec["description"],
-                "status": spec["status"],
-                "starts_on": spec["starts_on"],
-                "ends_on": spec["ends_on"],
-                "budget": spec["budget"],
-                "owner": owner,
-                "status_changed_on": spec["starts_on"],
-                "is_published": True,
-            },
+        project, was_created = ensure(
+            ProjectFactory,
+            lookup={"slug": spec["slug"]},
+            title=spec["title"],
+            summary=spec["summary"],
+            description=spec["description"],
+            status=spec["status"],
+            starts_on=spec["starts_on"],
+            ends_on=spec["ends_on"],
+            budget=spec["budget"],
+            owner=owner,
+            status_changed_on=spec["starts_on"],
+            is_published=True,
         )
         created += was_created
         members = housing[index + 1 : index + 3] if housing else []
         for organisation in members:
-            ProjectParticipant.objects.get_or_create(
-                project=project, organisation=organisation, role=ProjectParticipant.Role.MEMBER
-            )
+            _participant(project, organisation, ProjectParticipant.Role.MEMBER)
         if spec["knowledge"] and spec["knowledge"] in by_slug:
-            ProjectParticipant.objects.get_or_create(
-                project=project,
-                organisation=by_slug[spec["knowledge"]],
-                role=ProjectParticipant.Role.KNOWLEDGE,
-            )
+            _participant(project, by_slug[spec["knowledge"]], ProjectParticipant.Role.KNOWLEDGE)
         if spec["financial"] and spec["financial"][0] in by_slug:
-            ProjectParticipant.objects.get_or_create(
-                project=project,
-                organisation=by_slug[spec["financial"][0]],
-                role=ProjectParticipant.Role.FINANCIAL,
-                defaults={"amount_granted": spec["financial"][1]},
+            _participant(
+                project,
+                by_slug[spec["financial"][0]],
+                ProjectParticipant.Role.FINANCIAL,
+                amount_granted=spec["financial"][1],
             )
         for title, due_on, is_reached in spec["milestones"]:
-            Milestone.objects.get_or_create(
-                project=project,
-                title=title,
-                defaults={"due_on": due_on, "is_reached": is_reached},
+            ensure(
+                MilestoneFactory,
+                lookup={"project": project, "title": title},
+                due_on=due_on,
+                is_reached=is_reached,
             )
         events = Event.objects.filter(slug__in=spec["events"])
         if events:

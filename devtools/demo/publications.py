@@ -7,6 +7,8 @@ import datetime
 from django.core.files.base import ContentFile
 
 from almennet.text import danish_slugify
+from devtools.factories import ensure
+from devtools.factories.publications import PublicationFactory, TagFactory
 from devtools.pdf import simple_pdf
 from events.models import Event
 from members.models import Organisation
@@ -144,7 +146,7 @@ PUBLICATIONS = [
 
 def _tag(name: str) -> Tag:
     slug = danish_slugify(name)
-    return Tag.objects.get_or_create(slug=slug, defaults={"name": name})[0]
+    return ensure(TagFactory, lookup={"slug": slug}, name=name)[0]
 
 
 def seed(*, stdout) -> None:
@@ -155,18 +157,17 @@ def seed(*, stdout) -> None:
         ).order_by("name")[:8]
     )
     for index, spec in enumerate(PUBLICATIONS):
-        publication, was_created = Publication.objects.get_or_create(
-            slug=spec["slug"],
-            defaults={
-                "title": spec["title"],
-                "kind": spec["kind"],
-                "summary": spec["summary"],
-                "body": spec["body"],
-                "authors": spec["authors"],
-                "published_on": spec["published_on"],
-                "is_member_only": spec.get("is_member_only", False),
-                "is_published": True,
-            },
+        publication, was_created = ensure(
+            PublicationFactory,
+            lookup={"slug": spec["slug"]},
+            title=spec["title"],
+            kind=spec["kind"],
+            summary=spec["summary"],
+            body=spec["body"],
+            authors=spec["authors"],
+            published_on=spec["published_on"],
+            is_member_only=spec.get("is_member_only", False),
+            is_published=True,
         )
         created += was_created
         publication.tags.add(*[_tag(name) for name in spec["tags"]])

@@ -12,6 +12,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from activity.services import record
+from devtools.factories import ensure
+from devtools.factories.strategy import FocusAreaFactory, SummitFactory, TrendFactory
 from events.models import Event, EventSession
 from members.models import Affiliation, Organisation, Seat, User
 from strategy import secrecy, services
@@ -278,31 +280,29 @@ def seed(*, stdout) -> None:
         )
     trends = {}
     for slug, title, horizon, impact, certainty, description, sources in TRENDS:
-        trends[slug], _ = Trend.objects.get_or_create(
-            slug=slug,
-            defaults={
-                "title": title,
-                "horizon": horizon,
-                "impact": impact,
-                "certainty": certainty,
-                "description": description,
-                "sources": sources,
-            },
+        trends[slug], _ = ensure(
+            TrendFactory,
+            lookup={"slug": slug},
+            title=title,
+            horizon=horizon,
+            impact=impact,
+            certainty=certainty,
+            description=description,
+            sources=sources,
         )
     proposer = User.objects.filter(seats__body=Seat.Body.ADVISORY).first()
     areas = {}
     start = _at(datetime.date(2022, 10, 1))
     for slug, title, _status, problem, why_now, amb, trs in FOCUS_AREAS:
-        area, created = FocusArea.objects.get_or_create(
-            slug=slug,
-            defaults={
-                "title": title,
-                "problem": problem,
-                "why_now": why_now,
-                "proposer": proposer,
-                "status": FocusArea.Status.PROPOSED,
-                "status_changed_at": start,
-            },
+        area, created = ensure(
+            FocusAreaFactory,
+            lookup={"slug": slug},
+            title=title,
+            problem=problem,
+            why_now=why_now,
+            proposer=proposer,
+            status=FocusArea.Status.PROPOSED,
+            status_changed_at=start,
         )
         areas[slug] = area
         if created:
@@ -310,14 +310,14 @@ def seed(*, stdout) -> None:
             area.trends.set([trends[t] for t in trs])
             record(proposer, "focus_area.status", area, at=start, status=area.status, note="")
     # One proposal waiting for the secretariat's moderation.
-    FocusArea.objects.get_or_create(
-        slug="groenne-taghaver",
-        defaults={
-            "title": "Grønne taghaver",
-            "problem": "Tagene er ubrugte.",
-            "proposer": proposer,
-            "moderation": FocusArea.Moderation.PENDING,
-        },
+    ensure(
+        FocusAreaFactory,
+        lookup={"slug": "groenne-taghaver"},
+        title="Grønne taghaver",
+        problem="Tagene er ubrugte.",
+        proposer=proposer,
+        status=FocusArea.Status.PROPOSED,
+        moderation=FocusArea.Moderation.PENDING,
     )
     _summit(areas)
     _closed_round(areas, staff)
@@ -356,12 +356,11 @@ def _status_path(start: str, goal: str) -> list[str]:
 def _summit(areas) -> None:
     summit = Event.objects.filter(kind=Event.Kind.SUMMIT).order_by("created_at").first()
     if summit is None:
-        summit = Event.objects.create(
+        summit = SummitFactory(
             title="Projekt-Topmøde 2024",
             slug="projekt-topmoede-2024",
             kind=Event.Kind.SUMMIT,
             summary="Partnerne trykprøver fokusområderne.",
-            is_published=True,
         )
         EventSession.objects.create(
             event=summit,

@@ -9,11 +9,11 @@ from activity.admin import actions_url
 from activity.models import Action
 from activity.selectors import actions_for
 from activity.services import record
+from devtools.factories.events import EventFactory, RegistrationFactory
+from devtools.factories.members import UserFactory
+from devtools.factories.strategy import give_mfa
 from events import services as event_services
 from members.groups import groups_sync
-from tests.events.factories import EventFactory, RegistrationFactory
-from tests.members.factories import UserFactory
-from tests.strategy.factories import give_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def test_the_system_is_an_empty_actor_and_data_is_stored_as_json():
 def test_the_client_address_of_a_request_is_recorded(client):
     """A sign-up through the site records the client's address (REMOTE_ADDR, which
     almennet.client_address has set from the proxy headers)."""
-    from tests.members.factories import AffiliationFactory
+    from devtools.factories.members import AffiliationFactory
 
     member = AffiliationFactory().user
     event = EventFactory()
@@ -139,9 +139,9 @@ def test_change_pages_link_to_the_objects_actions(client):
 
 
 def test_focus_area_page_shows_its_dated_history_from_the_log(client):
+    from devtools.factories.strategy import FocusAreaFactory
     from strategy import services as strategy_services
     from strategy.models import FocusArea
-    from tests.strategy.factories import FocusAreaFactory
 
     staff = _staff("Secretariat")
     area = FocusAreaFactory(status=FocusArea.Status.CONSIDERATION)
@@ -153,8 +153,8 @@ def test_focus_area_page_shows_its_dated_history_from_the_log(client):
 
 
 def test_voting_round_change_page_links_to_its_actions(client):
+    from devtools.factories.strategy import FocusAreaFactory, make_round
     from strategy import services as strategy_services
-    from tests.strategy.factories import FocusAreaFactory, make_round
 
     staff = _staff("Secretariat")
     round_ = make_round(staff=staff, focus_areas=[FocusAreaFactory(), FocusAreaFactory()])

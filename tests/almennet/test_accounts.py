@@ -3,9 +3,9 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core import mail
 
+from devtools.factories.members import UserFactory
 from members.models import User
 from outbox.models import OutboxMessage
-from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from gunicorn.config import Config as GunicornConfig
 
 from almennet.client_address import ClientAddressMiddleware, client_address
 from almennet.gunicorn_conf import ClientAddressLogger
+from devtools.factories.members import UserFactory
 from members.models import User
-from tests.members.factories import UserFactory
 
 PASSWORD = "correct horse battery staple"
 

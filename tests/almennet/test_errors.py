@@ -15,7 +15,7 @@ def test_unknown_page_is_a_danish_404_in_the_portals_look(client):
 
 def test_access_denied_page_says_why(client):
     # The views give a reason ("only members can propose ..."); the 403 page used to drop it.
-    from tests.members.factories import UserFactory
+    from devtools.factories.members import UserFactory
 
     client.force_login(UserFactory())  # logged in, but not at a member organisation
     response = client.get("/strategy/focus-areas/propose/")

@@ -3,12 +3,12 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from devtools.factories.members import member_user
 from events.models import Event, EventSession
 from members.models import Organisation
 from projects.models import Project
 from publications.models import Publication
 from strategy.models import Ambition
-from tests.members.factories import member_user
 
 pytestmark = pytest.mark.django_db
 

@@ -46,10 +46,10 @@ def test_sanitise_with_base_url_makes_links_absolute():
 def test_every_kind_of_rich_text_is_cleaned_by_the_one_allow_list():
     """Events, projects, publications and newsletters store exactly what sanitise_html keeps
     (they had three lists: a table in a newsletter or a rule in a project was lost)."""
+    from devtools.factories.events import EventFactory
+    from devtools.factories.projects import ProjectFactory
+    from devtools.factories.publications import PublicationFactory
     from newsletters.models import Newsletter
-    from tests.events.factories import EventFactory
-    from tests.projects.factories import ProjectFactory
-    from tests.publications.factories import PublicationFactory
 
     expected = sanitise_html(RICH)
     assert EventFactory(body=RICH).body == expected
@@ -131,8 +131,8 @@ DAYS = [
 @pytest.mark.django_db
 @pytest.mark.parametrize("on", DAYS)
 def test_the_period_rule_is_the_same_in_python_and_in_sql(on):
+    from devtools.factories.members import SeatFactory
     from members.models import Seat
-    from tests.members.factories import SeatFactory
 
     closed = SeatFactory(starts_on=START, ends_on=END)
     open_ended = SeatFactory(body=Seat.Body.ADVISORY, starts_on=START, ends_on=None)

@@ -5,8 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from almennet import page_cache as page_cache_module
+from devtools.factories.members import member_user
 from events.models import Event, EventSession
-from tests.members.factories import member_user
 
 
 def _outbox_message_model():

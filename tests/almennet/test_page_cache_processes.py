@@ -20,7 +20,7 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 
-from tests.events.factories import EventFactory
+from devtools.factories.events import EventFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 

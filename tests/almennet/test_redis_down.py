@@ -18,9 +18,9 @@ from django.core.cache.backends.locmem import LocMemCache
 
 from almennet import cache as cache_module
 from almennet.celery import app as celery_app
+from devtools.factories.events import EventFactory
+from devtools.factories.members import UserFactory
 from members.models import User
-from tests.events.factories import EventFactory
-from tests.members.factories import UserFactory
 
 
 def _outbox_message_model():

@@ -28,16 +28,16 @@ from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from celery import Celery
 from django.db import connection
 
+from devtools.factories.events import EventFactory
+from devtools.factories.members import UserFactory
+from devtools.factories.publications import PublicationFactory, pdf_bytes
 from devtools.smtp_sink import SmtpSink, free_port
 from newsletters.models import Newsletter, Subscriber
 from newsletters.services import newsletter_send
 from outbox.models import OutboxMessage
 from publications.models import PublicationFile
 from tests import s3
-from tests.events.factories import EventFactory
-from tests.members.factories import UserFactory
 from tests.outbox.test_integration_worker import database_url
-from tests.publications.factories import PublicationFactory, pdf_bytes
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

@@ -5,7 +5,7 @@ against 52 ms). Counted in hasher calls, not in time."""
 import pytest
 from django.contrib.auth.hashers import MD5PasswordHasher
 
-from tests.members.factories import UserFactory
+from devtools.factories.members import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -102,7 +102,7 @@ def totp_code(secret: str | None = None) -> str:
     from allauth.mfa import app_settings
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
-    from tests.strategy.factories import TOTP_SECRET
+    from devtools.factories.strategy import TOTP_SECRET
 
     return format_hotp_value(
         hotp_value(secret or TOTP_SECRET, TOTP_NOW // app_settings.TOTP_PERIOD)

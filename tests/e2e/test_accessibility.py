@@ -10,11 +10,11 @@ from allauth.account.models import EmailAddress
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from devtools.factories.events import EventFactory
+from devtools.factories.members import AffiliationFactory
+from devtools.factories.projects import ProjectFactory
+from devtools.factories.publications import PublicationFactory
 from tests.e2e.conftest import axe_violations, login, totp_code
-from tests.events.factories import EventFactory
-from tests.members.factories import AffiliationFactory
-from tests.projects.factories import ProjectFactory
-from tests.publications.factories import PublicationFactory
 
 
 def _verified(user):
@@ -72,13 +72,13 @@ def test_voting_page_has_no_serious_violations(page):
     """The list of rounds and an open round's ballot, as a board member past the two-factor
     step."""
     path = _strategy_path("strategy:votes")
-    from strategy.services import round_open
-    from tests.strategy.factories import (
+    from devtools.factories.strategy import (
         FocusAreaFactory,
         board_member,
         make_round,
         staff_user,
     )
+    from strategy.services import round_open
 
     board = _verified(board_member())
     staff = staff_user()

@@ -7,12 +7,12 @@ from django.contrib.auth.models import Permission
 from django.core import mail
 from playwright.sync_api import expect
 
+from devtools.factories.events import EventFactory
+from devtools.factories.members import AffiliationFactory, UserFactory
+from devtools.factories.strategy import give_mfa
 from events import services
 from events.models import Registration
 from tests.e2e.conftest import login, totp_code
-from tests.events.factories import EventFactory
-from tests.members.factories import AffiliationFactory, UserFactory
-from tests.strategy.factories import give_mfa
 
 
 def _verified(user):

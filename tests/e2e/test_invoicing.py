@@ -12,15 +12,15 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.utils import timezone
 
+from devtools.factories.events import EventFactory
+from devtools.factories.members import AffiliationFactory, OrganisationFactory, UserFactory
 from events import services as event_services
 from events.models import Registration
 from invoicing import services as invoicing_services
 from invoicing.models import Invoice
 from members.models import Affiliation
 from tests.e2e.conftest import login
-from tests.events.factories import EventFactory
 from tests.invoicing.conftest import ean
-from tests.members.factories import AffiliationFactory, OrganisationFactory, UserFactory
 
 
 def _verified(user):

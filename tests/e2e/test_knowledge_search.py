@@ -4,9 +4,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
+from devtools.factories.projects import ProjectFactory
+from devtools.factories.publications import PublicationFactory, pdf_bytes
 from publications.services import publication_file_add
-from tests.projects.factories import ProjectFactory
-from tests.publications.factories import PublicationFactory, pdf_bytes
 
 
 @pytest.fixture

@@ -3,10 +3,10 @@
 from allauth.account.models import EmailAddress
 from playwright.sync_api import expect
 
+from devtools.factories.events import EventFactory
+from devtools.factories.members import AffiliationFactory
 from events import services
 from tests.e2e.conftest import login, totp_code
-from tests.events.factories import EventFactory
-from tests.members.factories import AffiliationFactory
 
 
 def test_my_registrations_do_not_widen_the_page_on_a_phone(phone_page):
@@ -24,13 +24,13 @@ def test_my_registrations_do_not_widen_the_page_on_a_phone(phone_page):
 
 
 def test_ballot_rank_shows_not_ranked_in_full_on_a_phone(phone_page):
-    from strategy import services as strategy_services
-    from tests.strategy.factories import (
+    from devtools.factories.strategy import (
         FocusAreaFactory,
         board_member,
         make_round,
         staff_user,
     )
+    from strategy import services as strategy_services
 
     page = phone_page
     voter = board_member()

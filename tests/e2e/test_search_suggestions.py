@@ -3,8 +3,8 @@ and the results page's filters behind a button on a phone."""
 
 import pytest
 
-from tests.projects.factories import ProjectFactory
-from tests.publications.factories import PublicationFactory
+from devtools.factories.projects import ProjectFactory
+from devtools.factories.publications import PublicationFactory
 
 AXE_OPEN = """async () => await axe.run(document, {resultTypes: ['violations']})"""
 

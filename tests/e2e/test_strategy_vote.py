@@ -7,14 +7,14 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from strategy import services
-from strategy.models import Ballot, VotingRound
-from tests.strategy.factories import (
+from devtools.factories.strategy import (
     FocusAreaFactory,
     board_member,
     make_round,
     staff_user,
 )
+from strategy import services
+from strategy.models import Ballot, VotingRound
 
 from .conftest import axe_violations, login, totp_code
 

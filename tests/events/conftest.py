@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import Permission
 
-from tests.members.factories import AffiliationFactory, UserFactory, staff_with_totp
+from devtools.factories.members import AffiliationFactory, UserFactory, staff_with_totp
 
 
 @pytest.fixture

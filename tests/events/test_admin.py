@@ -9,9 +9,9 @@ from django.urls import reverse
 
 from activity.models import Action
 from activity.selectors import actions_for
+from devtools.factories.events import EventFactory, RegistrationFactory
+from devtools.factories.members import AffiliationFactory, OrganisationFactory, UserFactory
 from events.models import Event, Registration
-from tests.events.factories import EventFactory, RegistrationFactory
-from tests.members.factories import AffiliationFactory, OrganisationFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 Status = Registration.Status

@@ -11,10 +11,10 @@ import time
 import pytest
 from django.db import connection
 
+from devtools.factories.events import EventFactory
+from devtools.factories.members import UserFactory
 from events import services
 from events.models import Event, Registration
-from tests.events.factories import EventFactory
-from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 Status = Registration.Status

@@ -3,12 +3,12 @@
 import pytest
 from django.core import mail
 
+from devtools.factories.events import EventFactory, RegistrationFactory
+from devtools.factories.members import UserFactory
 from events import mail as event_mail
 from events import services
 from events.models import Registration
 from outbox.models import OutboxMessage
-from tests.events.factories import EventFactory, RegistrationFactory
-from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,10 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from devtools.factories.events import EventFactory, RegistrationFactory, past_event
+from devtools.factories.members import AffiliationFactory, OrganisationFactory
 from events.models import Registration
 from members import registry
-from tests.events.factories import EventFactory, RegistrationFactory, past_event
-from tests.members.factories import AffiliationFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 Status = Registration.Status

@@ -9,11 +9,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from activity.selectors import actions_for
+from devtools.factories.events import EventFactory, RegistrationFactory, past_event
+from devtools.factories.members import AffiliationFactory, OrganisationFactory, UserFactory
 from events import services
 from events.models import Event, Registration
 from outbox.models import OutboxMessage
-from tests.events.factories import EventFactory, RegistrationFactory, past_event
-from tests.members.factories import AffiliationFactory, OrganisationFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 Status = Registration.Status

@@ -4,10 +4,10 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from devtools.factories.events import EventFactory, RegistrationFactory
 from events.models import Registration
 from events.tasks import REMINDER_DAYS_BEFORE, event_reminders_send
 from outbox.models import OutboxMessage
-from tests.events.factories import EventFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
 

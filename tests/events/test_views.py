@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from icalendar import Calendar
 
+from devtools.factories.events import EventFactory, RegistrationFactory, past_event
+from devtools.factories.members import AffiliationFactory, UserFactory, staff_with_totp
 from events.models import Event, Registration
 from outbox.models import OutboxMessage
-from tests.events.factories import EventFactory, RegistrationFactory, past_event
-from tests.members.factories import AffiliationFactory, UserFactory, staff_with_totp
 
 pytestmark = pytest.mark.django_db
 Status = Registration.Status

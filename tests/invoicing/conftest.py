@@ -5,12 +5,12 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
+from devtools.factories.events import EventFactory
+from devtools.factories.members import AffiliationFactory, OrganisationFactory, UserFactory
 from events import services as event_services
 from events.models import Registration
 from members.models import Affiliation
 from members.validators import gs1_check_digit
-from tests.events.factories import EventFactory
-from tests.members.factories import AffiliationFactory, OrganisationFactory, UserFactory
 
 
 def ean(prefix: str) -> str:

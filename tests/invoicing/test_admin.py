@@ -9,11 +9,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from devtools.factories.events import EventFactory
+from devtools.factories.members import UserFactory
 from invoicing import services
 from invoicing.models import Invoice, SellerSettings
 from invoicing.ubl import ubl_schema_errors
-from tests.events.factories import EventFactory
-from tests.members.factories import UserFactory
 
 from .conftest import late_deadline_event, sign_up
 

@@ -11,10 +11,10 @@ import time
 import pytest
 from django.db import connection
 
+from devtools.factories.events import EventFactory
+from devtools.factories.members import UserFactory
 from invoicing import services
 from invoicing.models import Invoice, InvoiceLine, InvoiceSeries
-from tests.events.factories import EventFactory
-from tests.members.factories import UserFactory
 
 from .conftest import late_deadline_event, sign_up
 

@@ -6,14 +6,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from devtools.factories.events import EventFactory
+from devtools.factories.members import AffiliationFactory, UserFactory
 from events import services as event_services
 from events.models import Registration
 from invoicing import services
 from invoicing.exports import invoices_csv, safe_cell
 from invoicing.models import Invoice, InvoiceLine, InvoiceSeries, SellerSettings
 from outbox.models import OutboxMessage
-from tests.events.factories import EventFactory
-from tests.members.factories import AffiliationFactory, UserFactory
 
 from .conftest import end_event, late_deadline_event, sign_up
 

@@ -5,11 +5,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from devtools.factories.events import EventFactory
+from devtools.factories.members import UserFactory
 from events import services as event_services
 from events.forms import SignupForm
 from events.models import Registration
-from tests.events.factories import EventFactory
-from tests.members.factories import UserFactory
 
 from .conftest import ean
 

@@ -7,12 +7,12 @@ from decimal import Decimal
 import pytest
 from lxml import etree
 
+from devtools.factories.members import AffiliationFactory, UserFactory
 from invoicing import services
 from invoicing.einvoice_rules import business_rule_errors
 from invoicing.exports import InvalidEInvoice, invoice_ubl_checked, invoices_xml_zip
 from invoicing.models import SellerSettings
 from invoicing.ubl import CAC, CBC, invoice_ubl, ubl_schema_errors
-from tests.members.factories import AffiliationFactory, UserFactory
 
 from .conftest import late_deadline_event, sign_up
 

@@ -4,10 +4,10 @@ prices and invoice status on my page, and the files only for those who may see t
 import pytest
 from django.urls import reverse
 
+from devtools.factories.members import AffiliationFactory, UserFactory
 from invoicing import services
 from invoicing.ubl import ubl_schema_errors
 from members.models import Affiliation
-from tests.members.factories import AffiliationFactory, UserFactory
 
 from .conftest import late_deadline_event, sign_up
 

@@ -272,7 +272,7 @@ def test_admin_is_closed_to_everyone_but_staff(world, role):
 
 
 def test_staff_without_two_factor_do_not_reach_the_admin(world):
-    from tests.members.factories import UserFactory
+    from devtools.factories.members import UserFactory
 
     staff = UserFactory(is_staff=True, is_superuser=True)
     client = world.client_for("visitor")

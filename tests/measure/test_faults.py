@@ -17,10 +17,10 @@ from django.test import Client
 from django.urls import reverse
 
 from almennet.celery import app as celery_app
+from devtools.factories.events import EventFactory
+from devtools.factories.members import AffiliationFactory
 from events.models import Registration
 from outbox.models import OutboxMessage
-from tests.events.factories import EventFactory
-from tests.members.factories import AffiliationFactory
 
 
 def _dead_port() -> int:

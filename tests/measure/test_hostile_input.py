@@ -161,8 +161,8 @@ def test_newsletter_subscription_refuses_bad_input_and_stores_nothing(world):
 
 
 def test_event_signup_answers_are_refused_or_stored_safely(world):
+    from devtools.factories.events import EventFactory
     from events.models import Registration
-    from tests.events.factories import EventFactory
 
     client = world.client_for("user")
     user = world.users["user"]

@@ -14,10 +14,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.events.factories import EventFactory, RegistrationFactory
-from tests.members.factories import AffiliationFactory, OrganisationFactory, SeatFactory
-from tests.projects.factories import ParticipantFactory, ProjectFactory
-from tests.publications.factories import PublicationFactory, TagFactory
+from devtools.factories.events import EventFactory, RegistrationFactory
+from devtools.factories.members import AffiliationFactory, OrganisationFactory, SeatFactory
+from devtools.factories.projects import ParticipantFactory, ProjectFactory
+from devtools.factories.publications import PublicationFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ def _grow_newsletters(i: int) -> None:
 
 
 def _grow_strategy(world, i: int) -> None:
-    from tests.strategy.factories import FocusAreaFactory, TrendFactory
+    from devtools.factories.strategy import FocusAreaFactory, TrendFactory
 
     FocusAreaFactory()
     TrendFactory()

@@ -59,7 +59,7 @@ def _check_every_path(world, client, *, allowed, target) -> list[str]:
 
 
 def test_staff_without_a_second_factor_reach_nothing_but_its_setup(world):
-    from tests.members.factories import UserFactory
+    from devtools.factories.members import UserFactory
 
     staff = UserFactory(is_staff=True, is_superuser=True, email="new-staff@example.dk")
     client = world.client_for("visitor")

@@ -26,10 +26,10 @@ def test_the_matrix_covers_every_staff_group():
 
 @pytest.fixture
 def strategy_world(world):
+    from devtools.factories.members import UserFactory
+    from devtools.factories.strategy import FocusAreaFactory, make_round
     from strategy import services
     from strategy.models import VotingRound
-    from tests.members.factories import UserFactory
-    from tests.strategy.factories import FocusAreaFactory, make_round
 
     for group, role in GROUP_ROLES.items():
         if role in world.users:

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from tests.members.factories import (
+from devtools.factories.members import (
     AffiliationFactory,
     OrganisationFactory,
     SeatFactory,
@@ -80,7 +80,7 @@ def build_world() -> World:
 
 
 def _events(world: World) -> None:
-    from tests.events.factories import EventFactory, RegistrationFactory, past_event
+    from devtools.factories.events import EventFactory, RegistrationFactory, past_event
 
     event = EventFactory(title="Seminar om tryghed", slug="seminar-om-tryghed", capacity=20)
     world.objects["event"] = event
@@ -94,9 +94,9 @@ def _events(world: World) -> None:
 def _knowledge(world: World) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from devtools.factories.projects import ProjectFactory
+    from devtools.factories.publications import PublicationFactory, pdf_bytes
     from publications.services import publication_file_add
-    from tests.projects.factories import ProjectFactory
-    from tests.publications.factories import PublicationFactory, pdf_bytes
 
     world.objects["project"] = ProjectFactory(slug="tryghed-i-afdelingen")
     publication = PublicationFactory(slug="rapport-om-tryghed")
@@ -132,7 +132,7 @@ def _newsletters(world: World) -> None:
 
 def _strategy(world: World) -> None:
     """Two focus areas, a trend and an open voting round for the board."""
-    from tests.strategy.factories import FocusAreaFactory, TrendFactory, make_round
+    from devtools.factories.strategy import FocusAreaFactory, TrendFactory, make_round
 
     # Board members vote with two-factor authentication, as the strategy app requires.
     totp_activate(world.users["board"])
@@ -198,7 +198,7 @@ def _one_of_each_admin_model(world: World) -> None:
 
 
 def _summit():
-    from tests.strategy.factories import SummitFactory
+    from devtools.factories.strategy import SummitFactory
 
     return SummitFactory()
 

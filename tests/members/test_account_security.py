@@ -9,9 +9,8 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from devtools.factories.members import UserFactory, staff_with_totp
 from members.models import User
-
-from .factories import UserFactory, staff_with_totp
 
 pytestmark = pytest.mark.django_db
 

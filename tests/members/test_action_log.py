@@ -11,11 +11,11 @@ from django.urls import reverse
 from activity.admin import actions_by_url, actions_url
 from activity.models import Action
 from activity.selectors import actions_for
+from devtools.factories.members import OrganisationFactory, SeatFactory, UserFactory
+from devtools.factories.strategy import give_mfa
 from members import services
 from members.groups import groups_sync
 from members.models import Affiliation, Seat
-from tests.members.factories import OrganisationFactory, SeatFactory, UserFactory
-from tests.strategy.factories import give_mfa
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

@@ -9,10 +9,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from devtools.factories.members import (
+    AffiliationFactory,
+    OrganisationFactory,
+    SeatFactory,
+    UserFactory,
+)
 from members.groups import GROUP_PERMISSIONS, groups_sync
 from members.models import Affiliation, Organisation, Seat
-
-from .factories import AffiliationFactory, OrganisationFactory, SeatFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -14,10 +14,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection
 
+from devtools.factories.members import UserFactory
 from members import services
 from members.models import Seat
-
-from .factories import UserFactory
 
 
 def _widen_race_window(monkeypatch, seconds=0.2):

@@ -8,10 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
+from devtools.factories.members import OrganisationFactory, UserFactory
 from members.models import Affiliation, Organisation, User
 from members.resources import OrganisationResource, PersonResource
-
-from .factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,13 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from devtools.factories.members import (
+    AffiliationFactory,
+    OrganisationFactory,
+    SeatFactory,
+    UserFactory,
+)
 from members.models import Affiliation, Organisation, Seat
-
-from .factories import AffiliationFactory, OrganisationFactory, SeatFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

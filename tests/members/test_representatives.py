@@ -8,19 +8,18 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from devtools.factories.members import AffiliationFactory, OrganisationFactory, UserFactory
 from members import services
 from members.forms import AffiliationRequestForm
 from members.models import Affiliation
 from members.selectors import user_can_see_engagement_report
-
-from .factories import AffiliationFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def superuser_client(client):
-    from tests.strategy.factories import staff_user
+    from devtools.factories.strategy import staff_user
 
     client.force_login(staff_user())
     return client

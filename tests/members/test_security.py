@@ -10,10 +10,9 @@ from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.test import Client
 from django.urls import reverse
 
-from tests.events.factories import EventFactory, RegistrationFactory
+from devtools.factories.events import EventFactory, RegistrationFactory
+from devtools.factories.members import UserFactory, staff_with_totp
 from tests.logins import login_password_only
-
-from .factories import UserFactory, staff_with_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +85,7 @@ def test_staff_without_a_factor_get_no_reports(client, path):
 
 
 def test_an_unpublished_publication_needs_the_factor_too(client):
-    from tests.publications.factories import PublicationFactory
+    from devtools.factories.publications import PublicationFactory
 
     publication = PublicationFactory(is_published=False)
     client.force_login(UserFactory(is_staff=True))
@@ -196,8 +195,8 @@ def test_members_without_staff_rights_are_not_asked_for_a_factor(client):
 def test_a_board_members_session_from_before_totp_cannot_vote():
     """Finding 2 for voting: the board member's password-only session from before TOTP was
     set up (elsewhere) is ended, so it reaches neither the ballot nor the vote."""
+    from devtools.factories.strategy import FocusAreaFactory, board_member, make_round, staff_user
     from strategy.services import round_open
-    from tests.strategy.factories import FocusAreaFactory, board_member, make_round, staff_user
 
     staff = staff_user()
     voter = _verified(board_member(mfa=False))

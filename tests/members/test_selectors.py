@@ -4,16 +4,15 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from members import selectors
-from members.models import Affiliation, Seat
-
-from .factories import (
+from devtools.factories.members import (
     AffiliationFactory,
     OrganisationFactory,
     SeatFactory,
     UserFactory,
     member_user,
 )
+from members import selectors
+from members.models import Affiliation, Seat
 
 pytestmark = pytest.mark.django_db
 

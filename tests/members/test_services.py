@@ -4,10 +4,14 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 
+from devtools.factories.members import (
+    AffiliationFactory,
+    OrganisationFactory,
+    SeatFactory,
+    UserFactory,
+)
 from members import services
 from members.models import Affiliation, Organisation, Seat, User
-
-from .factories import AffiliationFactory, OrganisationFactory, SeatFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,6 +7,14 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from devtools.factories.members import (
+    AffiliationFactory,
+    OrganisationFactory,
+    SeatFactory,
+    UserFactory,
+    member_user,
+    staff_with_totp,
+)
 from members.models import Affiliation, Organisation, User
 from members.registry import (
     EngagementMetric,
@@ -16,15 +24,6 @@ from members.registry import (
     register_my_page_panel,
     register_organisation_panel,
     register_personal_data,
-)
-
-from .factories import (
-    AffiliationFactory,
-    OrganisationFactory,
-    SeatFactory,
-    UserFactory,
-    member_user,
-    staff_with_totp,
 )
 
 pytestmark = pytest.mark.django_db

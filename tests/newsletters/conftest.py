@@ -6,39 +6,17 @@ from tests.outbox.conftest import _danish, _mailings_test_templates, smtp  # noq
 
 @pytest.fixture
 def subscriber_factory():
-    from django.utils import timezone
+    """subscriber_factory(email, status=..., language=..., ...) builds one (factory_boy)."""
+    from devtools.factories.newsletters import SubscriberFactory
 
-    from newsletters.models import Subscriber
-
-    def make(email, *, status=Subscriber.Status.CONFIRMED, language="da", **kwargs):
-        return Subscriber.objects.create(
-            email=email,
-            status=status,
-            language=language,
-            confirmed_at=timezone.now() if status == Subscriber.Status.CONFIRMED else None,
-            **kwargs,
-        )
-
-    return make
+    return lambda email, **kwargs: SubscriberFactory(email=email, **kwargs)
 
 
 @pytest.fixture
 def newsletter_factory(db):
-    from newsletters.models import Newsletter
+    from devtools.factories.newsletters import NewsletterFactory
 
-    counter = iter(range(1, 10_000))
-
-    def make(**kwargs):
-        n = next(counter)
-        defaults = {
-            "subject": f"Nyhedsbrev nr. {n}",
-            "slug": f"nyhedsbrev-{n}",
-            "intro": "Nyt fra AlmenNet",
-            "body": "<p>Hej <strong>alle</strong></p>",
-        }
-        return Newsletter.objects.create(**(defaults | kwargs))
-
-    return make
+    return NewsletterFactory
 
 
 @pytest.fixture

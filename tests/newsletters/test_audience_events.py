@@ -1,8 +1,8 @@
 import pytest
 
+from devtools.factories.members import UserFactory
 from newsletters.models import Newsletter
 from newsletters.selectors import newsletter_audience
-from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

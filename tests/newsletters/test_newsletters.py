@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 
+from devtools.factories.members import AffiliationFactory, SeatFactory
 from events.models import Event, EventSession
 from members.models import Affiliation, Seat
 from newsletters.models import Newsletter, Subscriber
@@ -20,7 +21,6 @@ from newsletters.services import (
 from outbox import delivery, tasks
 from outbox.models import OutboxMessage, SuppressedAddress
 from outbox.services import message_queue
-from tests.members.factories import AffiliationFactory, SeatFactory
 
 pytestmark = pytest.mark.django_db
 

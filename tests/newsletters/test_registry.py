@@ -1,11 +1,11 @@
 import pytest
 from django.template.loader import render_to_string
 
+from devtools.factories.members import UserFactory
 from members import registry
 from newsletters.models import Subscriber
 from outbox.models import OutboxMessage
 from outbox.services import message_queue
-from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,9 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from devtools.factories.members import UserFactory
 from outbox.models import OutboxMessage
 from outbox.services import message_queue
-from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,12 +7,12 @@ from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from devtools.factories.members import OrganisationFactory, member_user, staff_with_totp
+from devtools.factories.projects import MilestoneFactory, ParticipantFactory, ProjectFactory
+from devtools.factories.publications import PublicationFactory
 from members.registry import engagement_metrics, organisation_panels
 from projects.models import Project, ProjectParticipant
 from projects.selectors import organisation_projects, project_participation_counts
-from tests.members.factories import OrganisationFactory, member_user, staff_with_totp
-from tests.projects.factories import MilestoneFactory, ParticipantFactory, ProjectFactory
-from tests.publications.factories import PublicationFactory
 
 pytestmark = pytest.mark.django_db
 

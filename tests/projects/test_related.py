@@ -8,8 +8,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from devtools.factories.projects import ProjectFactory
 from strategy.models import FocusArea
-from tests.projects.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,12 +7,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from activity.selectors import actions_for
+from devtools.factories.members import UserFactory
+from devtools.factories.projects import ProjectFactory
+from devtools.factories.strategy import give_mfa
 from members.groups import groups_sync
 from projects import services
 from projects.models import Project
-from tests.members.factories import UserFactory
-from tests.projects.factories import ProjectFactory
-from tests.strategy.factories import give_mfa
 
 pytestmark = pytest.mark.django_db
 Status = Project.Status

@@ -3,12 +3,12 @@ from allauth.mfa.models import Authenticator
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from devtools.factories.members import OrganisationFactory, UserFactory
+from devtools.factories.projects import ParticipantFactory, ProjectFactory
+from devtools.factories.publications import PublicationFactory, TagFactory, pdf_bytes
 from projects.models import Project
 from publications.models import Publication
 from publications.services import publication_file_add
-from tests.members.factories import OrganisationFactory, UserFactory
-from tests.projects.factories import ParticipantFactory, ProjectFactory
-from tests.publications.factories import PublicationFactory, TagFactory, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 

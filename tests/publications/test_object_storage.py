@@ -14,11 +14,11 @@ from django.urls import reverse
 
 from almennet.object_storage import object_storage_from_env
 from almennet.storage import PrivateFileStorage
+from devtools.factories.members import UserFactory, member_user
+from devtools.factories.publications import PublicationFactory, pdf_bytes
 from publications.models import PublicationFile
 from publications.services import publication_file_add
 from tests import s3
-from tests.members.factories import UserFactory, member_user
-from tests.publications.factories import PublicationFactory, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -5,10 +5,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from devtools.factories.publications import PublicationFactory, pdf_bytes
 from publications.models import PublicationFile
 from publications.services import publication_file_add
 from publications.uploads import OLE_SIGNATURE, inspect_upload
-from tests.publications.factories import PublicationFactory, pdf_bytes
 
 
 def _ooxml(main_part: str, content_type_part: str | None = None) -> bytes:

@@ -4,11 +4,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from devtools.factories.members import (
+    OrganisationFactory,
+    UserFactory,
+    member_user,
+    staff_with_totp,
+)
+from devtools.factories.projects import ProjectFactory
+from devtools.factories.publications import PublicationFactory, TagFactory, pdf_bytes
 from publications.models import PublicationFile
 from publications.services import publication_file_add
-from tests.members.factories import OrganisationFactory, UserFactory, member_user, staff_with_totp
-from tests.projects.factories import ProjectFactory
-from tests.publications.factories import PublicationFactory, TagFactory, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 

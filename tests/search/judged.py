@@ -5,12 +5,12 @@ import datetime
 
 from django.utils import timezone
 
+from devtools.factories.members import OrganisationFactory
+from devtools.factories.projects import ParticipantFactory, ProjectFactory
+from devtools.factories.publications import PublicationFactory
+from devtools.factories.strategy import FocusAreaFactory
 from events.models import Event, EventSession
 from newsletters.models import Newsletter
-from tests.members.factories import OrganisationFactory
-from tests.projects.factories import ParticipantFactory, ProjectFactory
-from tests.publications.factories import PublicationFactory
-from tests.strategy.factories import FocusAreaFactory
 
 KLIMA_PROJECT = "Klimatilpasning af friarealer"
 KLIMA_EVENT = "Seminar: Klimatilpasning i almene boligområder"

@@ -5,14 +5,14 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from devtools.factories.members import UserFactory, member_user
+from devtools.factories.projects import ProjectFactory
+from devtools.factories.publications import PublicationFactory
 from events.models import Event, EventSession
 from publications.selectors import related_for
 from search.models import SearchDocument
 from search.query import search
 from strategy.models import FocusArea
-from tests.members.factories import UserFactory, member_user
-from tests.projects.factories import ProjectFactory
-from tests.publications.factories import PublicationFactory
 
 pytestmark = pytest.mark.django_db
 

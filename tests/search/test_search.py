@@ -5,13 +5,13 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from devtools.factories.members import OrganisationFactory, UserFactory, member_user
+from devtools.factories.projects import ParticipantFactory, ProjectFactory
+from devtools.factories.publications import PublicationFactory
 from events.models import Event, EventSession
 from search.index import reindex_all
 from search.models import SearchDocument
 from search.query import search
-from tests.members.factories import OrganisationFactory, UserFactory, member_user
-from tests.projects.factories import ParticipantFactory, ProjectFactory
-from tests.publications.factories import PublicationFactory
 
 pytestmark = pytest.mark.django_db
 

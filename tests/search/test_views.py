@@ -9,10 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from devtools.factories.members import OrganisationFactory, UserFactory, member_user
+from devtools.factories.projects import ProjectFactory
+from devtools.factories.publications import PublicationFactory
 from search.query import search
-from tests.members.factories import OrganisationFactory, UserFactory, member_user
-from tests.projects.factories import ProjectFactory
-from tests.publications.factories import PublicationFactory
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,6 +1,6 @@
 import pytest
 
-from . import factories
+from devtools.factories import strategy as factories
 
 
 @pytest.fixture

@@ -6,17 +6,16 @@ from django.urls import reverse
 
 from activity.admin import actions_url
 from activity.selectors import actions_for
-from strategy import services
-from strategy.models import FocusArea, Pledge, StandIn
-from strategy.models import VotingRound as Round
-
-from .factories import (
+from devtools.factories.strategy import (
     AffiliationFactory,
     FocusAreaFactory,
     SummitFactory,
     UserFactory,
     make_round,
 )
+from strategy import services
+from strategy.models import FocusArea, Pledge, StandIn
+from strategy.models import VotingRound as Round
 
 pytestmark = pytest.mark.django_db
 

@@ -10,17 +10,16 @@ from django.utils import timezone
 
 from activity.models import Action
 from activity.selectors import actions_for
-from members.groups import groups_sync
-from strategy import selectors, services
-from strategy.models import FocusArea, VotingRound
-
-from .factories import (
+from devtools.factories.strategy import (
     AffiliationFactory,
     OrganisationFactory,
     UserFactory,
     give_mfa,
     make_round,
 )
+from members.groups import groups_sync
+from strategy import selectors, services
+from strategy.models import FocusArea, VotingRound
 
 pytestmark = pytest.mark.django_db
 
@@ -111,9 +110,8 @@ def test_staff_proposals_skip_moderation_only_with_the_moderation_right(areas):
 def test_a_self_declared_back_dated_representative_does_not_take_the_weighted_vote(staff, areas):
     """The attack of finding 5: a confirmed representative with an earlier start than the real
     one does not become the organisation's voter; the secretariat's choice does."""
+    from devtools.factories.strategy import representative
     from members.models import Affiliation
-
-    from .factories import representative
 
     real, organisation = representative(homes=45_670)
     intruder = AffiliationFactory(
@@ -139,7 +137,7 @@ def test_a_self_declared_back_dated_representative_does_not_take_the_weighted_vo
 
 
 def test_opening_a_council_round_names_organisations_without_a_chosen_voter(client, staff, areas):
-    from .factories import representative
+    from devtools.factories.strategy import representative
 
     _voter, counted = representative()
     forgotten = OrganisationFactory(name="Glemt Boligselskab")

@@ -16,11 +16,10 @@ from django.utils import timezone
 from activity.admin import actions_url
 from activity.models import Action
 from activity.selectors import actions_for
+from devtools.factories.strategy import UserFactory, give_mfa, make_round, representative
 from members.groups import groups_sync
 from strategy import secrecy, selectors, services
 from strategy.models import Ballot, BallotChoice, Voter, VotingRound
-
-from .factories import UserFactory, give_mfa, make_round, representative
 
 pytestmark = pytest.mark.django_db
 
@@ -208,7 +207,7 @@ def test_no_transaction_id_or_row_order_ties_the_newest_ballot_to_its_voter():
     """PostgreSQL stamps each row version with its transaction (xmin). Each cast rewrites all
     of the round's ballots and choices, so the newest voter's participation row shares its
     xmin with every ballot, not with one."""
-    from .factories import FocusAreaFactory, board_member, staff_user
+    from devtools.factories.strategy import FocusAreaFactory, board_member, staff_user
 
     staff = staff_user()
     areas = [FocusAreaFactory(title=t) for t in ("Klima", "Ældre", "Data")]

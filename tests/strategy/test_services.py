@@ -6,6 +6,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
 from activity.selectors import actions_for
+from devtools.factories import strategy as factories
+from devtools.factories.strategy import (
+    AffiliationFactory,
+    FocusAreaFactory,
+    OrganisationFactory,
+    SummitFactory,
+    UserFactory,
+    board_member,
+    make_round,
+    representative,
+)
 from members.models import Affiliation, Organisation
 from strategy import selectors, services
 from strategy.models import (
@@ -16,18 +27,6 @@ from strategy.models import (
     Pledge,
     Voter,
     VotingRound,
-)
-
-from . import factories
-from .factories import (
-    AffiliationFactory,
-    FocusAreaFactory,
-    OrganisationFactory,
-    SummitFactory,
-    UserFactory,
-    board_member,
-    make_round,
-    representative,
 )
 
 pytestmark = pytest.mark.django_db

@@ -8,13 +8,8 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from members.models import Affiliation, Seat
-from members.registry import my_page_panels, personal_data_sources
-from strategy import services
-from strategy.models import Ballot, Comment, FocusArea, Pledge, Trend, VotingRound
-
-from . import factories
-from .factories import (
+from devtools.factories import strategy as factories
+from devtools.factories.strategy import (
     AffiliationFactory,
     FocusAreaFactory,
     OrganisationFactory,
@@ -24,6 +19,10 @@ from .factories import (
     board_member,
     make_round,
 )
+from members.models import Affiliation, Seat
+from members.registry import my_page_panels, personal_data_sources
+from strategy import services
+from strategy.models import Ballot, Comment, FocusArea, Pledge, Trend, VotingRound
 
 pytestmark = pytest.mark.django_db
 
@@ -577,9 +576,8 @@ def test_strategy_admin_columns_are_danish(client, staff, areas, board):
     from django.apps import apps
     from django.urls import reverse
 
+    from devtools.factories.strategy import make_round
     from strategy import services
-
-    from .factories import make_round
 
     round = make_round(staff=staff, focus_areas=areas)
     services.round_open(round=round, actor=staff)
@@ -604,9 +602,8 @@ def test_admin_confirm_priorities_refuses_an_uncounted_round_or_several(
     approving proposals said nothing at all."""
     from django.urls import reverse
 
+    from devtools.factories.strategy import make_round
     from strategy import services
-
-    from .factories import make_round
 
     open_round = make_round(staff=staff, focus_areas=areas, title="Åben runde")
     services.round_open(round=open_round, actor=staff)

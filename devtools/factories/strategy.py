@@ -6,17 +6,17 @@ from allauth.mfa.utils import encrypt
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from events.models import Event
-from members.models import Affiliation, Seat
-from strategy.models import FocusArea, Trend, VotingRound
-from tests.members.factories import (
+from devtools.factories.members import (
     AffiliationFactory,
     OrganisationFactory,
     SeatFactory,
     UserFactory,
 )
+from events.models import Event
+from members.models import Affiliation, Seat
+from strategy.models import FocusArea, Trend, VotingRound
 
-TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - a test secret, not a real one
 
 
 def give_mfa(user, secret: str = TOTP_SECRET):

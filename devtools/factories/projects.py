@@ -3,8 +3,8 @@ import datetime
 import factory
 from factory.django import DjangoModelFactory
 
+from devtools.factories.members import OrganisationFactory
 from projects.models import Milestone, Project, ProjectParticipant
-from tests.members.factories import OrganisationFactory
 
 
 class ProjectFactory(DjangoModelFactory):

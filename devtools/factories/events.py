@@ -5,8 +5,8 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from devtools.factories.members import UserFactory
 from events.models import Event, EventSession, Registration
-from tests.members.factories import UserFactory
 
 
 class EventFactory(DjangoModelFactory):
