@@ -5,52 +5,27 @@ when done. The threads start together at a barrier; the count-then-insert window
 with a short sleep so that, without the row lock, they would all see free seats.
 """
 
-import threading
-import time
-
 import pytest
-from django.db import connection
 
 from devtools.factories.events import EventFactory
 from devtools.factories.members import UserFactory
 from events import services
 from events.models import Event, Registration
+from tests.concurrency import all_at_once, errors_of, widen_race_window
 
 pytestmark = pytest.mark.django_db(transaction=True)
 Status = Registration.Status
 
 
 def _widen_race_window(monkeypatch, seconds=0.02):
-    real = services._seats_taken
-
-    def slow_seats_taken(event):
-        taken = real(event)
-        time.sleep(seconds)
-        return taken
-
-    monkeypatch.setattr(services, "_seats_taken", slow_seats_taken)
+    widen_race_window(monkeypatch, services, "_seats_taken", seconds)
 
 
 def _sign_up_all_at_once(event, users):
-    barrier = threading.Barrier(len(users))
-    errors = []
-
-    def sign_up(user):
-        try:
-            barrier.wait(timeout=30)
-            services.event_signup(event=event, user=user, answers={})
-        except Exception as error:  # noqa: BLE001 - reported by the test
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=sign_up, args=(user,)) for user in users]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return errors
+    outcomes = all_at_once(
+        lambda user: services.event_signup(event=event, user=user, answers={}), users
+    )
+    return errors_of(outcomes)
 
 
 @pytest.mark.parametrize("run", range(3))
@@ -79,20 +54,10 @@ def test_concurrent_cancellations_promote_each_waiting_person_once(monkeypatch):
     seated = [services.event_signup(event=event, user=UserFactory(), answers={}) for _ in range(5)]
     waiting = [services.event_signup(event=event, user=UserFactory(), answers={}) for _ in range(8)]
     _widen_race_window(monkeypatch)
-    barrier = threading.Barrier(len(seated))
-
-    def cancel(registration):
-        try:
-            barrier.wait(timeout=30)
-            services.registration_cancel(registration=registration, actor=registration.user)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=cancel, args=(r,)) for r in seated]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    outcomes = all_at_once(
+        lambda r: services.registration_cancel(registration=r, actor=r.user), seated
+    )
+    assert errors_of(outcomes) == []
 
     statuses = [Registration.objects.get(pk=r.pk).status for r in waiting]
     assert statuses == [Status.CONFIRMED] * 5 + [Status.WAITING] * 3

@@ -5,16 +5,13 @@ read-then-write window of the counter is widened with a short sleep, so that wit
 lock they would all read the same next number (the control proves the lock is what helps).
 """
 
-import threading
-import time
-
 import pytest
-from django.db import connection
 
 from devtools.factories.events import EventFactory
 from devtools.factories.members import UserFactory
 from invoicing import services
 from invoicing.models import Invoice, InvoiceLine, InvoiceSeries
+from tests.concurrency import all_at_once, errors_of, widen_race_window
 
 from .conftest import late_deadline_event, sign_up
 
@@ -22,14 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _widen_race_window(monkeypatch, seconds=0.05):
-    real = services._counter_read
-
-    def slow_counter_read(series, *, lock):
-        number = real(series, lock=lock)
-        time.sleep(seconds)
-        return number
-
-    monkeypatch.setattr(services, "_counter_read", slow_counter_read)
+    widen_race_window(monkeypatch, services, "_counter_read", seconds)
 
 
 def _drafts(count):
@@ -46,25 +36,7 @@ def _drafts(count):
 
 
 def _all_at_once(target, items):
-    barrier = threading.Barrier(len(items))
-    errors = []
-
-    def run(item):
-        try:
-            barrier.wait(timeout=30)
-            target(item)
-        except Exception as error:  # noqa: BLE001 - reported by the test
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(item,)) for item in items]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return errors
+    return errors_of(all_at_once(target, items))
 
 
 @pytest.mark.parametrize("run", range(2))

@@ -7,59 +7,40 @@ The control takes the lock out and shows the loser then hitting the exclusion co
 IntegrityError, as tests/events/test_concurrency.py does for sign-ups."""
 
 import datetime
-import threading
-import time
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 
 from devtools.factories.members import UserFactory
 from members import services
 from members.models import Seat
+from tests.concurrency import all_at_once, widen_race_window
 
 
 def _widen_race_window(monkeypatch, seconds=0.2):
-    checked = Seat.full_clean
+    widen_race_window(monkeypatch, Seat, "full_clean", seconds)
 
-    def slow_full_clean(self, *args, **kwargs):
-        checked(self, *args, **kwargs)
-        time.sleep(seconds)
 
-    monkeypatch.setattr(Seat, "full_clean", slow_full_clean)
+def _appoint(user) -> str:
+    services.seat_create(
+        user=user,
+        body=Seat.Body.BOARD,
+        role=Seat.Role.CHAIR,
+        starts_on=datetime.date(2025, 4, 1),
+        actor=None,
+    )
+    return "created"
 
 
 def _appoint_two_chairs_at_once() -> list[str]:
-    candidates = [UserFactory(), UserFactory()]
-    barrier = threading.Barrier(len(candidates))
-    outcomes: list[str] = []
-
-    def appoint(user):
-        try:
-            barrier.wait(timeout=10)
-            services.seat_create(
-                user=user,
-                body=Seat.Body.BOARD,
-                role=Seat.Role.CHAIR,
-                starts_on=datetime.date(2025, 4, 1),
-                actor=None,
-            )
-            outcomes.append("created")
-        except ValidationError:
-            outcomes.append("refused")
-        except IntegrityError:
-            outcomes.append("integrity error")
-        except Exception as error:  # noqa: BLE001 - any other outcome fails the tests below
-            outcomes.append(f"error: {error!r}")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=appoint, args=(user,)) for user in candidates]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
+    names = {ValidationError: "refused", IntegrityError: "integrity error"}
+    return [
+        names.get(type(outcome), f"error: {outcome!r}")
+        if isinstance(outcome, Exception)
+        else outcome
+        for outcome in all_at_once(_appoint, [UserFactory(), UserFactory()], timeout=30)
+    ]
 
 
 @pytest.mark.django_db(transaction=True)
