@@ -1,6 +1,7 @@
 """`make run PORT=...` and `make stop`, the parts of the Makefile a developer meets first."""
 
 import shutil
+import signal
 import subprocess
 from pathlib import Path
 
@@ -19,7 +20,11 @@ def test_make_run_takes_a_port():
 
 def test_make_stop_ends_the_embedded_postgresql_by_its_pid_file(tmp_path):
     # A stand-in postmaster: make stop must end the process named in postmaster.pid, and only it.
-    postmaster = subprocess.Popen(["sleep", "60"])
+    # SIGINT back to its default in the stand-in, as PostgreSQL handles it itself: a test
+    # process may ignore SIGINT (an xdist worker can), and a child would inherit that.
+    postmaster = subprocess.Popen(
+        ["sleep", "60"], preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)
+    )
     bystander = subprocess.Popen(["sleep", "60"])
     try:
         (tmp_path / "postmaster.pid").write_text(f"{postmaster.pid}\n{tmp_path}\n")
