@@ -288,13 +288,18 @@ class RegistrationResource(FormulaSafeResource):
 
         self._session_fields = [
             fields.Field(
-                column_name=str(single[index])
+                column_name=_session_heading(single[index])
                 if single is not None
                 else _("Session %(number)d") % {"number": index + 1},
                 dehydrate_method=column(index),
             )
             for index in range(count)
         ]
+
+    def export_field(self, field, instance, **kwargs):
+        if field in getattr(self, "_session_fields", []):
+            return field.dehydrate_method(instance)
+        return super().export_field(field, instance, **kwargs)
 
     def get_export_fields(self, selected_fields=None):
         return [*super().get_export_fields(selected_fields), *getattr(self, "_session_fields", [])]
@@ -316,6 +321,11 @@ class RegistrationResource(FormulaSafeResource):
 
     def dehydrate_liability(self, registration):
         return str(registration.get_liability_display()) if registration.liability else ""
+
+
+def _session_heading(session) -> str:
+    heading = f"{timezone.localtime(session.starts_at):%d-%m-%Y %H:%M}"
+    return f"{heading} {session.title}" if session.title else heading
 
 
 def _move_action(status, description):

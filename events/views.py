@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -303,7 +303,11 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 def badges(request, slug):
     """All name badges of the event as one PDF, each with the QR code of its check-in."""
     event = get_object_or_404(Event.objects.with_start(), slug=slug)
-    content = pdf.badges_pdf(event=event, registrations=selectors.event_participants(event=event))
+    content = pdf.badges_pdf(
+        event=event,
+        registrations=selectors.event_participants(event=event),
+        language=translation.get_language(),
+    )
     return _pdf_response(content, f"navneskilte-{event.slug}.pdf")
 
 
@@ -321,7 +325,10 @@ def certificates(request, slug):
     if only:
         registrations = registrations.filter(pk=_int(only))
     content = pdf.certificates_pdf(
-        event=event, registrations=registrations, sessions=list(event.sessions.all())
+        event=event,
+        registrations=registrations,
+        sessions=list(event.sessions.all()),
+        language=translation.get_language(),
     )
     return _pdf_response(content, f"kursusbeviser-{event.slug}.pdf")
 

@@ -19,8 +19,7 @@ def price_text(value) -> str:
         return ""
     if amount == 0:
         return _("Free")
-    decimals = 0 if amount == amount.to_integral_value() else 2
-    number = formats.number_format(amount, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    number = formats.number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
     return _("%(amount)s kr.") % {"amount": number}
 
 
