@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from events import services
 from events.models import Registration
 from tests.e2e.conftest import login, totp_code
-from tests.events.factories import EventFactory
+from tests.events.factories import EventFactory, RegistrationFactory, event_today
 from tests.members.factories import AffiliationFactory, UserFactory
 from tests.strategy.factories import give_mfa
 
@@ -78,11 +78,9 @@ def test_check_in_on_a_phone(phone_page):
             codename__in=["view_registration", "change_registration"],
         )
     )
-    event = EventFactory(title="Årsseminar")
-    anna = services.event_signup(
-        event=event, user=UserFactory(first_name="Anna", last_name="Holm"), answers={}
-    )
-    services.event_signup(event=event, user=UserFactory(first_name="Bo"), answers={})
+    event = event_today(title="Årsseminar")  # check-in is open on the event's day only
+    anna = RegistrationFactory(event=event, user=UserFactory(first_name="Anna", last_name="Holm"))
+    RegistrationFactory(event=event, user=UserFactory(first_name="Bo"))
     login(page, email=secretary.email)
     assert "/2fa/" in page.url  # allauth asks for the code
     page.fill("input[name=code]", totp_code())
