@@ -37,19 +37,21 @@ def check_in_problem(*, event: Event, session: EventSession | None = None, now=N
     """Why check-in is closed right now (a translated sentence), or None on the event's day
     (on the session's day when a session is given)."""
     today = timezone.localdate(now or timezone.now())
-    sessions = [session] if session is not None else list(event.sessions.all())
+    sessions = list(event.sessions.all())
     if not sessions:
         return _("The event has no sessions yet.")
     days = sorted(set().union(*(session_days(s) for s in sessions)))
-    if today in days:
-        return None
     if today < days[0]:
         return _("Check-in opens on the day of the event (%(date)s).") % {
             "date": formats.date_format(days[0], "DATE_FORMAT")
         }
-    if session is not None and today < days[-1]:
+    if today > days[-1]:
+        return _("The event has taken place; check-in is closed.")
+    if today not in days:
+        return _("No session of the event is held today.")
+    if session is not None and today not in session_days(session):
         return _("This session is not today.")
-    return _("The event has taken place; check-in is closed.")
+    return None
 
 
 def _session_of(event: Event, session: EventSession | None, now) -> EventSession:
