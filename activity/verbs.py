@@ -21,6 +21,16 @@ class Verb(models.TextChoices):
     REGISTRATION_CHECKED_IN = "registration.checked_in", _("Registration: checked in")
     REGISTRATION_MOVED = "registration.moved", _("Registration: status changed")
     REGISTRATION_EDITED = "registration.edited", _("Registration: edited")
+    REGISTRATION_WALK_IN = "registration.walk_in", _("Registration: walk-in added at the door")
+    REGISTRATION_SESSION_CHECK_IN = (
+        "registration.session_checked_in",
+        _("Registration: checked in to a session"),
+    )
+    REGISTRATION_SESSION_CHECK_IN_UNDONE = (
+        "registration.session_check_in_undone",
+        _("Registration: session check-in undone"),
+    )
+    EVENT_MAILED = "event.mailed", _("Event: mail sent to participants")
     # A row moved from events' old RegistrationLog whose action is none of the above; its
     # action is kept in the data.
     REGISTRATION_OTHER = "registration.other", _("Registration: other change")

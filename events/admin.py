@@ -1,6 +1,9 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.urls import reverse
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -15,15 +18,16 @@ from almennet.admin import DanishSlugsMixin
 from almennet.text import danish_slugify
 from members.spreadsheets import FormulaSafeResource
 
-from . import services
-from .forms import EventAdminForm
-from .models import Event, EventSession, Registration
+from . import participants, services
+from .forms import EventAdminForm, EventSessionFormSet, ParticipantsMailForm
+from .models import Event, EventSession, Registration, SessionAttendance
 
 Status = Registration.Status
 
 
 class EventSessionInline(admin.TabularInline):
     model = EventSession
+    formset = EventSessionFormSet
     extra = 1
     min_num = 1
 
@@ -35,7 +39,7 @@ class RegistrationInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
-    fields = ["user", "organisation", "status", "price", "created_at", "waiting_position"]
+    fields = ["person", "organisation_name", "status", "price", "created_at", "waiting_position"]
     readonly_fields = fields
     ordering = ["status", "waiting_position", "created_at"]
     verbose_name_plural = _("participants")
@@ -45,6 +49,14 @@ class RegistrationInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user", "organisation")
+
+    @admin.display(description=_("participant"))
+    def person(self, obj):
+        return obj.person_name
+
+    @admin.display(description=_("organisation"))
+    def organisation_name(self, obj):
+        return obj.organisation_name
 
 
 @admin.register(Event)
@@ -111,13 +123,77 @@ class EventAdmin(ActionsLinkMixin, DanishSlugsMixin, SimpleHistoryAdmin):
                 _("Participant list (export CSV/Excel from here)"),
             ),
             (reverse("events:check_in", args=[obj.slug]), _("Check-in on the day")),
-            (reverse("events:badges", args=[obj.slug]), _("Name badges")),
-            (reverse("events:certificates", args=[obj.slug]), _("Certificates of attendance")),
+            (reverse("events:badges", args=[obj.slug]), _("Name badges (PDF)")),
+        ]
+        if obj.is_course:
+            links.append(
+                (
+                    reverse("events:certificates", args=[obj.slug]),
+                    _("Certificates of attendance (PDF)"),
+                )
+            )
+        links += [
+            (
+                reverse("admin:events_event_mail", args=[obj.pk, participants.PARTICIPANTS]),
+                _("Mail the participants"),
+            ),
+            (
+                reverse("admin:events_event_mail", args=[obj.pk, participants.WAITING_LIST]),
+                _("Mail the waiting list"),
+            ),
             (reverse("events:statistics"), _("Attendance statistics")),
         ]
         return format_html(
             "<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a></li>', links)
         )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/mail/<str:audience>/",
+                self.admin_site.admin_view(self.mail_view),
+                name="events_event_mail",
+            ),
+            *super().get_urls(),
+        ]
+
+    def mail_view(self, request, pk, audience):
+        """Mail the participants or the waiting list: subject and text, through the outbox."""
+        event = get_object_or_404(Event, pk=pk)
+        if not self.has_change_permission(request, event) or not request.user.has_perm(
+            "events.change_registration"
+        ):
+            raise PermissionDenied
+        if audience not in participants.AUDIENCES:
+            raise Http404
+        form = ParticipantsMailForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                count = participants.event_participants_mail(
+                    event=event, audience=audience, actor=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(
+                    request,
+                    ngettext("%(count)d mail queued.", "%(count)d mails queued.", count)
+                    % {"count": count},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:events_event_change", event.pk)
+        recipients = participants.mail_recipients(event=event, audience=audience)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": event,
+            "title": _("Mail %(audience)s: %(event)s")
+            % {"audience": participants.AUDIENCES[audience][1], "event": event},
+            "form": form,
+            "recipients": recipients,
+            "event": event,
+        }
+        return TemplateResponse(request, "admin/events/event/mail.html", context)
 
     def save_model(self, request, obj, form, change):
         # A new capacity is applied under the event lock, so it is checked against the seats
@@ -145,7 +221,10 @@ class RegistrationResource(FormulaSafeResource):
     ean = fields.Field(attribute="organisation__ean", column_name=_("EAN"))
     status = fields.Field(column_name=_("Status"))
     price_category = fields.Field(column_name=_("Price category"))
-    price = fields.Field(attribute="price", column_name=_("Price (DKK)"))
+    # A number (Danish decimal comma in CSV, a numeric cell in Excel), never "900,00 kr.".
+    price = fields.Field(
+        attribute="price", column_name=_("Price (DKK)"), widget=widgets.DecimalWidget()
+    )
     liability = fields.Field(column_name=_("Late-cancellation liability"))
     dietary_needs = fields.Field(attribute="dietary_needs", column_name=_("Dietary needs"))
     comment = fields.Field(attribute="comment", column_name=_("Comment"))
@@ -176,8 +255,63 @@ class RegistrationResource(FormulaSafeResource):
         ]
         export_order = fields
 
+    def before_export(self, queryset, **kwargs):
+        """One column per session, after the fixed ones: the check-in time (Copenhagen) or
+        empty. One event: headed by the session's date; several: by its number."""
+        super().before_export(queryset, **kwargs)
+        event_ids = (
+            set(queryset.values_list("event_id", flat=True)) if queryset is not None else set()
+        )
+        sessions = EventSession.objects.filter(event_id__in=event_ids).order_by("starts_at", "pk")
+        by_event: dict[int, list[int]] = {}
+        for session in sessions:
+            by_event.setdefault(session.event_id, []).append(session.pk)
+        count = max((len(ids) for ids in by_event.values()), default=0)
+        single = sessions if len(by_event) == 1 else None
+        attended = {}
+        for attendance in SessionAttendance.objects.filter(
+            registration__in=queryset, session__in=sessions
+        ).values("registration_id", "session_id", "checked_in_at"):
+            attended[attendance["registration_id"], attendance["session_id"]] = attendance[
+                "checked_in_at"
+            ]
+
+        def column(index):
+            def value(registration):
+                ids = by_event.get(registration.event_id, [])
+                if index >= len(ids):
+                    return ""
+                at = attended.get((registration.pk, ids[index]))
+                return f"{timezone.localtime(at):%d-%m-%Y %H:%M}" if at else ""
+
+            return value
+
+        self._session_fields = [
+            fields.Field(
+                column_name=_session_heading(single[index])
+                if single is not None
+                else _("Session %(number)d") % {"number": index + 1},
+                dehydrate_method=column(index),
+            )
+            for index in range(count)
+        ]
+
+    def export_field(self, field, instance, **kwargs):
+        if field in getattr(self, "_session_fields", []):
+            return field.dehydrate_method(instance)
+        return super().export_field(field, instance, **kwargs)
+
+    def get_export_fields(self, selected_fields=None):
+        return [*super().get_export_fields(selected_fields), *getattr(self, "_session_fields", [])]
+
     def dehydrate_name(self, registration):
-        return registration.user.get_full_name() if registration.user else ""
+        return registration.person_name if registration.user or registration.is_walk_in else ""
+
+    def dehydrate_email(self, registration):
+        return registration.user.email if registration.user else registration.walk_in_email
+
+    def dehydrate_organisation(self, registration):
+        return registration.organisation_name
 
     def dehydrate_status(self, registration):
         return str(registration.get_status_display())
@@ -187,6 +321,11 @@ class RegistrationResource(FormulaSafeResource):
 
     def dehydrate_liability(self, registration):
         return str(registration.get_liability_display()) if registration.liability else ""
+
+
+def _session_heading(session) -> str:
+    heading = f"{timezone.localtime(session.starts_at):%d-%m-%Y %H:%M}"
+    return f"{heading} {session.title}" if session.title else heading
 
 
 def _move_action(status, description):
@@ -262,6 +401,8 @@ class RegistrationAdmin(ActionsLinkMixin, ExportActionMixin, admin.ModelAdmin):
         _move_action(Status.ATTENDED, _("Mark as attended")),
         _move_action(Status.NO_SHOW, _("Mark as no-show")),
         _move_action(Status.CANCELLED, _("Cancel (the waiting list moves up)")),
+        "admit_from_waiting_list",
+        "admit_from_waiting_list_with_seat",
     ]
     date_hierarchy = "created_at"
 
@@ -282,11 +423,56 @@ class RegistrationAdmin(ActionsLinkMixin, ExportActionMixin, admin.ModelAdmin):
         "liability_waived_at",
         "reminded_at",
         "motivation",
+        "is_walk_in",
+        "walk_in_name",
+        "walk_in_organisation",
+        "walk_in_email",
     ]
 
     @admin.display(description=_("participant"), ordering="user__last_name")
     def person(self, obj):
-        return obj.user or _("(erased)")
+        return obj.person_name
+
+    def _admit(self, request, queryset, *, add_seat: bool):
+        admitted = 0
+        for registration in queryset.select_related("user", "event").order_by(
+            "waiting_position", "pk"
+        ):
+            try:
+                participants.waiting_list_admit(
+                    registration=registration, actor=request.user, add_seat=add_seat
+                )
+                admitted += 1
+            except ValidationError as error:
+                self.message_user(
+                    request,
+                    f"{registration.person_name}: {' '.join(error.messages)}",
+                    messages.WARNING,
+                )
+        if admitted:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d person admitted from the waiting list.",
+                    "%(count)d people admitted from the waiting list.",
+                    admitted,
+                )
+                % {"count": admitted},
+                messages.SUCCESS,
+            )
+
+    @admin.action(
+        description=_("Give a seat from the waiting list (out of turn)"), permissions=["change"]
+    )
+    def admit_from_waiting_list(self, request, queryset):
+        self._admit(request, queryset, add_seat=False)
+
+    @admin.action(
+        description=_("Give a seat from the waiting list and add a seat for them"),
+        permissions=["change"],
+    )
+    def admit_from_waiting_list_with_seat(self, request, queryset):
+        self._admit(request, queryset, add_seat=True)
 
     def get_fields(self, request, obj=None):
         if obj is None:

@@ -91,6 +91,11 @@ class EventAdminForm(forms.ModelForm):
         model = Event
         fields = "__all__"  # noqa: DJ007 - the admin lists its fieldsets
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The session inline checks the dates against the sessions as they are being saved.
+        self.instance.sessions_checked_by_form = True
+
     def clean_capacity(self):
         capacity = self.cleaned_data["capacity"]
         if self.instance.pk:
@@ -112,3 +117,39 @@ class RegistrationAddForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = get_user_model().objects.filter(is_active=True)
+
+
+class EventSessionFormSet(forms.BaseInlineFormSet):
+    """The admin's sessions: the event's deadlines must fall before the first of them."""
+
+    def clean(self):
+        super().clean()
+        starts = [
+            form.cleaned_data["starts_at"]
+            for form in self.forms
+            if form.cleaned_data.get("starts_at") and not form.cleaned_data.get("DELETE")
+        ]
+        if not starts:
+            return
+        # What the event's own fields already show (sign-up closing before it opens) is not
+        # repeated here.
+        shown = self.instance.date_problems(first_start=None)
+        problems = self.instance.date_problems(first_start=min(starts))
+        new = [text for field, text in problems.items() if shown.get(field) != text]
+        if new:
+            raise forms.ValidationError(new)
+
+
+class WalkInForm(forms.Form):
+    """Someone at the door who did not sign up."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+
+
+class ParticipantsMailForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    text = forms.CharField(
+        label=_("Text"), max_length=10000, widget=forms.Textarea(attrs={"rows": 10})
+    )

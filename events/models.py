@@ -142,6 +142,41 @@ class Event(models.Model):
         super().clean()
         if self.slug in RESERVED_SLUGS:
             raise ValidationError({"slug": _("This address is reserved; choose another slug.")})
+        # The admin checks against the sessions in its form (they may be changing in the same
+        # save); elsewhere the saved sessions count.
+        if getattr(self, "sessions_checked_by_form", False):
+            first_start = None
+        elif self.pk:
+            first_start = self.sessions.aggregate(v=Min("starts_at"))["v"]
+        else:
+            first_start = None
+        problems = self.date_problems(first_start=first_start)
+        if problems:
+            raise ValidationError(problems)
+
+    def date_problems(self, *, first_start) -> dict[str, str]:
+        """Dates that contradict each other: sign-up closing before it opens, or a sign-up
+        close or cancellation deadline after the event has started. Field name to message."""
+        problems = {}
+        if (
+            self.signup_opens_at
+            and self.signup_closes_at
+            and self.signup_closes_at < self.signup_opens_at
+        ):
+            problems["signup_closes_at"] = _("Sign-up cannot close before it opens.")
+        if first_start is not None:
+            start = timezone.localtime(first_start)
+            when = f"{start:%d.%m.%Y %H:%M}"
+            if self.signup_closes_at and self.signup_closes_at > first_start:
+                problems.setdefault(
+                    "signup_closes_at",
+                    _("Sign-up must close before the event starts (%(start)s).") % {"start": when},
+                )
+            if self.cancellation_deadline and self.cancellation_deadline > first_start:
+                problems["cancellation_deadline"] = _(
+                    "The cancellation deadline must be before the event starts (%(start)s)."
+                ) % {"start": when}
+        return problems
 
     @property
     def is_free(self) -> bool:
@@ -171,7 +206,12 @@ class EventSession(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.event} {self.starts_at:%Y-%m-%d %H:%M}"
+        # The secretariat reads Copenhagen time, not the stored UTC.
+        return f"{self.event} {timezone.localtime(self.starts_at):%d.%m.%Y %H:%M}"
+
+    @property
+    def local_date(self):
+        return timezone.localdate(self.starts_at)
 
 
 class RegistrationQuerySet(models.QuerySet):
@@ -273,6 +313,12 @@ class Registration(models.Model):
         _("invoice reference or contact"), max_length=100, blank=True
     )
 
+    # A person who came to the door without signing up: no account, only what they told us.
+    is_walk_in = models.BooleanField(_("walk-in"), default=False)
+    walk_in_name = models.CharField(_("walk-in's name"), max_length=200, blank=True)
+    walk_in_organisation = models.CharField(_("walk-in's organisation"), max_length=200, blank=True)
+    walk_in_email = models.EmailField(_("walk-in's email"), blank=True)
+
     objects = RegistrationQuerySet.as_manager()
 
     class Meta:
@@ -295,8 +341,21 @@ class Registration(models.Model):
         indexes = [models.Index(fields=["event", "status"], name="registration_event_status")]
 
     def __str__(self):
-        who = self.user or _("(erased)")
-        return f"{who} – {self.event} ({self.get_status_display()})"
+        return f"{self.person_name} – {self.event} ({self.get_status_display()})"
+
+    @property
+    def person_name(self) -> str:
+        if self.user is not None:
+            return self.user.get_full_name() or self.user.email
+        if self.is_walk_in:
+            return self.walk_in_name
+        return str(_("(erased)"))
+
+    @property
+    def organisation_name(self) -> str:
+        if self.organisation is not None:
+            return self.organisation.name
+        return self.walk_in_organisation
 
     @property
     def is_active(self) -> bool:
@@ -305,3 +364,34 @@ class Registration(models.Model):
     @property
     def holds_seat(self) -> bool:
         return self.status in self.SEAT_STATUSES
+
+
+class SessionAttendance(models.Model):
+    """A participant checked in to one session (one day of a course) on its day."""
+
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="attendances",
+        verbose_name=_("registration"),
+    )
+    session = models.ForeignKey(
+        EventSession,
+        on_delete=models.CASCADE,
+        related_name="attendances",
+        verbose_name=_("session"),
+    )
+    checked_in_at = models.DateTimeField(_("checked in"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("session attendance")
+        verbose_name_plural = _("session attendances")
+        ordering = ["session__starts_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "session"], name="session_attendance_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.registration.person_name} – {self.session}"

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from almennet.related import related_lists
 
-from .models import Event, EventSession, Registration
+from .models import Event, EventSession, Registration, SessionAttendance
 
 Status = Registration.Status
 
@@ -85,12 +85,20 @@ def registration_of_user_or_404(*, user, pk: int) -> Registration:
     return get_object_or_404(Registration.objects.select_related("event"), pk=pk, user=user)
 
 
-def check_in_list(*, event: Event, query: str = ""):
+def check_in_list(*, event: Event, query: str = "", session=None):
+    """The people with a seat, walk-ins included; with a session, each row knows whether the
+    person is checked in to it (in_session)."""
     registrations = (
         Registration.objects.filter(event=event, status__in=Registration.SEAT_STATUSES)
         .select_related("user", "organisation")
-        .order_by("user__first_name", "user__last_name", "pk")
+        .order_by("user__first_name", "user__last_name", "walk_in_name", "pk")
     )
+    if session is not None:
+        registrations = registrations.annotate(
+            in_session=Exists(
+                SessionAttendance.objects.filter(registration=OuterRef("pk"), session=session)
+            )
+        )
     query = (query or "").strip()[:100]
     if query:
         for word in query.split():
@@ -100,6 +108,8 @@ def check_in_list(*, event: Event, query: str = ""):
                 | Q(user__email__icontains=word)
                 | Q(organisation__name__icontains=word)
                 | Q(organisation__short_name__icontains=word)
+                | Q(walk_in_name__icontains=word)
+                | Q(walk_in_organisation__icontains=word)
             )
     return registrations
 
@@ -107,8 +117,8 @@ def check_in_list(*, event: Event, query: str = ""):
 def event_participants(*, event: Event, statuses: Iterable[str] = Registration.SEAT_STATUSES):
     return (
         Registration.objects.filter(event=event, status__in=list(statuses))
-        .select_related("user", "organisation")
-        .order_by("user__last_name", "user__first_name", "pk")
+        .select_related("user", "organisation", "event")
+        .order_by("user__last_name", "user__first_name", "walk_in_name", "pk")
     )
 
 

@@ -22,7 +22,7 @@ from members.selectors import user_is_member
 from members.validators import validate_ean
 
 from . import mail
-from .models import Event, Registration
+from .models import Event, Registration, SessionAttendance
 
 Status = Registration.Status
 
@@ -378,11 +378,24 @@ def registration_reject(*, registration: Registration, actor, reason: str = "") 
     return registration
 
 
+def _before_first_day(event: Event, now=None) -> bool:
+    first_start = _first_start(event)
+    today = timezone.localdate(now or timezone.now())
+    return first_start is None or today < timezone.localdate(first_start)
+
+
 @transaction.atomic
-def registration_check_in(*, registration: Registration, actor) -> Registration:
-    """Mark a confirmed participant as present on the day."""
+def registration_check_in(*, registration: Registration, actor, now=None) -> Registration:
+    """Mark a confirmed participant as present at the whole event (from the event's first day
+    on; the check-in page checks in per session): every session begun by now counts."""
     _require_staff(actor)
+    now = now or timezone.now()
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if _before_first_day(registration.event, now):
+        raise ValidationError(
+            _("The event has not begun; attendance can be recorded from its first day."),
+            code="before_event",
+        )
     if registration.status == Status.ATTENDED:
         raise ValidationError(
             _("%(person)s is already checked in.") % {"person": registration.user}
@@ -395,8 +408,15 @@ def registration_check_in(*, registration: Registration, actor) -> Registration:
         )
     previous = registration.status
     registration.status = Status.ATTENDED
-    registration.checked_in_at = timezone.now()
+    registration.checked_in_at = now
     registration.save(update_fields=["status", "checked_in_at"])
+    SessionAttendance.objects.bulk_create(
+        [
+            SessionAttendance(registration=registration, session=session, checked_in_at=now)
+            for session in registration.event.sessions.filter(starts_at__lte=now)
+        ],
+        ignore_conflicts=True,
+    )
     _log(registration, actor=actor, action="checked_in", from_status=previous)
     return registration
 
@@ -448,10 +468,16 @@ def registration_move(*, registration: Registration, status: str, actor) -> Regi
         _log(registration, actor=actor, action="moved", from_status=current)
         mail.registration_mail_queue(registration=registration, kind=mail.PROMOTION)
         return registration
+    if status == Status.NO_SHOW and _before_first_day(event):
+        raise ValidationError(
+            _("The event has not begun; attendance can be recorded from its first day."),
+            code="before_event",
+        )
     # Between the seat-holding states (confirmed, attended, no-show): no seat changes hands.
     registration.status = status
-    if status == Status.CONFIRMED:
+    if status in (Status.CONFIRMED, Status.NO_SHOW):
         registration.checked_in_at = None
+        registration.attendances.all().delete()
     registration.save(update_fields=["status", "checked_in_at"])
     _log(registration, actor=actor, action="moved", from_status=current)
     return registration

@@ -1,21 +1,23 @@
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from members.selectors import user_is_member
 
-from . import selectors, services
+from . import check_in as check_in_service
+from . import pdf, selectors, services
 from .calendar import event_ics, events_feed_ics
 from .filters import EventFilter
-from .forms import SignupForm
+from .forms import SignupForm, WalkInForm
 from .models import Event, Registration
 
 PAGE_SIZE = 24
@@ -178,83 +180,157 @@ def registration_cancel(request, pk):
 @permission_required("events.change_registration", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def check_in(request, slug):
+    """The door on the day: find a person (or scan their badge), check them in to today's
+    session, add a walk-in. Before the event's day the list shows, but nothing changes."""
     event = get_object_or_404(Event.objects.with_start().with_seat_counts(), slug=slug)
-    query = request.GET.get("q", "") if request.method == "GET" else request.POST.get("q", "")
+    data = request.POST if request.method == "POST" else request.GET
+    query = data.get("q", "")[:200]
+    session = _check_in_session(event, data.get("session"))
+    walk_in_form = WalkInForm(prefix="walk_in")
     if request.method == "POST":
-        registration = get_object_or_404(
-            Registration, pk=request.POST.get("registration") or 0, event=event
-        )
         try:
-            if request.POST.get("undo"):
-                services.registration_move(
-                    registration=registration,
-                    status=Registration.Status.CONFIRMED,
-                    actor=request.user,
-                )
+            if data.get("walk_in"):
+                walk_in_form = WalkInForm(data, prefix="walk_in")
+                if walk_in_form.is_valid():
+                    registration = check_in_service.walk_in_add(
+                        event=event,
+                        actor=request.user,
+                        session=session,
+                        **walk_in_form.cleaned_data,
+                    )
+                    walk_in_form = WalkInForm(prefix="walk_in")
+                    messages.success(
+                        request,
+                        _("%(person)s is added and checked in.")
+                        % {"person": registration.person_name},
+                    )
             else:
-                services.registration_check_in(registration=registration, actor=request.user)
-                messages.success(
-                    request, _("%(person)s is checked in.") % {"person": registration.user}
+                registration = get_object_or_404(
+                    Registration, pk=_int(data.get("registration")), event=event
                 )
+                if data.get("undo"):
+                    check_in_service.session_check_in_undo(
+                        registration=registration, actor=request.user, session=session
+                    )
+                else:
+                    check_in_service.session_check_in(
+                        registration=registration, actor=request.user, session=session
+                    )
+                    messages.success(
+                        request,
+                        _("%(person)s is checked in.") % {"person": registration.person_name},
+                    )
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
-        url = request.path + (f"?q={query}" if query else "")
-        if request.headers.get("HX-Request"):
-            return _check_in_rows(request, event, query)
-        return redirect(url)
+        if request.headers.get("HX-Request") and not walk_in_form.errors:
+            return _check_in_rows(request, event, query, session)
+        if not walk_in_form.errors:
+            url = (
+                request.path
+                + "?"
+                + urlencode(
+                    {k: v for k, v in {"q": query, "session": session and session.pk}.items() if v}
+                )
+            )
+            return redirect(url.rstrip("?"))
     if request.headers.get("HX-Request"):
-        return _check_in_rows(request, event, query)
-    return render(request, "events/staff/check_in.html", _check_in_context(event, query))
+        return _check_in_rows(request, event, query, session)
+    context = _check_in_context(event, query, session, code=request.GET.get("code", ""))
+    context["walk_in_form"] = walk_in_form
+    return render(request, "events/staff/check_in.html", context)
 
 
-def _check_in_context(event, query):
+def _int(value) -> int:
+    return int(value) if str(value or "").isdigit() else 0
+
+
+def _check_in_session(event, session_id):
+    """The session checked in to: the one asked for when it is today's, else today's first."""
+    today = check_in_service.sessions_on(event=event, day=timezone.localdate())
+    for session in today:
+        if str(session.pk) == str(session_id or ""):
+            return session
+    return today[0] if today else None
+
+
+def _check_in_context(event, query, session, code=""):
     """The rows that match, and the count over the whole event (not just the matches)."""
-    everyone = selectors.check_in_list(event=event, query="")
-    counts = {
-        "attended": sum(1 for r in everyone if r.status == Registration.Status.ATTENDED),
-        "total": len(everyone),
+    everyone = list(selectors.check_in_list(event=event, query="", session=session))
+    attended = (
+        sum(1 for r in everyone if r.in_session)
+        if session
+        else sum(1 for r in everyone if r.status == Registration.Status.ATTENDED)
+    )
+    counts = {"attended": attended, "total": len(everyone)}
+    registrations = everyone
+    scanned = None
+    if code:
+        scanned_id = check_in_service.badge_registration_id(code=code)
+        registrations = [r for r in everyone if r.pk == scanned_id]
+        scanned = bool(registrations)
+    elif query:
+        registrations = list(selectors.check_in_list(event=event, query=query, session=session))
+    return {
+        "event": event,
+        "registrations": registrations,
+        "query": query,
+        "counts": counts,
+        "session": session,
+        "sessions_today": check_in_service.sessions_on(event=event, day=timezone.localdate()),
+        "problem": check_in_service.check_in_problem(event=event),
+        "code": code,
+        "scanned": scanned,
     }
-    registrations = selectors.check_in_list(event=event, query=query) if query else everyone
-    return {"event": event, "registrations": registrations, "query": query, "counts": counts}
 
 
-def _check_in_rows(request, event, query):
+def _check_in_rows(request, event, query, session):
     # The partial carries the count and the messages, so a tap updates "n of m checked in" and
     # its message shows at once instead of piling up for the next full page.
-    return render(request, "events/staff/check_in.html#rows", _check_in_context(event, query))
+    return render(
+        request, "events/staff/check_in.html#rows", _check_in_context(event, query, session)
+    )
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @permission_required("events.view_registration", raise_exception=True)
 @require_GET
 def badges(request, slug):
+    """All name badges of the event as one PDF, each with the QR code of its check-in."""
     event = get_object_or_404(Event.objects.with_start(), slug=slug)
-    return render(
-        request,
-        "events/staff/badges.html",
-        {"event": event, "registrations": selectors.event_participants(event=event)},
+    content = pdf.badges_pdf(
+        event=event,
+        registrations=selectors.event_participants(event=event),
+        language=translation.get_language(),
     )
+    return _pdf_response(content, f"navneskilte-{event.slug}.pdf")
 
 
 @permission_required("events.view_registration", raise_exception=True)
 @require_GET
 def certificates(request, slug):
+    """Certificates of attendance as one PDF: courses only, for those who attended."""
     event = get_object_or_404(Event.objects.with_start(), slug=slug)
+    if not event.is_course:
+        raise Http404(_("Certificates are given for courses only."))
     registrations = selectors.event_participants(
         event=event, statuses=[Registration.Status.ATTENDED]
     )
     only = request.GET.get("registration", "")
     if only:
-        registrations = registrations.filter(pk=int(only) if only.isdigit() else 0)
-    return render(
-        request,
-        "events/staff/certificates.html",
-        {
-            "event": event,
-            "registrations": registrations,
-            "sessions": list(event.sessions.all()),
-        },
+        registrations = registrations.filter(pk=_int(only))
+    content = pdf.certificates_pdf(
+        event=event,
+        registrations=registrations,
+        sessions=list(event.sessions.all()),
+        language=translation.get_language(),
     )
+    return _pdf_response(content, f"kursusbeviser-{event.slug}.pdf")
 
 
 @permission_required("events.view_registration", raise_exception=True)

@@ -57,7 +57,7 @@ EVENTS = [
         "capacity": 180,
         "member_price": Decimal("1950"),
         "non_member_price": Decimal("3450"),
-        "cancellation": -30,
+        "cancellation": 30,
         "sessions": [(35, 9, 17), (36, 9, 15)],
         "registrations": [Status.CONFIRMED] * 5,
     },

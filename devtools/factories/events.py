@@ -65,3 +65,23 @@ class RegistrationFactory(DjangoModelFactory):
     price_category = Registration.PriceCategory.NON_MEMBER
     price = Decimal("900.00")
     confirmed_at = factory.LazyFunction(timezone.now)
+
+
+def local_at(days: int, hour: int, minute: int = 0) -> datetime.datetime:
+    """A Copenhagen wall-clock time `days` from today."""
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime(day.year, day.month, day.day, hour, minute))
+
+
+def sessions_from_today(days: int = 1) -> list[tuple[datetime.datetime, datetime.datetime]]:
+    """Sessions on `days` consecutive dates from today, each the whole day long, so a test
+    running at any hour is on the first one's date."""
+    return [(local_at(n, 0, 5), local_at(n, 23, 55)) for n in range(days)]
+
+
+def event_today(**kwargs) -> Event:
+    """An event held today (Copenhagen date): check-in is open."""
+    kwargs.setdefault("sessions", sessions_from_today(kwargs.pop("days", 1)))
+    kwargs.setdefault("signup_closes_at", local_at(-1, 12))
+    kwargs.setdefault("cancellation_deadline", local_at(-3, 12))
+    return EventFactory(**kwargs)

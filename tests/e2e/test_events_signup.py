@@ -7,7 +7,7 @@ from django.contrib.auth.models import Permission
 from django.core import mail
 from playwright.sync_api import expect
 
-from devtools.factories.events import EventFactory
+from devtools.factories.events import EventFactory, RegistrationFactory, event_today
 from devtools.factories.members import AffiliationFactory, UserFactory
 from devtools.factories.strategy import give_mfa
 from events import services
@@ -78,11 +78,9 @@ def test_check_in_on_a_phone(phone_page):
             codename__in=["view_registration", "change_registration"],
         )
     )
-    event = EventFactory(title="Årsseminar")
-    anna = services.event_signup(
-        event=event, user=UserFactory(first_name="Anna", last_name="Holm"), answers={}
-    )
-    services.event_signup(event=event, user=UserFactory(first_name="Bo"), answers={})
+    event = event_today(title="Årsseminar")  # check-in is open on the event's day only
+    anna = RegistrationFactory(event=event, user=UserFactory(first_name="Anna", last_name="Holm"))
+    RegistrationFactory(event=event, user=UserFactory(first_name="Bo"))
     login(page, email=secretary.email)
     assert "/2fa/" in page.url  # allauth asks for the code
     page.fill("input[name=code]", totp_code())

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from activity.selectors import actions_for
-from devtools.factories.events import EventFactory, RegistrationFactory, past_event
+from devtools.factories.events import EventFactory, RegistrationFactory, event_today, past_event
 from devtools.factories.members import AffiliationFactory, OrganisationFactory, UserFactory
 from events import services
 from events.models import Event, Registration
@@ -404,7 +404,7 @@ def test_only_the_secretariat_may_approve_reject_move_check_in_and_add(member):
 
 
 def test_check_in_marks_attended_once(secretary):
-    registration = RegistrationFactory()
+    registration = RegistrationFactory(event=event_today())
     checked = services.registration_check_in(registration=registration, actor=secretary)
     assert checked.status == Status.ATTENDED and checked.checked_in_at is not None
     with pytest.raises(ValidationError, match="already checked in"):
@@ -413,7 +413,7 @@ def test_check_in_marks_attended_once(secretary):
 
 @pytest.mark.parametrize("status", [Status.WAITING, Status.PENDING, Status.CANCELLED])
 def test_only_confirmed_people_can_be_checked_in(secretary, status):
-    registration = RegistrationFactory(status=status, waiting_position=1)
+    registration = RegistrationFactory(event=event_today(), status=status, waiting_position=1)
     with pytest.raises(ValidationError, match="Only confirmed"):
         services.registration_check_in(registration=registration, actor=secretary)
 
@@ -438,7 +438,7 @@ def test_only_confirmed_people_can_be_checked_in(secretary, status):
     ],
 )
 def test_every_allowed_move(secretary, start, target):
-    event = EventFactory(capacity=5)
+    event = event_today(capacity=5)
     registration = RegistrationFactory(event=event, status=start, waiting_position=1)
     moved = services.registration_move(registration=registration, status=target, actor=secretary)
     moved.refresh_from_db()
