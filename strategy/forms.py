@@ -78,8 +78,8 @@ class ConfirmPrioritiesForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, round, **kwargs):
+    def __init__(self, *args, voting_round, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["focus_areas"].queryset = FocusArea.objects.filter(
-            ballot_items__round=round
+            ballot_items__round=voting_round
         ).order_by("title")

@@ -10,13 +10,13 @@ def _message_queue():
     return message_queue
 
 
-def queue_priorities_announcement(*, round, recipient, organisation, focus_areas) -> None:
+def queue_priorities_announcement(*, voting_round, recipient, organisation, focus_areas) -> None:
     """One mail per round and recipient (the dedup key says so to the outbox as well)."""
     _message_queue()(
         to=recipient,
         template="strategy/mail/priorities",
         context={
-            "round_title": round.title,
+            "round_title": voting_round.title,
             "organisation_name": organisation.name if organisation else "",
             "recipient_name": recipient.get_full_name() or recipient.email,
             "focus_areas": [
@@ -25,5 +25,5 @@ def queue_priorities_announcement(*, round, recipient, organisation, focus_areas
             ],
             "strategy_path": reverse("strategy:index"),
         },
-        dedup_key=f"strategy.priorities:{round.pk}:{recipient.pk}",
+        dedup_key=f"strategy.priorities:{voting_round.pk}:{recipient.pk}",
     )

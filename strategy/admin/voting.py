@@ -114,7 +114,7 @@ class VotingRoundForm(forms.ModelForm):
         if self.instance.pk:
             try:
                 services.round_check_rule_change(
-                    round=self.instance, changed=set(self.changed_data)
+                    voting_round=self.instance, changed=set(self.changed_data)
                 )
             except ValidationError as error:
                 raise forms.ValidationError(error.messages) from None
@@ -131,7 +131,7 @@ class VotingRoundForm(forms.ModelForm):
             )
             try:
                 services.round_check_stand_in(
-                    round=probe, substitute=substitute, stands_in_for=stands_in_for
+                    voting_round=probe, substitute=substitute, stands_in_for=stands_in_for
                 )
             except ValidationError as error:
                 raise forms.ValidationError(error.messages) from None
@@ -193,7 +193,7 @@ class VotingRoundAdmin(ActionsLinkMixin, admin.ModelAdmin):
             if name in form.cleaned_data
         }
         if change:
-            saved = services.round_update(round=obj, actor=request.user, **fields)
+            saved = services.round_update(voting_round=obj, actor=request.user, **fields)
         else:
             saved = services.round_create(actor=request.user, **fields)
         obj.pk = saved.pk
@@ -201,10 +201,10 @@ class VotingRoundAdmin(ActionsLinkMixin, admin.ModelAdmin):
             chosen = list(form.cleaned_data.get("focus_areas") or [])
             current = [item.focus_area_id for item in saved.items.all()]
             if sorted(f.pk for f in chosen) != sorted(current):
-                services.round_set_items(round=saved, actor=request.user, focus_areas=chosen)
+                services.round_set_items(voting_round=saved, actor=request.user, focus_areas=chosen)
             if form.cleaned_data.get("stand_in_substitute"):
                 services.round_add_stand_in(
-                    round=saved,
+                    voting_round=saved,
                     actor=request.user,
                     substitute=form.cleaned_data["stand_in_substitute"],
                     stands_in_for=form.cleaned_data["stand_in_for"],
@@ -217,14 +217,14 @@ class VotingRoundAdmin(ActionsLinkMixin, admin.ModelAdmin):
         description=_("Open: fix the electorate and draw the ballot order"), permissions=["change"]
     )
     def open_rounds(self, request, queryset):
-        for round in queryset:
+        for voting_round in queryset:
             try:
-                services.round_open(round=round, actor=request.user)
+                services.round_open(voting_round=voting_round, actor=request.user)
             except (ValidationError, PermissionDenied) as error:
-                messages.error(request, f"{round}: {' '.join(error.messages)}")
+                messages.error(request, f"{voting_round}: {' '.join(error.messages)}")
             else:
-                messages.success(request, _("%(round)s is open.") % {"round": round})
-                opened = actions_for(target=round, verbs=["round.opened"]).first()
+                messages.success(request, _("%(round)s is open.") % {"round": voting_round})
+                opened = actions_for(target=voting_round, verbs=["round.opened"]).first()
                 missing = (opened.data.get("without_voter") if opened else None) or []
                 if missing:
                     messages.warning(
@@ -241,11 +241,13 @@ class VotingRoundAdmin(ActionsLinkMixin, admin.ModelAdmin):
         permissions=["change"],
     )
     def close_rounds(self, request, queryset):
-        for round in queryset:
+        for voting_round in queryset:
             try:
-                services.round_close(round=round, actor=request.user, now=timezone.now())
+                services.round_close(
+                    voting_round=voting_round, actor=request.user, now=timezone.now()
+                )
             except ValidationError as error:
-                messages.error(request, f"{round}: {' '.join(error.messages)}")
+                messages.error(request, f"{voting_round}: {' '.join(error.messages)}")
 
     @admin.action(
         description=_("Confirm the prioritised focus areas and announce them"),
@@ -257,14 +259,14 @@ class VotingRoundAdmin(ActionsLinkMixin, admin.ModelAdmin):
         if queryset.count() != 1:
             messages.error(request, _("Choose exactly one voting round to confirm."))
             return None
-        round = queryset.get()
-        if not round.is_counted or round.outcome != VotingRound.Outcome.VALID:
+        voting_round = queryset.get()
+        if not voting_round.is_counted or voting_round.outcome != VotingRound.Outcome.VALID:
             messages.error(
                 request,
-                f"{round}: {_('Only a valid, counted round can give priorities.')}",
+                f"{voting_round}: {_('Only a valid, counted round can give priorities.')}",
             )
             return None
-        return redirect("strategy:confirm_priorities", pk=round.pk)
+        return redirect("strategy:confirm_priorities", pk=voting_round.pk)
 
 
 @admin.register(Ballot)

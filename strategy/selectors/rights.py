@@ -75,11 +75,14 @@ def user_can_see_votes(*, user) -> bool:
     )
 
 
-def user_can_see_round(*, user, round: VotingRound) -> bool:
+def user_can_see_round(*, user, voting_round: VotingRound) -> bool:
     if not _authenticated(user):
         return False
     if user_can_manage_rounds(user=user):
         return True
-    if round.opened_at is None:
+    if voting_round.opened_at is None:
         return False
-    return user_is_board_member(user=user) or Voter.objects.filter(round=round, user=user).exists()
+    return (
+        user_is_board_member(user=user)
+        or Voter.objects.filter(round=voting_round, user=user).exists()
+    )
