@@ -52,7 +52,12 @@ class PledgeForm(forms.Form):
             )
         },
     )
-    assessment = forms.ChoiceField(label=_("Your assessment"), choices=Pledge.Assessment.choices)
+    # Starts empty: a preselected "Strongly supports" was sent by people who never chose it.
+    assessment = forms.ChoiceField(
+        label=_("Your assessment"),
+        choices=[("", _("Choose your assessment"))] + list(Pledge.Assessment.choices),
+        error_messages={"required": _("Choose your assessment.")},
+    )
     practical = forms.BooleanField(label=_("Practical backing"), required=False)
     theoretical = forms.BooleanField(label=_("Theoretical (knowledge) backing"), required=False)
     financial = forms.BooleanField(label=_("Financial backing"), required=False)

@@ -211,6 +211,8 @@ def vote_detail(request, pk):
             "result": selectors.round_result(voting_round=voting_round),
             "tie_break_rule": TIE_BREAK_RULE,
             "state": voting_round.state_label(now),
+            # The quorum is read against the electorate, fixed at the opening.
+            "electorate_size": voting_round.voters.count() if voting_round.opened_at else None,
         },
         status=status,
     )

@@ -302,6 +302,7 @@ def seed(*, stdout) -> None:
                 "proposer": proposer,
                 "status": FocusArea.Status.PROPOSED,
                 "status_changed_at": start,
+                "proposed_at": start,
             },
         )
         areas[slug] = area

@@ -3,9 +3,12 @@ ballots, and announcements."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -68,10 +71,13 @@ class VotingRoundForm(forms.ModelForm):
 
     focus_areas = forms.ModelMultipleChoiceField(
         label=_("focus areas on the ballot"),
-        queryset=FocusArea.objects.filter(moderation=FocusArea.Moderation.APPROVED),
+        queryset=FocusArea.objects.ballot_eligible(),
         required=False,
         widget=FilteredSelectMultiple(_("focus areas"), is_stacked=False),
-        help_text=_("Only approved focus areas can go on a ballot. Fixed when the round opens."),
+        help_text=_(
+            "Only approved focus areas the board may still prioritise can go on a ballot. "
+            "Fixed when the round opens; from then on their public pages say “On a ballot”."
+        ),
     )
     stand_in_substitute = forms.ModelChoiceField(
         label=_("add a stand-in: the substitute"),
@@ -114,7 +120,9 @@ class VotingRoundForm(forms.ModelForm):
         if self.instance.pk:
             try:
                 services.round_check_rule_change(
-                    voting_round=self.instance, changed=set(self.changed_data)
+                    voting_round=self.instance,
+                    changed=set(self.changed_data),
+                    closes_at=cleaned.get("closes_at"),
                 )
             except ValidationError as error:
                 raise forms.ValidationError(error.messages) from None
@@ -154,12 +162,17 @@ class VotingRoundAdmin(ActionsLinkMixin, admin.ModelAdmin):
     list_filter = ["method", "electorate", "outcome"]
     search_fields = ["title"]
     inlines = [BallotItemInline, StandInInline, VoterInline]
-    actions = ["open_rounds", "close_rounds", "confirm_priorities"]
-    readonly_fields = ["opened_at", "closed_at", "outcome", "priorities_confirmed_at", "links"]
+    actions = ["open_rounds", "close_now", "close_rounds", "confirm_priorities"]
+    readonly_fields = [
+        "opened_at",
+        "closed_at",
+        "reminded_at",
+        "outcome",
+        "priorities_confirmed_at",
+        "links",
+    ]
 
     def get_queryset(self, request):
-        from django.db.models import Count
-
         return super().get_queryset(request).annotate(n_ballots=Count("ballots"))
 
     @admin.display(description=_("ballots"), ordering="n_ballots")
@@ -180,7 +193,7 @@ class VotingRoundAdmin(ActionsLinkMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None and services.round_rules_locked(obj):
+        if obj is not None and (obj.is_counted or services.round_rules_locked(obj)):
             fields += list(VotingRound.RULE_FIELDS)
         elif obj is not None and obj.opened_at is not None:
             fields += ["electorate", "weight_by_homes"]
@@ -223,7 +236,18 @@ class VotingRoundAdmin(ActionsLinkMixin, admin.ModelAdmin):
             except (ValidationError, PermissionDenied) as error:
                 messages.error(request, f"{voting_round}: {' '.join(error.messages)}")
             else:
-                messages.success(request, _("%(round)s is open.") % {"round": voting_round})
+                messages.success(
+                    request,
+                    _(
+                        "%(round)s is open. Its %(areas)s focus areas now show “On a ballot” on "
+                        "their public pages; %(voters)s voters were mailed."
+                    )
+                    % {
+                        "round": voting_round,
+                        "areas": voting_round.items.count(),
+                        "voters": voting_round.voters.count(),
+                    },
+                )
                 opened = actions_for(target=voting_round, verbs=["round.opened"]).first()
                 missing = (opened.data.get("without_voter") if opened else None) or []
                 if missing:
@@ -235,6 +259,37 @@ class VotingRoundAdmin(ActionsLinkMixin, admin.ModelAdmin):
                         )
                         % {"count": len(missing)},
                     )
+
+    @admin.action(
+        description=_("Close now: end voting and count (asks first)"), permissions=["change"]
+    )
+    def close_now(self, request, queryset):
+        """End voting before the set time, after a confirmation page (as Django's delete)."""
+        rounds = list(queryset)
+        for voting_round in rounds:
+            voting_round.n_voters = voting_round.voters.count()
+        if request.POST.get("post") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/strategy/votinground/close_now_confirmation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Close now?"),
+                    "opts": self.model._meta,
+                    "rounds": rounds,
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        for voting_round in rounds:
+            try:
+                services.round_close_now(voting_round=voting_round, actor=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                messages.error(request, f"{voting_round}: {' '.join(error.messages)}")
+            else:
+                messages.success(
+                    request, _("%(round)s is closed and counted.") % {"round": voting_round}
+                )
+        return None
 
     @admin.action(
         description=_("Count the selected rounds whose closing time has passed"),

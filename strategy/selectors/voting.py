@@ -90,6 +90,7 @@ def round_result(*, voting_round: VotingRound) -> dict | None:
     top = max(list(scores.values()) + [1])
     rows = []
     tier_of = {str(c): i + 1 for i, tier in enumerate(result.get("tiers", [])) for c in tier}
+    valid = voting_round.outcome == VotingRound.Outcome.VALID
     for place, c in enumerate(result.get("ranking", []), start=1):
         c = str(c)
         score = scores.get(c, 0)
@@ -101,6 +102,8 @@ def round_result(*, voting_round: VotingRound) -> dict | None:
                 "title": title(c),
                 "focus_area": items[c].focus_area if c in items else None,
                 "score": score,
+                # The winners: the first tier (Schulze's, or the most votes) of a valid round.
+                "is_winner": valid and tier_of.get(c) == 1,
                 "bar": round_bar(score, top),
             }
         )
@@ -150,7 +153,7 @@ def round_result(*, voting_round: VotingRound) -> dict | None:
     bar_height = 34
     return {
         "ranked": ranked,
-        "valid": voting_round.outcome == VotingRound.Outcome.VALID,
+        "valid": valid,
         "ballots_cast": result.get("ballots", 0),
         "electorate": result.get("electorate", 0),
         "total_weight": result.get("total_weight", 0),

@@ -26,30 +26,20 @@ from ..models import (
     VotingRound,
 )
 from .common import MANAGE_ROUNDS, _require_permission
-from .focus_areas import focus_area_can_move, focus_area_set_status
-
-# --- Voting rounds: rules -------------------------------------------------------------------
-
-
-def round_rules_locked(voting_round: VotingRound) -> bool:
-    return voting_round.pk is not None and voting_round.ballots.exists()
-
-
-def round_check_rule_change(*, voting_round: VotingRound, changed: set[str]) -> None:
-    """Refuse a change of the rules once a ballot exists, and of the electorate once the round
-    has opened (the electorate is fixed then). Admin and services both call this."""
-    changed = set(changed)
-    if changed & set(VotingRound.RULE_FIELDS) and round_rules_locked(voting_round):
-        raise ValidationError(
-            _("Ballots have been cast in this round, so its rules can no longer change.")
-        )
-    if changed & {"electorate", "weight_by_homes"} and voting_round.opened_at is not None:
-        raise ValidationError(_("The electorate was fixed when the round opened."))
+from .focus_areas import focus_area_set_status
+from .round_rules import (
+    _require_not_opened,
+    round_check_items,
+    round_check_rule_change,
+    round_check_stand_in,
+)
 
 
 @transaction.atomic
 def round_create(*, actor, focus_areas=(), **fields) -> VotingRound:
     _require_permission(actor, MANAGE_ROUNDS)
+    focus_areas = list(focus_areas)
+    round_check_items(focus_areas)
     voting_round = VotingRound(created_by=actor, **fields)
     voting_round.full_clean()
     voting_round.save()
@@ -64,7 +54,9 @@ def round_update(*, voting_round: VotingRound, actor, **fields) -> VotingRound:
     _require_permission(actor, MANAGE_ROUNDS)
     voting_round = VotingRound.objects.select_for_update().get(pk=voting_round.pk)
     changed = {name for name, value in fields.items() if getattr(voting_round, name) != value}
-    round_check_rule_change(voting_round=voting_round, changed=changed)
+    round_check_rule_change(
+        voting_round=voting_round, changed=changed, closes_at=fields.get("closes_at")
+    )
     for name, value in fields.items():
         setattr(voting_round, name, value)
     voting_round.full_clean()
@@ -73,33 +65,17 @@ def round_update(*, voting_round: VotingRound, actor, **fields) -> VotingRound:
     return voting_round
 
 
-def _require_not_opened(voting_round: VotingRound) -> None:
-    if voting_round.opened_at is not None:
-        raise ValidationError(_("The round has opened; its ballot and electorate are fixed."))
-
-
 @transaction.atomic
 def round_set_items(*, voting_round: VotingRound, actor, focus_areas) -> None:
     _require_permission(actor, MANAGE_ROUNDS)
     voting_round = VotingRound.objects.select_for_update().get(pk=voting_round.pk)
     _require_not_opened(voting_round)
+    focus_areas = list(focus_areas)
+    round_check_items(focus_areas)
     voting_round.items.all().delete()
     for position, focus_area in enumerate(focus_areas, start=1):
         BallotItem.objects.create(round=voting_round, focus_area=focus_area, position=position)
     record(actor, "round.items", voting_round, focus_areas=[f.pk for f in focus_areas])
-
-
-def round_check_stand_in(*, voting_round: VotingRound, substitute, stands_in_for) -> None:
-    """The rules of a stand-in, for round_add_stand_in and for the admin's form."""
-    _require_not_opened(voting_round)
-    if voting_round.electorate != VotingRound.Electorate.BOARD:
-        raise ValidationError(_("Stand-ins belong to board rounds."))
-    on = timezone.localdate()
-    seats = Seat.objects.current(on).board()
-    if not seats.filter(user=substitute, role=Seat.Role.SUBSTITUTE).exists():
-        raise ValidationError(_("Only a current board substitute can stand in."))
-    if not seats.filter(user=stands_in_for).exclude(role=Seat.Role.SUBSTITUTE).exists():
-        raise ValidationError(_("A substitute stands in for a current board member."))
 
 
 @transaction.atomic
@@ -191,6 +167,8 @@ def round_open(*, voting_round: VotingRound, actor, now=None) -> VotingRound:
     minimum = 2 if voting_round.is_ranked else 1
     if len(items) < minimum:
         raise ValidationError(_("Put at least %(n)s focus areas on the ballot.") % {"n": minimum})
+    # Checked again: a focus area may have moved on (or been rejected) since it was put there.
+    round_check_items([item.focus_area for item in items])
     if voting_round.weight_by_homes and voting_round.electorate != VotingRound.Electorate.COUNCIL:
         raise ValidationError(_("Only council rounds can be weighted by homes."))
     secrets.SystemRandom().shuffle(items)
@@ -203,9 +181,11 @@ def round_open(*, voting_round: VotingRound, actor, now=None) -> VotingRound:
     Voter.objects.bulk_create(voters)
     voting_round.opened_at = now
     voting_round.save(update_fields=["opened_at"])
+    # Every item may go to "On a ballot" (round_check_items); its page and dated status
+    # history say so from now on, and the admin's message tells the secretariat.
     for item in items:
-        if not focus_area_can_move(focus_area=item.focus_area, status=FocusArea.Status.BALLOT):
-            continue  # already past the ballot (or on it): its public status stays
+        if item.focus_area.status == FocusArea.Status.BALLOT:
+            continue  # on another ballot already
         focus_area_set_status(
             focus_area=item.focus_area,
             status=FocusArea.Status.BALLOT,
@@ -229,6 +209,9 @@ def round_open(*, voting_round: VotingRound, actor, now=None) -> VotingRound:
         order=[item.focus_area_id for item in items],
         **details,
     )
+    from .round_cycle import round_mail_opened  # round_cycle builds on this module
+
+    round_mail_opened(voting_round=voting_round)
     return voting_round
 
 
@@ -442,6 +425,9 @@ def round_close(*, voting_round: VotingRound, now=None, actor=None) -> VotingRou
         ballots=ballots,
         quorum=voting_round.quorum,
     )
+    from .round_cycle import round_mail_result  # round_cycle builds on this module
+
+    round_mail_result(voting_round=voting_round)
     return voting_round
 
 

@@ -59,7 +59,7 @@ def test_event_manager_cannot_confirm_priorities(client, staff, areas, board, ma
     item.focus_area.refresh_from_db()
     assert voting_round.priorities_confirmed_at is None
     assert item.focus_area.status == FocusArea.Status.BALLOT
-    assert mail_outbox == []
+    assert mail_outbox.of("priorities") == []
     assert not Action.objects.filter(verb="round.priorities_confirmed").exists()
 
 

@@ -559,13 +559,13 @@ def test_confirm_priorities_changes_status_and_mails_contacts_once(
         voting_round=voting_round, actor=staff, focus_areas=[areas[0]]
     )
     assert queued == 3
-    assert {c["to"] for c in mail_outbox} == {
+    assert {c["to"] for c in mail_outbox.of("priorities")} == {
         contacts["housing"],
         contacts["knowledge"],
         contacts["financial"],
     }
-    assert all(c["template"] == "strategy/mail/priorities" for c in mail_outbox)
-    assert len({c["dedup_key"] for c in mail_outbox}) == 3
+    assert all(c["template"] == "strategy/mail/priorities" for c in mail_outbox.of("priorities"))
+    assert len({c["dedup_key"] for c in mail_outbox.of("priorities")}) == 3
     statuses = dict(FocusArea.objects.values_list("title", "status"))
     assert statuses == {"Klima": "prioritised", "Ældre": "not_chosen", "Data": "not_chosen"}
     # a second confirmation (double click, two staff) mails no one again
@@ -575,7 +575,7 @@ def test_confirm_priorities_changes_status_and_mails_contacts_once(
         )
         == 0
     )
-    assert len(mail_outbox) == 3 and Announcement.objects.count() == 3
+    assert len(mail_outbox.of("priorities")) == 3 and Announcement.objects.count() == 3
 
 
 def test_confirm_priorities_refuses_focus_areas_off_the_ballot(staff, areas, board, mail_outbox):
@@ -592,7 +592,7 @@ def test_confirm_priorities_refuses_focus_areas_off_the_ballot(staff, areas, boa
         services.round_confirm_priorities(
             voting_round=voting_round, actor=board[0][0], focus_areas=areas[:1]
         )
-    assert not mail_outbox
+    assert not mail_outbox.of("priorities")
 
 
 def test_announcement_goes_through_the_real_outbox(staff, areas, board):
@@ -607,7 +607,7 @@ def test_announcement_goes_through_the_real_outbox(staff, areas, board):
     services.round_confirm_priorities(
         voting_round=voting_round, actor=staff, focus_areas=[areas[0]]
     )
-    message = OutboxMessage.objects.get()
+    message = OutboxMessage.objects.get(template="strategy/mail/priorities")
     assert "Klima" in message.body_text
     assert message.dedup_key.startswith(f"strategy.priorities:{voting_round.pk}:")
 
