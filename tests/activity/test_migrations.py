@@ -130,11 +130,14 @@ def test_audit_entries_and_status_history_move_to_the_action_log():
     assert Action.objects.count() == 7
     history = selectors.focus_area_status_history(area=NewFocusArea.objects.get(pk=area.pk))
     assert [(h.status, getattr(h.changed_by, "pk", None), h.note) for h in history] == [
-        ("proposed", None, "Foreslået"),
+        # The note that only repeated the status is kept in the row, not shown (issue 16).
+        ("proposed", None, ""),
         ("summit", staff.pk, ""),
         ("ballot", voter.pk, ""),
     ]
     assert history[0].changed_at == start
+    proposed = Action.objects.get(verb="focus_area.status", data__status="proposed")
+    assert proposed.data["note"] == "Foreslået"
     summit = Action.objects.get(verb="focus_area.status", data__status="summit")
     assert summit.data["audit_entry"] == twin.pk
     assert Action.objects.get(verb="focus_area.status", data__status="ballot").actor_id == voter.pk
