@@ -52,6 +52,8 @@ class Verb(models.TextChoices):
     ROUND_STAND_IN = "round.stand_in", _("Voting round: stand-in added")
     ROUND_OPENED = "round.opened", _("Voting round: opened")
     ROUND_CLOSED = "round.closed", _("Voting round: closed")
+    ROUND_CLOSED_EARLY = "round.closed_early", _("Voting round: closed now by staff")
+    ROUND_REMINDED = "round.reminded", _("Voting round: those who had not voted reminded")
     ROUND_PRIORITIES_CONFIRMED = (
         "round.priorities_confirmed",
         _("Voting round: priorities confirmed and announced"),

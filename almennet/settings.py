@@ -241,6 +241,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "events-reminders-send": {"task": "events.tasks.event_reminders_send", "schedule": 3600.0},
     # Voting rounds whose closing time has passed are counted (pages also count on view).
     "strategy-rounds-close": {"task": "strategy.tasks.rounds_close_due_task", "schedule": 300.0},
+    # Those who have not voted are reminded a day before a round closes, once per round.
+    "strategy-rounds-remind": {
+        "task": "strategy.tasks.round_reminders_send_task",
+        "schedule": 3600.0,
+    },
     # Invoices for paid events that have ended (when the invoice settings ask for it).
     "invoicing-ended-events": {"task": "invoicing.tasks.ended_events_invoice", "schedule": 3600.0},
 }

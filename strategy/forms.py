@@ -52,7 +52,12 @@ class PledgeForm(forms.Form):
             )
         },
     )
-    assessment = forms.ChoiceField(label=_("Your assessment"), choices=Pledge.Assessment.choices)
+    # Starts empty: a preselected "Strongly supports" was sent by people who never chose it.
+    assessment = forms.ChoiceField(
+        label=_("Your assessment"),
+        choices=[("", _("Choose your assessment"))] + list(Pledge.Assessment.choices),
+        error_messages={"required": _("Choose your assessment.")},
+    )
     practical = forms.BooleanField(label=_("Practical backing"), required=False)
     theoretical = forms.BooleanField(label=_("Theoretical (knowledge) backing"), required=False)
     financial = forms.BooleanField(label=_("Financial backing"), required=False)
@@ -78,8 +83,8 @@ class ConfirmPrioritiesForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, round, **kwargs):
+    def __init__(self, *args, voting_round, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["focus_areas"].queryset = FocusArea.objects.filter(
-            ballot_items__round=round
+            ballot_items__round=voting_round
         ).order_by("title")

@@ -1,6 +1,8 @@
 """Approved focus areas in the knowledge hub's search; their titles also label the search's
 focus-area facet."""
 
+from django.utils import timezone
+
 from events.models import Event
 from projects.models import Project
 from publications.models import Publication
@@ -17,8 +19,10 @@ def focus_area_document(area: FocusArea) -> dict | None:
         "summary": area.problem,
         "body": area.why_now,
         "url": area.get_absolute_url(),
-        "year": area.created_at.year if area.created_at else None,
-        "date": area.created_at.date() if area.created_at else None,
+        # When it was proposed, not when its row was written (the demo's and imported 2022
+        # proposals were written later).
+        "year": timezone.localtime(area.proposed_at).year,
+        "date": timezone.localdate(area.proposed_at),
         "focus_area_ids": [area.pk],
     }
 

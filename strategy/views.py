@@ -131,15 +131,15 @@ def votes(request):
         raise PermissionDenied(_("Voting rounds are for the board and the electorate."))
     rounds = list(selectors.rounds_for(user=request.user))
     now = timezone.now()
-    for round in rounds:
-        round.state = round.state_label(now)
+    for voting_round in rounds:
+        voting_round.state = voting_round.state_label(now)
     return render(request, "strategy/votes.html", {"rounds": rounds})
 
 
-def _parse_ballot(request, round: VotingRound):
+def _parse_ballot(request, voting_round: VotingRound):
     """Read the POST: approval ticks `item=<id>`, ranked selects `rank_<id>=<n>` (blank means
     not ranked). Anything unreadable is refused with a message."""
-    if round.is_ranked:
+    if voting_round.is_ranked:
         ranks = {}
         for key, value in request.POST.items():
             if not key.startswith("rank_"):
@@ -160,23 +160,23 @@ def _parse_ballot(request, round: VotingRound):
 
 @login_required
 def vote_detail(request, pk):
-    round = get_object_or_404(VotingRound, pk=pk)
-    if not selectors.user_can_see_round(user=request.user, round=round):
+    voting_round = get_object_or_404(VotingRound, pk=pk)
+    if not selectors.user_can_see_round(user=request.user, voting_round=voting_round):
         raise PermissionDenied(_("This voting round is for its electorate."))
     now = timezone.now()
-    if round.opened_at and round.has_ended(now) and not round.is_counted:
-        round = services.round_close(round=round, now=now)
+    if voting_round.opened_at and voting_round.has_ended(now) and not voting_round.is_counted:
+        voting_round = services.round_close(voting_round=voting_round, now=now)
     from allauth.mfa.utils import is_mfa_enabled
 
-    voter = selectors.voter_for(round=round, user=request.user)
+    voter = selectors.voter_for(voting_round=voting_round, user=request.user)
     status = 200
     receipt = None
     if request.method == "POST":
         if voter is None:
             raise PermissionDenied(_("You are not in this round's electorate."))
         try:
-            choices = _parse_ballot(request, round)
-            services.ballot_cast(round=round, user=request.user, now=now, **choices)
+            choices = _parse_ballot(request, voting_round)
+            services.ballot_cast(voting_round=voting_round, user=request.user, now=now, **choices)
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, _error_text(error))
             status = 400
@@ -184,11 +184,11 @@ def vote_detail(request, pk):
             # The receipt code stays out of the message: messages may be kept in the session,
             # in the database, beside the user's id. The page shows it from the ballot.
             messages.success(request, _("Your ballot is saved."))
-            return redirect(round.get_absolute_url())
-    items = selectors.ballot_items(round=round)
+            return redirect(voting_round.get_absolute_url())
+    items = selectors.ballot_items(voting_round=voting_round)
     chosen = selectors.current_choices(voter=voter)
     if voter is not None:
-        voter = selectors.voter_for(round=round, user=request.user)
+        voter = selectors.voter_for(voting_round=voting_round, user=request.user)
         receipt = getattr(selectors.ballot_of(voter=voter), "receipt", None)
     posted = request.POST if status == 400 else None
     for item in items:
@@ -201,16 +201,18 @@ def vote_detail(request, pk):
         request,
         "strategy/vote_detail.html",
         {
-            "round": round,
+            "voting_round": voting_round,
             "items": items,
             "rank_choices": range(1, len(items) + 1),
             "voter": voter,
             "receipt": receipt,
             "has_mfa": is_mfa_enabled(request.user),
-            "is_open": round.is_open_for_voting(now) and not round.is_counted,
-            "result": selectors.round_result(round=round),
+            "is_open": voting_round.is_open_for_voting(now) and not voting_round.is_counted,
+            "result": selectors.round_result(voting_round=voting_round),
             "tie_break_rule": TIE_BREAK_RULE,
-            "state": round.state_label(now),
+            "state": voting_round.state_label(now),
+            # The quorum is read against the electorate, fixed at the opening.
+            "electorate_size": voting_round.voters.count() if voting_round.opened_at else None,
         },
         status=status,
     )
@@ -222,12 +224,14 @@ def confirm_priorities(request, pk):
     # Event manager (staff without strategy rights) is refused before anything is read.
     if not selectors.user_can_confirm_priorities(user=request.user):
         raise PermissionDenied(_("Only the secretariat may do this."))
-    round = get_object_or_404(VotingRound, pk=pk)
-    form = ConfirmPrioritiesForm(request.POST or None, round=round)
+    voting_round = get_object_or_404(VotingRound, pk=pk)
+    form = ConfirmPrioritiesForm(request.POST or None, voting_round=voting_round)
     if request.method == "POST" and form.is_valid():
         try:
             queued = services.round_confirm_priorities(
-                round=round, actor=request.user, focus_areas=form.cleaned_data["focus_areas"]
+                voting_round=voting_round,
+                actor=request.user,
+                focus_areas=form.cleaned_data["focus_areas"],
             )
         except (ValidationError, PermissionDenied) as error:
             form.add_error(None, _error_text(error))
@@ -237,16 +241,22 @@ def confirm_priorities(request, pk):
                 _("The priorities are confirmed; %(n)s announcement mails are queued.")
                 % {"n": queued},
             )
-            return redirect(round.get_absolute_url())
-    if request.method == "GET" and round.result.get("ranking"):
+            return redirect(voting_round.get_absolute_url())
+    if request.method == "GET" and voting_round.result.get("ranking"):
         # Suggest the leaders of the count; staff decide.
-        leaders = round.result["ranking"][: max(1, min(3, len(round.result["ranking"])))]
+        leaders = voting_round.result["ranking"][
+            : max(1, min(3, len(voting_round.result["ranking"])))
+        ]
         form.initial["focus_areas"] = list(
             form.fields["focus_areas"].queryset.filter(ballot_items__pk__in=leaders)
         )
     return render(
         request,
         "strategy/confirm_priorities.html",
-        {"form": form, "round": round, "result": selectors.round_result(round=round)},
+        {
+            "form": form,
+            "voting_round": voting_round,
+            "result": selectors.round_result(voting_round=voting_round),
+        },
         status=400 if request.method == "POST" else 200,
     )

@@ -303,6 +303,7 @@ def seed(*, stdout) -> None:
             proposer=proposer,
             status=FocusArea.Status.PROPOSED,
             status_changed_at=start,
+            proposed_at=start,
         )
         areas[slug] = area
         if created:
@@ -422,14 +423,14 @@ def _summit(areas) -> None:
         area.events.add(summit)
 
 
-def _cast(round, voter, ranks: dict) -> None:
+def _cast(voting_round, voter, ranks: dict) -> None:
     # A past round, so not through ballot_cast (its window is over); the same anonymous shape.
     if voter.has_voted:
         return
     ballot = Ballot.objects.create(
-        round=round,
-        link=secrecy.ballot_link(round_id=round.pk, voter_id=voter.pk),
-        receipt=secrecy.ballot_receipt(round_id=round.pk, voter_id=voter.pk),
+        round=voting_round,
+        link=secrecy.ballot_link(round_id=voting_round.pk, voter_id=voter.pk),
+        receipt=secrecy.ballot_receipt(round_id=voting_round.pk, voter_id=voter.pk),
         weight=voter.weight,
     )
     for item, rank in ranks.items():
@@ -446,7 +447,7 @@ def _closed_round(areas, staff) -> None:
         return
     slugs = ["klimarobuste-boligomraader", "boliger-til-et-langt-liv", "cirkulaer-renovering"]
     opens, closes = _at(datetime.date(2025, 3, 1), 9), _at(datetime.date(2025, 3, 15), 16)
-    round = services.round_create(
+    voting_round = services.round_create(
         actor=staff,
         focus_areas=[areas[s] for s in slugs],
         title=title,
@@ -458,16 +459,16 @@ def _closed_round(areas, staff) -> None:
         opens_at=opens,
         closes_at=closes,
     )
-    services.round_open(round=round, actor=staff, now=opens)
-    items = {i.focus_area.slug: i for i in round.items.select_related("focus_area")}
+    services.round_open(voting_round=voting_round, actor=staff, now=opens)
+    items = {i.focus_area.slug: i for i in voting_round.items.select_related("focus_area")}
     orders = [slugs, slugs, [slugs[1], slugs[0], slugs[2]], [slugs[0], slugs[2], slugs[1]]]
     rng = random.Random(2025)  # noqa: S311 - demo data, not security
-    for n, voter in enumerate(round.voters.order_by("id")):
+    for n, voter in enumerate(voting_round.voters.order_by("id")):
         order = orders[n % len(orders)] if n < 6 else rng.sample(slugs, 3)
-        _cast(round, voter, {items[s]: r for r, s in enumerate(order, 1)})
-    services.round_close(round=round, now=closes)
-    round.refresh_from_db()
-    if round.outcome == VotingRound.Outcome.VALID:
+        _cast(voting_round, voter, {items[s]: r for r, s in enumerate(order, 1)})
+    services.round_close(voting_round=voting_round, now=closes)
+    voting_round.refresh_from_db()
+    if voting_round.outcome == VotingRound.Outcome.VALID:
         for slug in slugs:
             area = FocusArea.objects.get(pk=areas[slug].pk)
             goal = "prioritised" if slug != "cirkulaer-renovering" else "not_chosen"
@@ -479,8 +480,8 @@ def _closed_round(areas, staff) -> None:
                     note=title,
                     at=closes + datetime.timedelta(days=7),
                 )
-        round.priorities_confirmed_at = closes + datetime.timedelta(days=7)
-        round.save(update_fields=["priorities_confirmed_at"])
+        voting_round.priorities_confirmed_at = closes + datetime.timedelta(days=7)
+        voting_round.save(update_fields=["priorities_confirmed_at"])
 
 
 def _open_round(areas, staff) -> None:
@@ -488,7 +489,7 @@ def _open_round(areas, staff) -> None:
     if VotingRound.objects.filter(title=title).exists():
         return
     now = timezone.now()
-    round = services.round_create(
+    voting_round = services.round_create(
         actor=staff,
         focus_areas=[
             areas["data-i-driften"],
@@ -510,7 +511,7 @@ def _open_round(areas, staff) -> None:
         closes_at=now + datetime.timedelta(days=21),
     )
     try:
-        services.round_open(round=round, actor=staff, now=now)
+        services.round_open(voting_round=voting_round, actor=staff, now=now)
     except Exception:  # noqa: BLE001 - no representatives in this database: leave it a draft
         return
 

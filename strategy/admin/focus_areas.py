@@ -60,7 +60,7 @@ class FocusAreaAdmin(ActionsLinkMixin, DanishSlugsMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["proposer"]
     filter_horizontal = ["ambitions", "trends", "projects", "events", "publications"]
-    readonly_fields = ["status_changed_at", "status_history"]
+    readonly_fields = ["status_changed_at", "proposed_at", "status_history"]
     inlines = [CommentInline]
     actions = ["approve", "reject"]
 

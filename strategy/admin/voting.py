@@ -3,9 +3,12 @@ ballots, and announcements."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -68,10 +71,13 @@ class VotingRoundForm(forms.ModelForm):
 
     focus_areas = forms.ModelMultipleChoiceField(
         label=_("focus areas on the ballot"),
-        queryset=FocusArea.objects.filter(moderation=FocusArea.Moderation.APPROVED),
+        queryset=FocusArea.objects.ballot_eligible(),
         required=False,
         widget=FilteredSelectMultiple(_("focus areas"), is_stacked=False),
-        help_text=_("Only approved focus areas can go on a ballot. Fixed when the round opens."),
+        help_text=_(
+            "Only approved focus areas the board may still prioritise can go on a ballot. "
+            "Fixed when the round opens; from then on their public pages say “On a ballot”."
+        ),
     )
     stand_in_substitute = forms.ModelChoiceField(
         label=_("add a stand-in: the substitute"),
@@ -114,7 +120,9 @@ class VotingRoundForm(forms.ModelForm):
         if self.instance.pk:
             try:
                 services.round_check_rule_change(
-                    round=self.instance, changed=set(self.changed_data)
+                    voting_round=self.instance,
+                    changed=set(self.changed_data),
+                    closes_at=cleaned.get("closes_at"),
                 )
             except ValidationError as error:
                 raise forms.ValidationError(error.messages) from None
@@ -131,7 +139,7 @@ class VotingRoundForm(forms.ModelForm):
             )
             try:
                 services.round_check_stand_in(
-                    round=probe, substitute=substitute, stands_in_for=stands_in_for
+                    voting_round=probe, substitute=substitute, stands_in_for=stands_in_for
                 )
             except ValidationError as error:
                 raise forms.ValidationError(error.messages) from None
@@ -154,12 +162,17 @@ class VotingRoundAdmin(ActionsLinkMixin, admin.ModelAdmin):
     list_filter = ["method", "electorate", "outcome"]
     search_fields = ["title"]
     inlines = [BallotItemInline, StandInInline, VoterInline]
-    actions = ["open_rounds", "close_rounds", "confirm_priorities"]
-    readonly_fields = ["opened_at", "closed_at", "outcome", "priorities_confirmed_at", "links"]
+    actions = ["open_rounds", "close_now", "close_rounds", "confirm_priorities"]
+    readonly_fields = [
+        "opened_at",
+        "closed_at",
+        "reminded_at",
+        "outcome",
+        "priorities_confirmed_at",
+        "links",
+    ]
 
     def get_queryset(self, request):
-        from django.db.models import Count
-
         return super().get_queryset(request).annotate(n_ballots=Count("ballots"))
 
     @admin.display(description=_("ballots"), ordering="n_ballots")
@@ -180,7 +193,7 @@ class VotingRoundAdmin(ActionsLinkMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None and services.round_rules_locked(obj):
+        if obj is not None and (obj.is_counted or services.round_rules_locked(obj)):
             fields += list(VotingRound.RULE_FIELDS)
         elif obj is not None and obj.opened_at is not None:
             fields += ["electorate", "weight_by_homes"]
@@ -193,7 +206,7 @@ class VotingRoundAdmin(ActionsLinkMixin, admin.ModelAdmin):
             if name in form.cleaned_data
         }
         if change:
-            saved = services.round_update(round=obj, actor=request.user, **fields)
+            saved = services.round_update(voting_round=obj, actor=request.user, **fields)
         else:
             saved = services.round_create(actor=request.user, **fields)
         obj.pk = saved.pk
@@ -201,10 +214,10 @@ class VotingRoundAdmin(ActionsLinkMixin, admin.ModelAdmin):
             chosen = list(form.cleaned_data.get("focus_areas") or [])
             current = [item.focus_area_id for item in saved.items.all()]
             if sorted(f.pk for f in chosen) != sorted(current):
-                services.round_set_items(round=saved, actor=request.user, focus_areas=chosen)
+                services.round_set_items(voting_round=saved, actor=request.user, focus_areas=chosen)
             if form.cleaned_data.get("stand_in_substitute"):
                 services.round_add_stand_in(
-                    round=saved,
+                    voting_round=saved,
                     actor=request.user,
                     substitute=form.cleaned_data["stand_in_substitute"],
                     stands_in_for=form.cleaned_data["stand_in_for"],
@@ -217,14 +230,25 @@ class VotingRoundAdmin(ActionsLinkMixin, admin.ModelAdmin):
         description=_("Open: fix the electorate and draw the ballot order"), permissions=["change"]
     )
     def open_rounds(self, request, queryset):
-        for round in queryset:
+        for voting_round in queryset:
             try:
-                services.round_open(round=round, actor=request.user)
+                services.round_open(voting_round=voting_round, actor=request.user)
             except (ValidationError, PermissionDenied) as error:
-                messages.error(request, f"{round}: {' '.join(error.messages)}")
+                messages.error(request, f"{voting_round}: {' '.join(error.messages)}")
             else:
-                messages.success(request, _("%(round)s is open.") % {"round": round})
-                opened = actions_for(target=round, verbs=["round.opened"]).first()
+                messages.success(
+                    request,
+                    _(
+                        "%(round)s is open. Its %(areas)s focus areas now show “On a ballot” on "
+                        "their public pages; %(voters)s voters were mailed."
+                    )
+                    % {
+                        "round": voting_round,
+                        "areas": voting_round.items.count(),
+                        "voters": voting_round.voters.count(),
+                    },
+                )
+                opened = actions_for(target=voting_round, verbs=["round.opened"]).first()
                 missing = (opened.data.get("without_voter") if opened else None) or []
                 if missing:
                     messages.warning(
@@ -237,15 +261,48 @@ class VotingRoundAdmin(ActionsLinkMixin, admin.ModelAdmin):
                     )
 
     @admin.action(
+        description=_("Close now: end voting and count (asks first)"), permissions=["change"]
+    )
+    def close_now(self, request, queryset):
+        """End voting before the set time, after a confirmation page (as Django's delete)."""
+        rounds = list(queryset)
+        for voting_round in rounds:
+            voting_round.n_voters = voting_round.voters.count()
+        if request.POST.get("post") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/strategy/votinground/close_now_confirmation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Close now?"),
+                    "opts": self.model._meta,
+                    "rounds": rounds,
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        for voting_round in rounds:
+            try:
+                services.round_close_now(voting_round=voting_round, actor=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                messages.error(request, f"{voting_round}: {' '.join(error.messages)}")
+            else:
+                messages.success(
+                    request, _("%(round)s is closed and counted.") % {"round": voting_round}
+                )
+        return None
+
+    @admin.action(
         description=_("Count the selected rounds whose closing time has passed"),
         permissions=["change"],
     )
     def close_rounds(self, request, queryset):
-        for round in queryset:
+        for voting_round in queryset:
             try:
-                services.round_close(round=round, actor=request.user, now=timezone.now())
+                services.round_close(
+                    voting_round=voting_round, actor=request.user, now=timezone.now()
+                )
             except ValidationError as error:
-                messages.error(request, f"{round}: {' '.join(error.messages)}")
+                messages.error(request, f"{voting_round}: {' '.join(error.messages)}")
 
     @admin.action(
         description=_("Confirm the prioritised focus areas and announce them"),
@@ -257,14 +314,14 @@ class VotingRoundAdmin(ActionsLinkMixin, admin.ModelAdmin):
         if queryset.count() != 1:
             messages.error(request, _("Choose exactly one voting round to confirm."))
             return None
-        round = queryset.get()
-        if not round.is_counted or round.outcome != VotingRound.Outcome.VALID:
+        voting_round = queryset.get()
+        if not voting_round.is_counted or voting_round.outcome != VotingRound.Outcome.VALID:
             messages.error(
                 request,
-                f"{round}: {_('Only a valid, counted round can give priorities.')}",
+                f"{voting_round}: {_('Only a valid, counted round can give priorities.')}",
             )
             return None
-        return redirect("strategy:confirm_priorities", pk=round.pk)
+        return redirect("strategy:confirm_priorities", pk=voting_round.pk)
 
 
 @admin.register(Ballot)

@@ -14,6 +14,11 @@ class FocusAreaQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(moderation=FocusArea.Moderation.APPROVED)
 
+    def ballot_eligible(self):
+        """What the board may prioritise: approved (never a proposal awaiting moderation or
+        rejected) and at a stage from which a ballot leads on to "prioritised"."""
+        return self.approved().filter(status__in=FocusArea.BALLOT_STATUSES)
+
 
 class FocusArea(models.Model):
     class Moderation(models.TextChoices):
@@ -30,6 +35,14 @@ class FocusArea(models.Model):
         ACTIVE = "active", _("Active")
         COMPLETED = "completed", _("Completed")
         NOT_CHOSEN = "not_chosen", _("Not chosen")
+
+    # The stages a focus area can be put on a ballot from (or is on one already).
+    BALLOT_STATUSES = (
+        Status.PROPOSED,
+        Status.CONSIDERATION,
+        Status.SUMMIT,
+        Status.BALLOT,
+    )
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
@@ -72,6 +85,9 @@ class FocusArea(models.Model):
         help_text=_("Proposals from the site await moderation by staff before they are shown."),
     )
     status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
+    # When it was proposed, which may be long before the row was made (an import, the demo):
+    # the year the search shows. created_at is only when the row was written.
+    proposed_at = models.DateTimeField(_("proposed"), default=timezone.now)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -80,6 +80,12 @@ class VotingRound(models.Model):
     closes_at = models.DateTimeField(_("closes"))
     opened_at = models.DateTimeField(_("electorate fixed at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("counted at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(
+        _("reminder queued at"),
+        null=True,
+        blank=True,
+        help_text=_("When those who had not voted were reminded, a day before the close."),
+    )
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)
     priorities_confirmed_at = models.DateTimeField(

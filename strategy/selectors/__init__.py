@@ -20,6 +20,7 @@ from .pages import (  # noqa: F401 - callers use strategy.selectors.<name>
 from .rights import (  # noqa: F401 - callers use strategy.selectors.<name>
     _authenticated,
     _has_staff_permission,
+    focus_area_moderators,
     user_can_comment,
     user_can_confirm_priorities,
     user_can_manage_rounds,

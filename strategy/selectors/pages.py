@@ -9,7 +9,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Prefetch
+from django.utils import translation
 
 from activity.selectors import actions_for
 from events.models import Event
@@ -233,6 +235,22 @@ class StatusChange:
 _STATUSES = frozenset(FocusArea.Status.values)
 
 
+def _status_labels(status: str) -> set[str]:
+    """The status's label in every language of the site."""
+    if status not in _STATUSES:
+        return set()
+    labels = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            labels.add(str(FocusArea.Status(status).label))
+    return labels
+
+
+def _note_beside(status: str, note: str) -> str:
+    # Proposals used to record their label as the note ("Foreslået · … (Foreslået)").
+    return "" if note.strip() in _status_labels(status) else note
+
+
 def focus_area_status_history(*, area: FocusArea) -> list[StatusChange]:
     """The "focus_area.status" rows of the action log, oldest first."""
     rows = actions_for(target=area, verbs=["focus_area.status"]).order_by("created_at", "id")
@@ -241,7 +259,7 @@ def focus_area_status_history(*, area: FocusArea) -> list[StatusChange]:
             status=row.data.get("status", ""),
             changed_at=row.created_at,
             changed_by=row.actor,
-            note=row.data.get("note", ""),
+            note=_note_beside(row.data.get("status", ""), row.data.get("note", "")),
         )
         for row in rows
     ]

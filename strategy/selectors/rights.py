@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from members.models import Affiliation, Organisation
+from django.db.models import Q
+
+from members.models import Affiliation, Organisation, User
 from members.selectors import (
     user_is_advisory_member,
     user_is_board_member,
@@ -75,11 +77,28 @@ def user_can_see_votes(*, user) -> bool:
     )
 
 
-def user_can_see_round(*, user, round: VotingRound) -> bool:
+def user_can_see_round(*, user, voting_round: VotingRound) -> bool:
     if not _authenticated(user):
         return False
     if user_can_manage_rounds(user=user):
         return True
-    if round.opened_at is None:
+    if voting_round.opened_at is None:
         return False
-    return user_is_board_member(user=user) or Voter.objects.filter(round=round, user=user).exists()
+    return (
+        user_is_board_member(user=user)
+        or Voter.objects.filter(round=voting_round, user=user).exists()
+    )
+
+
+def focus_area_moderators():
+    """The secretariat who moderate focus-area proposals (active staff with the right, from a
+    group or their own), for the mail about a new proposal."""
+    from django.contrib.auth.models import Permission
+
+    right = Permission.objects.filter(
+        content_type__app_label="strategy", codename="change_focusarea"
+    ).first()
+    has_right = Q(is_superuser=True)
+    if right is not None:
+        has_right |= Q(groups__permissions=right) | Q(user_permissions=right)
+    return User.objects.filter(has_right, is_staff=True, is_active=True).distinct().order_by("id")

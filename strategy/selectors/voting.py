@@ -32,10 +32,10 @@ def rounds_for(*, user):
     return rounds.annotate(item_count=Count("items", distinct=True)).order_by("-opens_at")
 
 
-def voter_for(*, round: VotingRound, user) -> Voter | None:
+def voter_for(*, voting_round: VotingRound, user) -> Voter | None:
     if not _authenticated(user):
         return None
-    return Voter.objects.filter(round=round, user=user).first()
+    return Voter.objects.filter(round=voting_round, user=user).first()
 
 
 def ballot_of(*, voter: Voter | None) -> Ballot | None:
@@ -48,21 +48,21 @@ def ballot_of(*, voter: Voter | None) -> Ballot | None:
     return next((found[link] for link in links if link in found), None)
 
 
-def ballots_by_voter(*, round: VotingRound, voters) -> dict[int, Ballot]:
+def ballots_by_voter(*, voting_round: VotingRound, voters) -> dict[int, Ballot]:
     """Voter id -> ballot, with the choices, for the given voters of a round. Only for what
     may name voters: a round that is not secret, or a voter's own ballots."""
     links = {}
     for voter in voters:
-        for link in secrecy.ballot_links(round_id=round.pk, voter_id=voter.pk):
+        for link in secrecy.ballot_links(round_id=voting_round.pk, voter_id=voter.pk):
             links.setdefault(link, voter.pk)
-    ballots = Ballot.objects.filter(round=round, link__in=list(links)).prefetch_related(
+    ballots = Ballot.objects.filter(round=voting_round, link__in=list(links)).prefetch_related(
         "choices__item__focus_area"
     )
     return {links[ballot.link]: ballot for ballot in ballots}
 
 
-def ballot_items(*, round: VotingRound):
-    return list(BallotItem.objects.filter(round=round).select_related("focus_area"))
+def ballot_items(*, voting_round: VotingRound):
+    return list(BallotItem.objects.filter(round=voting_round).select_related("focus_area"))
 
 
 def current_choices(*, voter: Voter | None) -> dict:
@@ -72,24 +72,25 @@ def current_choices(*, voter: Voter | None) -> dict:
     return {c.item_id: c.rank for c in ballot.choices.all()}
 
 
-def round_result(*, round: VotingRound) -> dict | None:
+def round_result(*, voting_round: VotingRound) -> dict | None:
     """The result page's data from the stored count, or None before the close."""
-    if not round.is_counted:
+    if not voting_round.is_counted:
         return None
-    result = round.result or {}
+    result = voting_round.result or {}
     titles = result.get("titles", {})
-    items = {str(item.pk): item for item in round.items.select_related("focus_area")}
+    items = {str(item.pk): item for item in voting_round.items.select_related("focus_area")}
     candidates = [str(c) for c in result.get("candidates", [])]
 
     def title(c):
         c = str(c)
         return items[c].focus_area.title if c in items else titles.get(c, c)
 
-    ranked = round.method == VotingRound.Method.RANKED
+    ranked = voting_round.method == VotingRound.Method.RANKED
     scores = result.get("borda" if ranked else "totals", {})
     top = max(list(scores.values()) + [1])
     rows = []
     tier_of = {str(c): i + 1 for i, tier in enumerate(result.get("tiers", [])) for c in tier}
+    valid = voting_round.outcome == VotingRound.Outcome.VALID
     for place, c in enumerate(result.get("ranking", []), start=1):
         c = str(c)
         score = scores.get(c, 0)
@@ -101,6 +102,8 @@ def round_result(*, round: VotingRound) -> dict | None:
                 "title": title(c),
                 "focus_area": items[c].focus_area if c in items else None,
                 "score": score,
+                # The winners: the first tier (Schulze's, or the most votes) of a valid round.
+                "is_winner": valid and tier_of.get(c) == 1,
                 "bar": round_bar(score, top),
             }
         )
@@ -124,12 +127,16 @@ def round_result(*, round: VotingRound) -> dict | None:
     # Names only for a round that is not secret; there the keyed links are recomputed for
     # the electorate. A secret round's ballots are listed by receipt code alone.
     voter_of: dict[str, Voter] = {}
-    if not round.is_secret:
-        for voter in round.voters.filter(has_voted=True).select_related("user", "organisation"):
-            for link in secrecy.ballot_links(round_id=round.pk, voter_id=voter.pk):
+    if not voting_round.is_secret:
+        for voter in voting_round.voters.filter(has_voted=True).select_related(
+            "user", "organisation"
+        ):
+            for link in secrecy.ballot_links(round_id=voting_round.pk, voter_id=voter.pk):
                 voter_of.setdefault(link, voter)
     ballots = []
-    for ballot in round.ballots.prefetch_related("choices__item__focus_area").order_by("receipt"):
+    for ballot in voting_round.ballots.prefetch_related("choices__item__focus_area").order_by(
+        "receipt"
+    ):
         choices = sorted(ballot.choices.all(), key=lambda c: (c.rank or 0, c.item.position))
         voter = voter_of.get(ballot.link)
         ballots.append(
@@ -146,11 +153,11 @@ def round_result(*, round: VotingRound) -> dict | None:
     bar_height = 34
     return {
         "ranked": ranked,
-        "valid": round.outcome == VotingRound.Outcome.VALID,
+        "valid": valid,
         "ballots_cast": result.get("ballots", 0),
         "electorate": result.get("electorate", 0),
         "total_weight": result.get("total_weight", 0),
-        "quorum": result.get("quorum", round.quorum),
+        "quorum": result.get("quorum", voting_round.quorum),
         "rows": rows,
         "columns": [title(c) for c in candidates],
         "matrix": matrix,

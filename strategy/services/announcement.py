@@ -42,7 +42,7 @@ def announcement_recipients(*, on=None):
 
 
 @transaction.atomic
-def round_confirm_priorities(*, round: VotingRound, actor, focus_areas) -> int:
+def round_confirm_priorities(*, voting_round: VotingRound, actor, focus_areas) -> int:
     """Staff confirm the prioritised focus areas of a valid, counted round: they become
     prioritised, the rest of the ballot not chosen, and each contact person of a housing,
     knowledge or financial organisation gets one mail per round through the outbox.
@@ -50,11 +50,11 @@ def round_confirm_priorities(*, round: VotingRound, actor, focus_areas) -> int:
     from .. import mail
 
     _require_permission(actor, CONFIRM_PRIORITIES)
-    round = VotingRound.objects.select_for_update().get(pk=round.pk)
-    if not round.is_counted or round.outcome != VotingRound.Outcome.VALID:
+    voting_round = VotingRound.objects.select_for_update().get(pk=voting_round.pk)
+    if not voting_round.is_counted or voting_round.outcome != VotingRound.Outcome.VALID:
         raise ValidationError(_("Only a valid, counted round can give priorities."))
     focus_areas = list(focus_areas)
-    on_ballot = {item.focus_area_id: item.focus_area for item in round.items.all()}
+    on_ballot = {item.focus_area_id: item.focus_area for item in voting_round.items.all()}
     if not focus_areas:
         raise ValidationError(_("Choose at least one focus area to prioritise."))
     if any(f.pk not in on_ballot for f in focus_areas):
@@ -66,27 +66,29 @@ def round_confirm_priorities(*, round: VotingRound, actor, focus_areas) -> int:
             focus_area=focus_area,
             status=FocusArea.Status.PRIORITISED if pk in chosen else FocusArea.Status.NOT_CHOSEN,
             actor=actor,
-            note=round.title,
+            note=voting_round.title,
             at=now,
         )
-    round.priorities_confirmed_at = round.priorities_confirmed_at or now
-    round.save(update_fields=["priorities_confirmed_at"])
+    voting_round.priorities_confirmed_at = voting_round.priorities_confirmed_at or now
+    voting_round.save(update_fields=["priorities_confirmed_at"])
     prioritised = list(focus_areas)
     queued = 0
     for affiliation in announcement_recipients():
         _announcement, created = Announcement.objects.get_or_create(
-            round=round,
+            round=voting_round,
             recipient=affiliation.user,
             defaults={"organisation": affiliation.organisation},
         )
         if not created:
             continue
         mail.queue_priorities_announcement(
-            round=round,
+            voting_round=voting_round,
             recipient=affiliation.user,
             organisation=affiliation.organisation,
             focus_areas=prioritised,
         )
         queued += 1
-    record(actor, "round.priorities_confirmed", round, prioritised=sorted(chosen), mails=queued)
+    record(
+        actor, "round.priorities_confirmed", voting_round, prioritised=sorted(chosen), mails=queued
+    )
     return queued

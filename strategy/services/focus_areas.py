@@ -67,7 +67,13 @@ def focus_area_propose(
     focus_area.trends.set(trends)
     record(user, "focus_area.proposed", focus_area, title=title)
     # The first row of the dated status history (selectors.focus_area_status_history).
-    record(user, "focus_area.status", focus_area, status=focus_area.status, note=_("Proposed"))
+    # No note: the row's status already reads "Proposed".
+    record(user, "focus_area.status", focus_area, status=focus_area.status, note="")
+    if focus_area.moderation == FocusArea.Moderation.PENDING:
+        from .. import mail
+
+        for moderator in selectors.focus_area_moderators():
+            mail.queue_proposal_to_secretariat(focus_area=focus_area, recipient=moderator)
     return focus_area
 
 

@@ -26,97 +26,81 @@ from ..models import (
     VotingRound,
 )
 from .common import MANAGE_ROUNDS, _require_permission
-from .focus_areas import focus_area_can_move, focus_area_set_status
-
-# --- Voting rounds: rules -------------------------------------------------------------------
-
-
-def round_rules_locked(round: VotingRound) -> bool:
-    return round.pk is not None and round.ballots.exists()
-
-
-def round_check_rule_change(*, round: VotingRound, changed: set[str]) -> None:
-    """Refuse a change of the rules once a ballot exists, and of the electorate once the round
-    has opened (the electorate is fixed then). Admin and services both call this."""
-    changed = set(changed)
-    if changed & set(VotingRound.RULE_FIELDS) and round_rules_locked(round):
-        raise ValidationError(
-            _("Ballots have been cast in this round, so its rules can no longer change.")
-        )
-    if changed & {"electorate", "weight_by_homes"} and round.opened_at is not None:
-        raise ValidationError(_("The electorate was fixed when the round opened."))
+from .focus_areas import focus_area_set_status
+from .round_rules import (
+    _require_not_opened,
+    round_check_items,
+    round_check_rule_change,
+    round_check_stand_in,
+)
 
 
 @transaction.atomic
 def round_create(*, actor, focus_areas=(), **fields) -> VotingRound:
     _require_permission(actor, MANAGE_ROUNDS)
-    round = VotingRound(created_by=actor, **fields)
-    round.full_clean()
-    round.save()
+    focus_areas = list(focus_areas)
+    round_check_items(focus_areas)
+    voting_round = VotingRound(created_by=actor, **fields)
+    voting_round.full_clean()
+    voting_round.save()
     for position, focus_area in enumerate(focus_areas, start=1):
-        BallotItem.objects.create(round=round, focus_area=focus_area, position=position)
-    record(actor, "round.created", round, title=round.title)
-    return round
+        BallotItem.objects.create(round=voting_round, focus_area=focus_area, position=position)
+    record(actor, "round.created", voting_round, title=voting_round.title)
+    return voting_round
 
 
 @transaction.atomic
-def round_update(*, round: VotingRound, actor, **fields) -> VotingRound:
+def round_update(*, voting_round: VotingRound, actor, **fields) -> VotingRound:
     _require_permission(actor, MANAGE_ROUNDS)
-    round = VotingRound.objects.select_for_update().get(pk=round.pk)
-    changed = {name for name, value in fields.items() if getattr(round, name) != value}
-    round_check_rule_change(round=round, changed=changed)
+    voting_round = VotingRound.objects.select_for_update().get(pk=voting_round.pk)
+    changed = {name for name, value in fields.items() if getattr(voting_round, name) != value}
+    round_check_rule_change(
+        voting_round=voting_round, changed=changed, closes_at=fields.get("closes_at")
+    )
     for name, value in fields.items():
-        setattr(round, name, value)
-    round.full_clean()
-    round.save()
-    record(actor, "round.updated", round, fields=sorted(changed))
-    return round
-
-
-def _require_not_opened(round: VotingRound) -> None:
-    if round.opened_at is not None:
-        raise ValidationError(_("The round has opened; its ballot and electorate are fixed."))
+        setattr(voting_round, name, value)
+    voting_round.full_clean()
+    voting_round.save()
+    record(actor, "round.updated", voting_round, fields=sorted(changed))
+    return voting_round
 
 
 @transaction.atomic
-def round_set_items(*, round: VotingRound, actor, focus_areas) -> None:
+def round_set_items(*, voting_round: VotingRound, actor, focus_areas) -> None:
     _require_permission(actor, MANAGE_ROUNDS)
-    round = VotingRound.objects.select_for_update().get(pk=round.pk)
-    _require_not_opened(round)
-    round.items.all().delete()
+    voting_round = VotingRound.objects.select_for_update().get(pk=voting_round.pk)
+    _require_not_opened(voting_round)
+    focus_areas = list(focus_areas)
+    round_check_items(focus_areas)
+    voting_round.items.all().delete()
     for position, focus_area in enumerate(focus_areas, start=1):
-        BallotItem.objects.create(round=round, focus_area=focus_area, position=position)
-    record(actor, "round.items", round, focus_areas=[f.pk for f in focus_areas])
-
-
-def round_check_stand_in(*, round: VotingRound, substitute, stands_in_for) -> None:
-    """The rules of a stand-in, for round_add_stand_in and for the admin's form."""
-    _require_not_opened(round)
-    if round.electorate != VotingRound.Electorate.BOARD:
-        raise ValidationError(_("Stand-ins belong to board rounds."))
-    on = timezone.localdate()
-    seats = Seat.objects.current(on).board()
-    if not seats.filter(user=substitute, role=Seat.Role.SUBSTITUTE).exists():
-        raise ValidationError(_("Only a current board substitute can stand in."))
-    if not seats.filter(user=stands_in_for).exclude(role=Seat.Role.SUBSTITUTE).exists():
-        raise ValidationError(_("A substitute stands in for a current board member."))
+        BallotItem.objects.create(round=voting_round, focus_area=focus_area, position=position)
+    record(actor, "round.items", voting_round, focus_areas=[f.pk for f in focus_areas])
 
 
 @transaction.atomic
-def round_add_stand_in(*, round: VotingRound, actor, substitute, stands_in_for) -> StandIn:
+def round_add_stand_in(*, voting_round: VotingRound, actor, substitute, stands_in_for) -> StandIn:
     """Let a board substitute vote in a named board member's place in this round."""
     _require_permission(actor, MANAGE_ROUNDS)
-    round = VotingRound.objects.select_for_update().get(pk=round.pk)
-    round_check_stand_in(round=round, substitute=substitute, stands_in_for=stands_in_for)
-    stand_in = StandIn(round=round, substitute=substitute, stands_in_for=stands_in_for)
+    voting_round = VotingRound.objects.select_for_update().get(pk=voting_round.pk)
+    round_check_stand_in(
+        voting_round=voting_round, substitute=substitute, stands_in_for=stands_in_for
+    )
+    stand_in = StandIn(round=voting_round, substitute=substitute, stands_in_for=stands_in_for)
     stand_in.full_clean()
     stand_in.save()
-    record(actor, "round.stand_in", round, substitute=substitute.pk, stands_in_for=stands_in_for.pk)
+    record(
+        actor,
+        "round.stand_in",
+        voting_round,
+        substitute=substitute.pk,
+        stands_in_for=stands_in_for.pk,
+    )
     return stand_in
 
 
-def _electorate(round: VotingRound, on: datetime.date) -> list[Voter]:
-    if round.electorate == VotingRound.Electorate.BOARD:
+def _electorate(voting_round: VotingRound, on: datetime.date) -> list[Voter]:
+    if voting_round.electorate == VotingRound.Electorate.BOARD:
         seats = (
             Seat.objects.current(on)
             .board()
@@ -125,14 +109,18 @@ def _electorate(round: VotingRound, on: datetime.date) -> list[Voter]:
             .order_by("user_id")
         )
         members = {seat.user_id: seat.user for seat in seats}
-        stand_ins = {s.stands_in_for_id: s for s in round.stand_ins.select_related("substitute")}
+        stand_ins = {
+            s.stands_in_for_id: s for s in voting_round.stand_ins.select_related("substitute")
+        }
         voters = []
         for user_id, user in members.items():
             stand_in = stand_ins.get(user_id)
             if stand_in:
-                voters.append(Voter(round=round, user=stand_in.substitute, stands_in_for=user))
+                voters.append(
+                    Voter(round=voting_round, user=stand_in.substitute, stands_in_for=user)
+                )
             else:
-                voters.append(Voter(round=round, user=user))
+                voters.append(Voter(round=voting_round, user=user))
         return voters
     # The representative council: one vote per member organisation, cast by the representative
     # the secretariat chose on the organisation (never whoever is a representative: that role
@@ -154,10 +142,10 @@ def _electorate(round: VotingRound, on: datetime.date) -> list[Voter]:
             continue
         seen_orgs.add(affiliation.organisation_id)
         seen_users.add(affiliation.user_id)
-        weight = affiliation.organisation.homes if round.weight_by_homes else 1
+        weight = affiliation.organisation.homes if voting_round.weight_by_homes else 1
         voters.append(
             Voter(
-                round=round,
+                round=voting_round,
                 user=affiliation.user,
                 organisation=affiliation.organisation,
                 weight=weight,
@@ -167,42 +155,46 @@ def _electorate(round: VotingRound, on: datetime.date) -> list[Voter]:
 
 
 @transaction.atomic
-def round_open(*, round: VotingRound, actor, now=None) -> VotingRound:
+def round_open(*, voting_round: VotingRound, actor, now=None) -> VotingRound:
     """Fix the electorate (Voter rows) and draw the order of the ballot by lot."""
     _require_permission(actor, MANAGE_ROUNDS)
     now = now or timezone.now()
-    round = VotingRound.objects.select_for_update().get(pk=round.pk)
-    _require_not_opened(round)
-    if round.closes_at <= now:
+    voting_round = VotingRound.objects.select_for_update().get(pk=voting_round.pk)
+    _require_not_opened(voting_round)
+    if voting_round.closes_at <= now:
         raise ValidationError(_("The closing time has passed; set a new one before opening."))
-    items = list(round.items.select_related("focus_area"))
-    minimum = 2 if round.is_ranked else 1
+    items = list(voting_round.items.select_related("focus_area"))
+    minimum = 2 if voting_round.is_ranked else 1
     if len(items) < minimum:
         raise ValidationError(_("Put at least %(n)s focus areas on the ballot.") % {"n": minimum})
-    if round.weight_by_homes and round.electorate != VotingRound.Electorate.COUNCIL:
+    # Checked again: a focus area may have moved on (or been rejected) since it was put there.
+    round_check_items([item.focus_area for item in items])
+    if voting_round.weight_by_homes and voting_round.electorate != VotingRound.Electorate.COUNCIL:
         raise ValidationError(_("Only council rounds can be weighted by homes."))
     secrets.SystemRandom().shuffle(items)
     for position, item in enumerate(items, start=1):
         item.position = position
     BallotItem.objects.bulk_update(items, ["position"])
-    voters = _electorate(round, timezone.localdate(now))
+    voters = _electorate(voting_round, timezone.localdate(now))
     if not voters:
         raise ValidationError(_("Nobody is in this round's electorate."))
     Voter.objects.bulk_create(voters)
-    round.opened_at = now
-    round.save(update_fields=["opened_at"])
+    voting_round.opened_at = now
+    voting_round.save(update_fields=["opened_at"])
+    # Every item may go to "On a ballot" (round_check_items); its page and dated status
+    # history say so from now on, and the admin's message tells the secretariat.
     for item in items:
-        if not focus_area_can_move(focus_area=item.focus_area, status=FocusArea.Status.BALLOT):
-            continue  # already past the ballot (or on it): its public status stays
+        if item.focus_area.status == FocusArea.Status.BALLOT:
+            continue  # on another ballot already
         focus_area_set_status(
             focus_area=item.focus_area,
             status=FocusArea.Status.BALLOT,
             actor=actor,
-            note=round.title,
+            note=voting_round.title,
             at=now,
         )
     details = {}
-    if round.electorate == VotingRound.Electorate.COUNCIL:
+    if voting_round.electorate == VotingRound.Electorate.COUNCIL:
         voting = {voter.organisation_id for voter in voters}
         details["without_voter"] = sorted(
             Organisation.objects.members(timezone.localdate(now))
@@ -212,19 +204,22 @@ def round_open(*, round: VotingRound, actor, now=None) -> VotingRound:
     record(
         actor,
         "round.opened",
-        round,
+        voting_round,
         electorate=len(voters),
         order=[item.focus_area_id for item in items],
         **details,
     )
-    return round
+    from .round_cycle import round_mail_opened  # round_cycle builds on this module
+
+    round_mail_opened(voting_round=voting_round)
+    return voting_round
 
 
 # --- Voting ---------------------------------------------------------------------------------
 
 
-def _validated_choices(round: VotingRound, items: dict[int, BallotItem], approvals, ranks):
-    if round.is_ranked:
+def _validated_choices(voting_round: VotingRound, items: dict[int, BallotItem], approvals, ranks):
+    if voting_round.is_ranked:
         if approvals:
             raise ValidationError(_("This round is ranked: give ranks, not ticks."))
         ranks = dict(ranks or {})
@@ -252,22 +247,24 @@ def _validated_choices(round: VotingRound, items: dict[int, BallotItem], approva
             raise ValidationError(_("You voted for something that is not on this ballot."))
     if not approvals:
         raise ValidationError(_("Tick at least one focus area."))
-    if len(approvals) > round.max_choices:
+    if len(approvals) > voting_round.max_choices:
         raise ValidationError(
-            _("You can pick at most %(n)s focus areas.") % {"n": round.max_choices}
+            _("You can pick at most %(n)s focus areas.") % {"n": voting_round.max_choices}
         )
     return dict.fromkeys(approvals)
 
 
-def _blur_round_ballots(round: VotingRound) -> None:
+def _blur_round_ballots(voting_round: VotingRound) -> None:
     """Rewrite every ballot and choice row of the round, one by one in a random order, inside
     the casting transaction. PostgreSQL keeps the writing transaction's id (xmin) and the
     physical place (ctid) on each row version; without this the newest ballot would carry the
     same xmin as its voter's participation row and sit last on the table's page. After it, all
     ballots of the round share the newest xmin and lie in a random order."""
     rng = secrets.SystemRandom()
-    ballot_ids = list(Ballot.objects.filter(round=round).values_list("pk", flat=True))
-    choice_ids = list(BallotChoice.objects.filter(ballot__round=round).values_list("pk", flat=True))
+    ballot_ids = list(Ballot.objects.filter(round=voting_round).values_list("pk", flat=True))
+    choice_ids = list(
+        BallotChoice.objects.filter(ballot__round=voting_round).values_list("pk", flat=True)
+    )
     rng.shuffle(ballot_ids)
     rng.shuffle(choice_ids)
     with connection.cursor() as cursor:
@@ -282,7 +279,7 @@ def _blur_round_ballots(round: VotingRound) -> None:
 
 
 @transaction.atomic
-def ballot_cast(*, round: VotingRound, user, approvals=None, ranks=None, now=None) -> Ballot:
+def ballot_cast(*, voting_round: VotingRound, user, approvals=None, ranks=None, now=None) -> Ballot:
     """Cast or change the user's ballot. ``approvals`` is a list of BallotItem ids (approval
     rounds); ``ranks`` maps BallotItem id -> rank (ranked rounds). Refused outside the window,
     for anyone outside the electorate, without two-factor authentication, and for items that
@@ -296,19 +293,19 @@ def ballot_cast(*, round: VotingRound, user, approvals=None, ranks=None, now=Non
 
     now = now or timezone.now()
     # Lock the round: a ballot and the count at the close never interleave.
-    round = VotingRound.objects.select_for_update().get(pk=round.pk)
-    if not round.is_open_for_voting(now) or round.is_counted:
+    voting_round = VotingRound.objects.select_for_update().get(pk=voting_round.pk)
+    if not voting_round.is_open_for_voting(now) or voting_round.is_counted:
         raise ValidationError(_("Voting in this round is not open."))
     if not (user and user.is_authenticated):
         raise PermissionDenied(_("Log in to vote."))
-    voter = Voter.objects.filter(round=round, user=user).first()
+    voter = Voter.objects.filter(round=voting_round, user=user).first()
     if voter is None:
         raise PermissionDenied(_("You are not in this round's electorate."))
     if not is_mfa_enabled(user):
         raise PermissionDenied(_("Turn on two-factor authentication before you vote."))
-    items = {item.pk: item for item in round.items.all()}
-    choices = _validated_choices(round, items, approvals, ranks)
-    link = secrecy.ballot_link(round_id=round.pk, voter_id=voter.pk)
+    items = {item.pk: item for item in voting_round.items.all()}
+    choices = _validated_choices(voting_round, items, approvals, ranks)
+    link = secrecy.ballot_link(round_id=voting_round.pk, voter_id=voter.pk)
     ballot = selectors.ballot_of(voter=voter)
     if ballot is None:
         if voter.has_voted:
@@ -320,9 +317,9 @@ def ballot_cast(*, round: VotingRound, user, approvals=None, ranks=None, now=Non
         try:
             with transaction.atomic():
                 ballot = Ballot.objects.create(
-                    round=round,
+                    round=voting_round,
                     link=link,
-                    receipt=secrecy.ballot_receipt(round_id=round.pk, voter_id=voter.pk),
+                    receipt=secrecy.ballot_receipt(round_id=voting_round.pk, voter_id=voter.pk),
                     weight=voter.weight,
                 )
         except IntegrityError:  # pragma: no cover - a 60-bit receipt code met its twin
@@ -338,28 +335,28 @@ def ballot_cast(*, round: VotingRound, user, approvals=None, ranks=None, now=Non
         BallotChoice(ballot=ballot, item=items[item_id], rank=rank)
         for item_id, rank in choices.items()
     )
-    _blur_round_ballots(round)
+    _blur_round_ballots(voting_round)
     return ballot
 
 
 # --- Closing and counting -------------------------------------------------------------------
 
 
-def round_count(round: VotingRound) -> dict:
+def round_count(voting_round: VotingRound) -> dict:
     """Count the round's ballots into the JSON stored on the round."""
-    items = list(round.items.order_by("position", "id"))
+    items = list(voting_round.items.order_by("position", "id"))
     candidates = [item.pk for item in items]
-    ballots = list(round.ballots.prefetch_related("choices").order_by("receipt"))
+    ballots = list(voting_round.ballots.prefetch_related("choices").order_by("receipt"))
     result: dict = {
-        "method": round.method,
+        "method": voting_round.method,
         "candidates": candidates,
         "titles": {str(item.pk): item.focus_area.title for item in items},
         "ballots": len(ballots),
-        "electorate": round.voters.count(),
+        "electorate": voting_round.voters.count(),
         "total_weight": sum(b.weight for b in ballots),
-        "quorum": round.quorum,
+        "quorum": voting_round.quorum,
     }
-    if round.is_ranked:
+    if voting_round.is_ranked:
         counted = counting.ranked_count(
             candidates=candidates,
             ballots=[
@@ -387,7 +384,7 @@ def round_count(round: VotingRound) -> dict:
                 )
                 for b in ballots
             ],
-            max_choices=round.max_choices,
+            max_choices=voting_round.max_choices,
         )
         result.update(
             ranking=counted.ranking,
@@ -399,39 +396,53 @@ def round_count(round: VotingRound) -> dict:
 
 
 @transaction.atomic
-def round_close(*, round: VotingRound, now=None, actor=None) -> VotingRound:
+def round_close(*, voting_round: VotingRound, now=None, actor=None) -> VotingRound:
     """Count a round whose closing time has passed; below quorum it closes as not valid.
     Idempotent: a counted round is returned as it is."""
     now = now or timezone.now()
-    round = VotingRound.objects.select_for_update().get(pk=round.pk)
-    if round.is_counted:
-        return round
-    if round.opened_at is None:
+    voting_round = VotingRound.objects.select_for_update().get(pk=voting_round.pk)
+    if voting_round.is_counted:
+        return voting_round
+    if voting_round.opened_at is None:
         raise ValidationError(_("The round never opened."))
-    if now < round.closes_at:
+    if now < voting_round.closes_at:
         raise ValidationError(_("The round is still open."))
-    ballots = round.ballots.count()
-    round.result = round_count(round)
-    round.outcome = (
-        VotingRound.Outcome.VALID if ballots >= round.quorum else VotingRound.Outcome.NOT_VALID
+    ballots = voting_round.ballots.count()
+    voting_round.result = round_count(voting_round)
+    voting_round.outcome = (
+        VotingRound.Outcome.VALID
+        if ballots >= voting_round.quorum
+        else VotingRound.Outcome.NOT_VALID
     )
-    round.closed_at = now
-    round.save(update_fields=["result", "outcome", "closed_at"])
-    _audit_votes(round)
+    voting_round.closed_at = now
+    voting_round.save(update_fields=["result", "outcome", "closed_at"])
+    _audit_votes(voting_round)
     record(
-        actor, "round.closed", round, outcome=round.outcome, ballots=ballots, quorum=round.quorum
+        actor,
+        "round.closed",
+        voting_round,
+        outcome=voting_round.outcome,
+        ballots=ballots,
+        quorum=voting_round.quorum,
     )
-    return round
+    from .round_cycle import round_mail_result  # round_cycle builds on this module
+
+    round_mail_result(voting_round=voting_round)
+    return voting_round
 
 
-def _audit_votes(round: VotingRound) -> None:
+def _audit_votes(voting_round: VotingRound) -> None:
     """At the close, one "ballot.cast" row per voter who voted, all with the time of the close
     (so the log tells no more than participation does). A round that is not secret also
     records each voter's final receipt and choices, which its result page shows by name."""
     from .. import selectors
 
-    voters = list(round.voters.filter(has_voted=True).select_related("user").order_by("id"))
-    ballots = selectors.ballots_by_voter(round=round, voters=voters) if not round.is_secret else {}
+    voters = list(voting_round.voters.filter(has_voted=True).select_related("user").order_by("id"))
+    ballots = (
+        selectors.ballots_by_voter(voting_round=voting_round, voters=voters)
+        if not voting_round.is_secret
+        else {}
+    )
     for voter in voters:
         details = {}
         ballot = ballots.get(voter.pk)
@@ -440,7 +451,7 @@ def _audit_votes(round: VotingRound) -> None:
                 "receipt": ballot.receipt,
                 "choices": {str(c.item_id): c.rank for c in ballot.choices.all()},
             }
-        record(voter.user, "ballot.cast", round, at=round.closed_at, **details)
+        record(voter.user, "ballot.cast", voting_round, at=voting_round.closed_at, **details)
 
 
 def rounds_close_due(*, now=None) -> int:
@@ -450,7 +461,7 @@ def rounds_close_due(*, now=None) -> int:
         opened_at__isnull=False, closed_at__isnull=True, closes_at__lte=now
     )
     closed = 0
-    for round in due:
-        round_close(round=round, now=now)
+    for voting_round in due:
+        round_close(voting_round=voting_round, now=now)
         closed += 1
     return closed

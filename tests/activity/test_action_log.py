@@ -158,7 +158,7 @@ def test_voting_round_change_page_links_to_its_actions(client):
 
     staff = _staff("Secretariat")
     round_ = make_round(staff=staff, focus_areas=[FocusAreaFactory(), FocusAreaFactory()])
-    strategy_services.round_update(round=round_, actor=staff, title="Ny titel")
+    strategy_services.round_update(voting_round=round_, actor=staff, title="Ny titel")
     client.force_login(staff)
     html = client.get(reverse("admin:strategy_votinground_change", args=[round_.pk]))
     assert actions_url(round_).replace("&", "&amp;") in html.content.decode()

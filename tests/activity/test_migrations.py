@@ -88,7 +88,7 @@ def test_audit_entries_and_status_history_move_to_the_action_log():
     staff = User.objects.create(email="sekretariat@example.dk")
     voter = User.objects.create(email="vaelger@example.dk")
     area = FocusArea.objects.create(title="Klima", slug="klima")
-    round = VotingRound.objects.create(
+    voting_round = VotingRound.objects.create(
         title="Runde 1", opens_at=timezone.now(), closes_at=timezone.now()
     )
     start = timezone.now() - datetime.timedelta(days=10)
@@ -111,13 +111,13 @@ def test_audit_entries_and_status_history_move_to_the_action_log():
         actor=voter, action="focus_area.status", focus_area=area, data={"status": "ballot"}
     )
     AuditEntry.objects.create(
-        actor=staff, action="round.opened", round=round, data={"electorate": 2}
+        actor=staff, action="round.opened", round=voting_round, data={"electorate": 2}
     )
     AuditEntry.objects.create(
-        actor=voter, action="ballot.cast", round=round, created_at=closed, data={}
+        actor=voter, action="ballot.cast", round=voting_round, created_at=closed, data={}
     )
     AuditEntry.objects.create(
-        actor=staff, action="round.items", round=round, focus_area=area, data={"x": 1}
+        actor=staff, action="round.items", round=voting_round, focus_area=area, data={"x": 1}
     )
     AuditEntry.objects.create(actor=staff, action="something.old", data={"y": 2})
 
@@ -130,18 +130,21 @@ def test_audit_entries_and_status_history_move_to_the_action_log():
     assert Action.objects.count() == 7
     history = selectors.focus_area_status_history(area=NewFocusArea.objects.get(pk=area.pk))
     assert [(h.status, getattr(h.changed_by, "pk", None), h.note) for h in history] == [
-        ("proposed", None, "Foreslået"),
+        # The note that only repeated the status is kept in the row, not shown (issue 16).
+        ("proposed", None, ""),
         ("summit", staff.pk, ""),
         ("ballot", voter.pk, ""),
     ]
     assert history[0].changed_at == start
+    proposed = Action.objects.get(verb="focus_area.status", data__status="proposed")
+    assert proposed.data["note"] == "Foreslået"
     summit = Action.objects.get(verb="focus_area.status", data__status="summit")
     assert summit.data["audit_entry"] == twin.pk
     assert Action.objects.get(verb="focus_area.status", data__status="ballot").actor_id == voter.pk
     assert lonely.pk not in [a.data.get("audit_entry") for a in Action.objects.all()]
     cast = Action.objects.get(verb="ballot.cast")
     assert (cast.actor_id, cast.created_at, cast.data) == (voter.pk, closed, {})
-    assert cast.target_id == str(round.pk) and cast.target_label == "Runde 1"
+    assert cast.target_id == str(voting_round.pk) and cast.target_label == "Runde 1"
     opened = Action.objects.get(verb="round.opened")
     assert opened.data == {"electorate": 2} and opened.target_type.model == "votinground"
     items = Action.objects.get(verb="round.items")

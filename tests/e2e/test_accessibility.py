@@ -84,7 +84,7 @@ def test_voting_page_has_no_serious_violations(page):
     staff = staff_user()
     focus_areas = [FocusAreaFactory(title="Tryghed"), FocusAreaFactory(title="Klimatilpasning")]
     voting_round = round_open(
-        round=make_round(staff=staff, focus_areas=focus_areas, title="Prioritering 2026"),
+        voting_round=make_round(staff=staff, focus_areas=focus_areas, title="Prioritering 2026"),
         actor=staff,
     )
     login(page, email=board.email)

@@ -36,14 +36,16 @@ def test_ballot_rank_shows_not_ranked_in_full_on_a_phone(phone_page):
     voter = board_member()
     EmailAddress.objects.create(user=voter, email=voter.email, verified=True, primary=True)
     areas = [FocusAreaFactory(title=t) for t in ("Data i driften", "Boliger til et langt liv")]
-    round = make_round(staff=staff_user(), focus_areas=areas, title="Bestyrelsens prioritering")
-    strategy_services.round_open(round=round, actor=staff_user())
+    voting_round = make_round(
+        staff=staff_user(), focus_areas=areas, title="Bestyrelsens prioritering"
+    )
+    strategy_services.round_open(voting_round=voting_round, actor=staff_user())
 
     login(page, email=voter.email)
     page.fill("input[name=code]", totp_code())
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_url(lambda url: "/2fa/" not in url)
-    page.goto(page.base_url + round.get_absolute_url())
+    page.goto(page.base_url + voting_round.get_absolute_url())
     # The select used to be capped at 7rem, so a phone showed "ikke ran…".
     room, needed = page.evaluate(
         """() => {

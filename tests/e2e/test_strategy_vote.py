@@ -28,9 +28,9 @@ def test_board_member_ranks_changes_and_sees_result(page):
         FocusAreaFactory(title=t)
         for t in ("Klimarobuste boligområder", "Data i driften", "Boliger til et langt liv")
     ]
-    round = make_round(staff=staff, focus_areas=areas, title="Bestyrelsens prioritering")
-    services.round_open(round=round, actor=staff)
-    items = {i.focus_area.title: i.pk for i in round.items.select_related("focus_area")}
+    voting_round = make_round(staff=staff, focus_areas=areas, title="Bestyrelsens prioritering")
+    services.round_open(voting_round=voting_round, actor=staff)
+    items = {i.focus_area.title: i.pk for i in voting_round.items.select_related("focus_area")}
 
     login(page, email=voter.email)
     assert "/2fa/" in page.url  # allauth asks for the code
@@ -63,7 +63,7 @@ def test_board_member_ranks_changes_and_sees_result(page):
     assert Ballot.objects.get().receipt == ballot.receipt
 
     # The close: move the closing time into the past.
-    VotingRound.objects.filter(pk=round.pk).update(
+    VotingRound.objects.filter(pk=voting_round.pk).update(
         closes_at=timezone.now() - datetime.timedelta(seconds=1)
     )
     page.reload()

@@ -42,15 +42,15 @@ def strategy_world(world):
     areas = [FocusAreaFactory(), FocusAreaFactory()]
     world.objects["draft_round"] = make_round(staff=staff, focus_areas=areas, title="Udkast")
     counted = services.round_open(
-        round=make_round(staff=staff, focus_areas=areas, title="Talt op"), actor=staff
+        voting_round=make_round(staff=staff, focus_areas=areas, title="Talt op"), actor=staff
     )
     item = counted.items.first()
-    services.ballot_cast(round=counted, user=world.users["board"], ranks={item.pk: 1})
+    services.ballot_cast(voting_round=counted, user=world.users["board"], ranks={item.pk: 1})
     VotingRound.objects.filter(pk=counted.pk).update(
         closes_at=timezone.now() - datetime.timedelta(seconds=1)
     )
     counted.refresh_from_db()
-    world.objects["counted_round"] = services.round_close(round=counted)
+    world.objects["counted_round"] = services.round_close(voting_round=counted)
     world.objects["counted_item"] = item
     world.objects["pending_area"] = FocusAreaFactory(moderation="pending", title="Afventer")
     return world
@@ -172,40 +172,42 @@ def test_only_the_permission_confirms_priorities(strategy_world, monkeypatch):
     world = strategy_world
     mails = []
     monkeypatch.setattr("strategy.mail._message_queue", lambda: lambda **kw: mails.append(kw))
-    round, item = world.objects["counted_round"], world.objects["counted_item"]
-    url = reverse("strategy:confirm_priorities", args=[round.pk])
+    voting_round, item = world.objects["counted_round"], world.objects["counted_item"]
+    url = reverse("strategy:confirm_priorities", args=[voting_round.pk])
     data = {"focus_areas": [item.focus_area_id]}
     for person in ("events", "member", "board"):
         assert _status(world.client_for(person).post(url, data)) in (403, LOGIN), person
-    round.refresh_from_db()
+    voting_round.refresh_from_db()
     item.focus_area.refresh_from_db()
-    assert round.priorities_confirmed_at is None and item.focus_area.status == "ballot"
+    assert voting_round.priorities_confirmed_at is None and item.focus_area.status == "ballot"
     assert not Action.objects.filter(verb="round.priorities_confirmed").exists()
     assert mails == []
     # The admin action is not offered to them either: they do not reach the change list.
-    admin_post = {"action": "confirm_priorities", "_selected_action": [round.pk]}
+    admin_post = {"action": "confirm_priorities", "_selected_action": [voting_round.pk]}
     changelist = reverse("admin:strategy_votinground_changelist")
     assert _status(world.client_for("events").post(changelist, admin_post)) == 403
     response = world.client_for("secretariat").post(url, data)
     assert response.status_code == 302
-    round.refresh_from_db()
-    assert round.priorities_confirmed_at is not None
+    voting_round.refresh_from_db()
+    assert voting_round.priorities_confirmed_at is not None
 
 
 def test_only_the_electorate_posts_a_ballot_and_no_staff_group_opens_a_round(strategy_world):
     from strategy.models import Ballot, VotingRound
 
     world = strategy_world
-    round = world.objects["voting_round"]
-    item = round.items.first()
-    url = reverse("strategy:vote_detail", args=[round.pk])
-    before = list(Ballot.objects.filter(round=round).values_list("pk", "receipt"))  # the board's
+    voting_round = world.objects["voting_round"]
+    item = voting_round.items.first()
+    url = reverse("strategy:vote_detail", args=[voting_round.pk])
+    before = list(
+        Ballot.objects.filter(round=voting_round).values_list("pk", "receipt")
+    )  # the board's
     for person in ("secretariat", "editor", "events", "member"):
         response = world.client_for(person).post(url, {f"rank_{item.pk}": "1"})
         assert _status(response) in (403, LOGIN), person
-    assert list(Ballot.objects.filter(round=round).values_list("pk", "receipt")) == before
+    assert list(Ballot.objects.filter(round=voting_round).values_list("pk", "receipt")) == before
     assert world.client_for("board").post(url, {f"rank_{item.pk}": "1"}).status_code == 302
-    assert Ballot.objects.filter(round=round).count() == 1
+    assert Ballot.objects.filter(round=voting_round).count() == 1
     draft = world.objects["draft_round"]
     changelist = reverse("admin:strategy_votinground_changelist")
     opening = {"action": "open_rounds", "_selected_action": [draft.pk]}

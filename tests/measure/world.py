@@ -143,7 +143,7 @@ def _strategy(world: World) -> None:
 
     staff = world.users["superuser"]
     world.objects["voting_round"] = round_open(
-        round=make_round(staff=staff, focus_areas=focus_areas), actor=staff
+        voting_round=make_round(staff=staff, focus_areas=focus_areas), actor=staff
     )
 
 
@@ -208,7 +208,7 @@ def _ballot(voting_round, board):
 
     items = list(voting_round.items.order_by("pk"))
     return ballot_cast(
-        round=voting_round, user=board, ranks={item.pk: n for n, item in enumerate(items, 1)}
+        voting_round=voting_round, user=board, ranks={item.pk: n for n, item in enumerate(items, 1)}
     )
 
 

@@ -201,7 +201,7 @@ def test_a_board_members_session_from_before_totp_cannot_vote():
     staff = staff_user()
     voter = _verified(board_member(mfa=False))
     voting_round = round_open(
-        round=make_round(staff=staff, focus_areas=[FocusAreaFactory(), FocusAreaFactory()]),
+        voting_round=make_round(staff=staff, focus_areas=[FocusAreaFactory(), FocusAreaFactory()]),
         actor=staff,
     )
     client = _password_login(voter)

@@ -21,10 +21,17 @@ def board(db):
     return members, substitute
 
 
+class MailCalls(list):
+    """The recorded message_queue calls; .of("priorities") keeps one kind of strategy mail."""
+
+    def of(self, kind: str) -> list:
+        return [c for c in self if c["template"] == f"strategy/mail/{kind}"]
+
+
 @pytest.fixture
 def mail_outbox(monkeypatch):
     """Replace the outbox with a recorder of message_queue calls."""
-    calls = []
+    calls = MailCalls()
     monkeypatch.setattr("strategy.mail._message_queue", lambda: lambda **kw: calls.append(kw))
     return calls
 

@@ -102,7 +102,7 @@ def test_a_pledge_by_someone_not_affiliated_is_a_form_error_not_a_saved_message(
     assert not Pledge.objects.exists()
 
 
-def _round_data(round=None, **changes) -> dict:
+def _round_data(voting_round=None, **changes) -> dict:
     data = {
         "title": "Prioritering 2027",
         "description": "",
@@ -122,10 +122,10 @@ def _round_data(round=None, **changes) -> dict:
         "voters-TOTAL_FORMS": "0",
         "voters-INITIAL_FORMS": "0",
     }
-    if round is not None:
-        data["items-INITIAL_FORMS"] = data["items-TOTAL_FORMS"] = str(round.items.count())
+    if voting_round is not None:
+        data["items-INITIAL_FORMS"] = data["items-TOTAL_FORMS"] = str(voting_round.items.count())
         data["stand_ins-INITIAL_FORMS"] = data["stand_ins-TOTAL_FORMS"] = str(
-            round.stand_ins.count()
+            voting_round.stand_ins.count()
         )
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
@@ -147,24 +147,24 @@ def test_adding_a_round_in_the_admin_creates_it_and_its_ballot_through_the_servi
         _round_data(focus_areas=[areas[0].pk, areas[1].pk]),
     )
     assert response.status_code == 302
-    round = Round.objects.get()
-    assert {item.focus_area for item in round.items.all()} == {areas[0], areas[1]}
-    assert round.created_by is not None
-    actions = set(actions_for(target=round).values_list("verb", flat=True))
+    voting_round = Round.objects.get()
+    assert {item.focus_area for item in voting_round.items.all()} == {areas[0], areas[1]}
+    assert voting_round.created_by is not None
+    actions = set(actions_for(target=voting_round).values_list("verb", flat=True))
     assert {"round.created", "round.items"} <= actions
 
 
 def test_a_stand_in_without_a_board_seat_is_refused_in_the_admin(admin_client, staff, areas, board):
     members, substitute = board
-    round = make_round(staff=staff, focus_areas=areas)
-    url = reverse("admin:strategy_votinground_change", args=[round.pk])
+    voting_round = make_round(staff=staff, focus_areas=areas)
+    url = reverse("admin:strategy_votinground_change", args=[voting_round.pk])
     outsider = UserFactory()
     ballot = [area.pk for area in areas]
     response = admin_client.post(
         url,
         _round_data(
-            round,
-            title=round.title,
+            voting_round,
+            title=voting_round.title,
             focus_areas=ballot,
             stand_in_substitute=outsider.pk,
             stand_in_for=members[0].pk,
@@ -175,8 +175,8 @@ def test_a_stand_in_without_a_board_seat_is_refused_in_the_admin(admin_client, s
     response = admin_client.post(
         url,
         _round_data(
-            round,
-            title=round.title,
+            voting_round,
+            title=voting_round.title,
             focus_areas=ballot,
             stand_in_substitute=substitute.pk,
             stand_in_for=members[0].pk,
@@ -185,36 +185,36 @@ def test_a_stand_in_without_a_board_seat_is_refused_in_the_admin(admin_client, s
     assert response.status_code == 302, response.context["adminform"].form.errors
     stand_in = StandIn.objects.get()
     assert (stand_in.substitute, stand_in.stands_in_for) == (substitute, members[0])
-    assert actions_for(target=round, verbs=["round.stand_in"]).exists()
+    assert actions_for(target=voting_round, verbs=["round.stand_in"]).exists()
 
 
 def test_stand_in_rows_posted_as_an_inline_are_not_saved(admin_client, staff, areas):
-    round = make_round(staff=staff, focus_areas=areas)
+    voting_round = make_round(staff=staff, focus_areas=areas)
     outsider, member = UserFactory(), UserFactory()
-    data = _round_data(round, title=round.title, focus_areas=[a.pk for a in areas])
+    data = _round_data(voting_round, title=voting_round.title, focus_areas=[a.pk for a in areas])
     data |= {
         "stand_ins-TOTAL_FORMS": "1",
         "stand_ins-0-substitute": outsider.pk,
         "stand_ins-0-stands_in_for": member.pk,
     }
     response = admin_client.post(
-        reverse("admin:strategy_votinground_change", args=[round.pk]), data
+        reverse("admin:strategy_votinground_change", args=[voting_round.pk]), data
     )
     assert response.status_code == 302
     assert not StandIn.objects.exists()
 
 
 def test_an_opened_rounds_ballot_cannot_change_in_the_admin(admin_client, staff, areas, board):
-    round = make_round(staff=staff, focus_areas=areas[:2])
-    services.round_open(round=round, actor=staff)
+    voting_round = make_round(staff=staff, focus_areas=areas[:2])
+    services.round_open(voting_round=voting_round, actor=staff)
     response = admin_client.post(
-        reverse("admin:strategy_votinground_change", args=[round.pk]),
-        _round_data(round, title="Nyt navn", focus_areas=[areas[2].pk]),
+        reverse("admin:strategy_votinground_change", args=[voting_round.pk]),
+        _round_data(voting_round, title="Nyt navn", focus_areas=[areas[2].pk]),
     )
     assert response.status_code == 302
-    round.refresh_from_db()
-    assert round.title == "Nyt navn"
-    assert {item.focus_area for item in round.items.all()} == {areas[0], areas[1]}
+    voting_round.refresh_from_db()
+    assert voting_round.title == "Nyt navn"
+    assert {item.focus_area for item in voting_round.items.all()} == {areas[0], areas[1]}
 
 
 def _focus_area_data(area: FocusArea, **changes) -> dict:

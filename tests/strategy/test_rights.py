@@ -33,38 +33,42 @@ def _in_group(name: str):
 
 
 def _counted_round(staff, areas, board):
-    round = services.round_open(round=make_round(staff=staff, focus_areas=areas), actor=staff)
-    item = round.items.first()
-    services.ballot_cast(round=round, user=board[0][0], ranks={item.pk: 1})
-    VotingRound.objects.filter(pk=round.pk).update(
+    voting_round = services.round_open(
+        voting_round=make_round(staff=staff, focus_areas=areas), actor=staff
+    )
+    item = voting_round.items.first()
+    services.ballot_cast(voting_round=voting_round, user=board[0][0], ranks={item.pk: 1})
+    VotingRound.objects.filter(pk=voting_round.pk).update(
         closes_at=timezone.now() - datetime.timedelta(seconds=1)
     )
-    round.refresh_from_db()
-    return services.round_close(round=round), item
+    voting_round.refresh_from_db()
+    return services.round_close(voting_round=voting_round), item
 
 
 def test_event_manager_cannot_confirm_priorities(client, staff, areas, board, mail_outbox):
-    round, item = _counted_round(staff, areas, board)
+    voting_round, item = _counted_round(staff, areas, board)
     AffiliationFactory(organisation=OrganisationFactory(kind="housing"), role="contact")
     manager = _in_group("Event managers")
     client.force_login(manager)
-    url = reverse("strategy:confirm_priorities", args=[round.pk])
+    url = reverse("strategy:confirm_priorities", args=[voting_round.pk])
     assert client.get(url).status_code == 403
     response = client.post(url, {"focus_areas": [item.focus_area_id]})
     assert response.status_code == 403
-    round.refresh_from_db()
+    voting_round.refresh_from_db()
     item.focus_area.refresh_from_db()
-    assert round.priorities_confirmed_at is None
+    assert voting_round.priorities_confirmed_at is None
     assert item.focus_area.status == FocusArea.Status.BALLOT
-    assert mail_outbox == []
+    assert mail_outbox.of("priorities") == []
     assert not Action.objects.filter(verb="round.priorities_confirmed").exists()
 
 
 def test_the_service_refuses_staff_without_the_permission(staff, areas, board, mail_outbox):
-    round, item = _counted_round(staff, areas, board)
+    voting_round, item = _counted_round(staff, areas, board)
     manager = _in_group("Event managers")
     with pytest.raises(PermissionDenied):
-        services.round_confirm_priorities(round=round, actor=manager, focus_areas=[item.focus_area])
+        services.round_confirm_priorities(
+            voting_round=voting_round, actor=manager, focus_areas=[item.focus_area]
+        )
     with pytest.raises(PermissionDenied):
         services.round_create(
             actor=manager,
@@ -78,7 +82,7 @@ def test_the_service_refuses_staff_without_the_permission(staff, areas, board, m
     secretariat = _in_group("Secretariat")
     assert (
         services.round_confirm_priorities(
-            round=round, actor=secretariat, focus_areas=[item.focus_area]
+            voting_round=voting_round, actor=secretariat, focus_areas=[item.focus_area]
         )
         == 0
     )
@@ -87,13 +91,13 @@ def test_the_service_refuses_staff_without_the_permission(staff, areas, board, m
 def test_staff_without_strategy_rights_do_not_see_draft_rounds(client, staff, areas):
     draft = make_round(staff=staff, focus_areas=areas, title="Hemmeligt udkast")
     manager = _in_group("Event managers")
-    assert not selectors.user_can_see_round(user=manager, round=draft)
+    assert not selectors.user_can_see_round(user=manager, voting_round=draft)
     assert draft not in selectors.rounds_for(user=manager)
     client.force_login(manager)
     assert client.get(draft.get_absolute_url()).status_code == 403
     assert client.get(reverse("strategy:votes")).status_code == 403
     editor = _in_group("Editors")
-    assert selectors.user_can_see_round(user=editor, round=draft)
+    assert selectors.user_can_see_round(user=editor, voting_round=draft)
     assert draft in selectors.rounds_for(user=editor)
 
 
@@ -121,8 +125,8 @@ def test_a_self_declared_back_dated_representative_does_not_take_the_weighted_vo
     ).user
     unchosen = OrganisationFactory(homes=999)
     AffiliationFactory(organisation=unchosen, role=Affiliation.Role.REPRESENTATIVE)
-    round = services.round_open(
-        round=make_round(
+    voting_round = services.round_open(
+        voting_round=make_round(
             staff=staff,
             focus_areas=areas,
             electorate="council",
@@ -131,7 +135,7 @@ def test_a_self_declared_back_dated_representative_does_not_take_the_weighted_vo
         ),
         actor=staff,
     )
-    voters = list(round.voters.all())
+    voters = list(voting_round.voters.all())
     assert [(v.user, v.organisation, v.weight) for v in voters] == [(real, organisation, 45_670)]
     assert intruder not in [v.user for v in voters]
 
@@ -142,18 +146,18 @@ def test_opening_a_council_round_names_organisations_without_a_chosen_voter(clie
     _voter, counted = representative()
     forgotten = OrganisationFactory(name="Glemt Boligselskab")
     AffiliationFactory(organisation=forgotten, role="representative")  # no council voter set
-    round = make_round(staff=staff, focus_areas=areas, electorate="council")
+    voting_round = make_round(staff=staff, focus_areas=areas, electorate="council")
     client.force_login(staff)
     response = client.post(
         reverse("admin:strategy_votinground_changelist"),
-        {"action": "open_rounds", "_selected_action": [round.pk]},
+        {"action": "open_rounds", "_selected_action": [voting_round.pk]},
         follow=True,
     )
     html = response.content.decode()
     assert "1 medlemsorganisationer har ingen valgt stemmeberettiget" in html
-    entry = actions_for(target=round, verbs=["round.opened"]).get()
+    entry = actions_for(target=voting_round, verbs=["round.opened"]).get()
     assert entry.data["without_voter"] == [forgotten.pk]
-    assert list(round.voters.values_list("organisation", flat=True)) == [counted.pk]
+    assert list(voting_round.voters.values_list("organisation", flat=True)) == [counted.pk]
 
 
 def test_the_admins_focus_area_services_need_the_focus_area_permissions():

@@ -26,21 +26,21 @@ pytestmark = pytest.mark.django_db
 
 def _opened(staff, areas, **fields):
     return services.round_open(
-        round=make_round(staff=staff, focus_areas=areas, **fields), actor=staff
+        voting_round=make_round(staff=staff, focus_areas=areas, **fields), actor=staff
     )
 
 
-def _ranks(round, *titles):
-    items = {i.focus_area.title: i.pk for i in round.items.select_related("focus_area")}
+def _ranks(voting_round, *titles):
+    items = {i.focus_area.title: i.pk for i in voting_round.items.select_related("focus_area")}
     return {items[t]: n for n, t in enumerate(titles, start=1)}
 
 
-def _close(round):
-    VotingRound.objects.filter(pk=round.pk).update(
+def _close(voting_round):
+    VotingRound.objects.filter(pk=voting_round.pk).update(
         closes_at=timezone.now() - datetime.timedelta(seconds=1)
     )
-    round.refresh_from_db()
-    return services.round_close(round=round)
+    voting_round.refresh_from_db()
+    return services.round_close(voting_round=voting_round)
 
 
 def test_the_ballot_table_names_no_voter_and_no_time():
@@ -63,32 +63,40 @@ def test_the_ballot_table_names_no_voter_and_no_time():
 
 def test_voter_changes_own_ballot_and_keeps_a_derived_receipt(staff, areas, board):
     voter_user = board[0][0]
-    round = _opened(staff, areas)
-    first = services.ballot_cast(round=round, user=voter_user, ranks=_ranks(round, "Klima"))
-    voter = Voter.objects.get(round=round, user=voter_user)
+    voting_round = _opened(staff, areas)
+    first = services.ballot_cast(
+        voting_round=voting_round, user=voter_user, ranks=_ranks(voting_round, "Klima")
+    )
+    voter = Voter.objects.get(round=voting_round, user=voter_user)
     assert voter.has_voted
     assert isinstance(first.pk, uuid.UUID)
-    assert first.receipt == secrecy.ballot_receipt(round_id=round.pk, voter_id=voter.pk)
-    assert first.link == secrecy.ballot_link(round_id=round.pk, voter_id=voter.pk)
-    again = services.ballot_cast(round=round, user=voter_user, ranks=_ranks(round, "Data", "Klima"))
+    assert first.receipt == secrecy.ballot_receipt(round_id=voting_round.pk, voter_id=voter.pk)
+    assert first.link == secrecy.ballot_link(round_id=voting_round.pk, voter_id=voter.pk)
+    again = services.ballot_cast(
+        voting_round=voting_round, user=voter_user, ranks=_ranks(voting_round, "Data", "Klima")
+    )
     assert again.pk == first.pk and again.receipt == first.receipt
     assert selectors.ballot_of(voter=voter) == again
-    assert selectors.current_choices(voter=voter) == _ranks(round, "Data", "Klima")
+    assert selectors.current_choices(voter=voter) == _ranks(voting_round, "Data", "Klima")
     # Another voter's ballot is not theirs.
-    other = Voter.objects.get(round=round, user=board[0][1])
+    other = Voter.objects.get(round=voting_round, user=board[0][1])
     assert selectors.ballot_of(voter=other) is None
 
 
 def test_without_the_key_the_link_is_lost_and_no_second_ballot_is_cast(staff, areas, board):
     voter_user = board[0][0]
-    round = _opened(staff, areas)
-    ballot = services.ballot_cast(round=round, user=voter_user, ranks=_ranks(round, "Klima"))
-    voter = Voter.objects.get(round=round, user=voter_user)
+    voting_round = _opened(staff, areas)
+    ballot = services.ballot_cast(
+        voting_round=voting_round, user=voter_user, ranks=_ranks(voting_round, "Klima")
+    )
+    voter = Voter.objects.get(round=voting_round, user=voter_user)
     with override_settings(SECRET_KEY="another key entirely, 50 characters long or so!!"):
         assert selectors.ballot_of(voter=voter) is None
         with pytest.raises(ValidationError, match="kan ikke findes"):
-            services.ballot_cast(round=round, user=voter_user, ranks=_ranks(round, "Data"))
-    assert Ballot.objects.filter(round=round).count() == 1
+            services.ballot_cast(
+                voting_round=voting_round, user=voter_user, ranks=_ranks(voting_round, "Data")
+            )
+    assert Ballot.objects.filter(round=voting_round).count() == 1
     from django.conf import settings
 
     old_key = settings.SECRET_KEY
@@ -96,17 +104,21 @@ def test_without_the_key_the_link_is_lost_and_no_second_ballot_is_cast(staff, ar
         SECRET_KEY="a rotated key, also long enough for Django's checks!!",
         SECRET_KEY_FALLBACKS=[old_key],
     ):
-        changed = services.ballot_cast(round=round, user=voter_user, ranks=_ranks(round, "Data"))
+        changed = services.ballot_cast(
+            voting_round=voting_round, user=voter_user, ranks=_ranks(voting_round, "Data")
+        )
         assert changed.pk == ballot.pk and changed.receipt == ballot.receipt
-        assert changed.link == secrecy.ballot_link(round_id=round.pk, voter_id=voter.pk)
+        assert changed.link == secrecy.ballot_link(round_id=voting_round.pk, voter_id=voter.pk)
 
 
 def test_admin_shows_neither_voter_nor_time_nor_choices_before_the_close(
     client, staff, areas, board
 ):
     voter_user = board[0][0]
-    round = _opened(staff, areas, is_secret=True)
-    ballot = services.ballot_cast(round=round, user=voter_user, ranks=_ranks(round, "Klima"))
+    voting_round = _opened(staff, areas, is_secret=True)
+    ballot = services.ballot_cast(
+        voting_round=voting_round, user=voter_user, ranks=_ranks(voting_round, "Klima")
+    )
     client.force_login(staff)
     listing = client.get(reverse("admin:strategy_ballot_changelist")).content.decode()
     page = client.get(reverse("admin:strategy_ballot_change", args=[ballot.pk])).content.decode()
@@ -119,7 +131,7 @@ def test_admin_shows_neither_voter_nor_time_nor_choices_before_the_close(
     assert log.status_code == 200 and log.context["cl"].result_count > 0  # the round's rows
     assert not [row for row in log.context["cl"].result_list if row.verb.startswith("ballot.")]
     assert voter_user.email not in log.content.decode()
-    _close(round)
+    _close(voting_round)
     page = client.get(reverse("admin:strategy_ballot_change", args=[ballot.pk])).content.decode()
     assert "Klima" in page and voter_user.get_full_name() not in page
 
@@ -127,15 +139,21 @@ def test_admin_shows_neither_voter_nor_time_nor_choices_before_the_close(
 @pytest.mark.parametrize("secret", [True, False])
 def test_audit_records_voting_at_the_close_and_choices_only_then(staff, areas, board, secret):
     members, _substitute = board
-    round = _opened(staff, areas, is_secret=secret)
-    services.ballot_cast(round=round, user=members[0], ranks=_ranks(round, "Klima"))
-    services.ballot_cast(round=round, user=members[1], ranks=_ranks(round, "Data"))
-    services.ballot_cast(round=round, user=members[0], ranks=_ranks(round, "Ældre"))
+    voting_round = _opened(staff, areas, is_secret=secret)
+    services.ballot_cast(
+        voting_round=voting_round, user=members[0], ranks=_ranks(voting_round, "Klima")
+    )
+    services.ballot_cast(
+        voting_round=voting_round, user=members[1], ranks=_ranks(voting_round, "Data")
+    )
+    services.ballot_cast(
+        voting_round=voting_round, user=members[0], ranks=_ranks(voting_round, "Ældre")
+    )
     assert not Action.objects.filter(verb__startswith="ballot.").exists()
-    round = _close(round)
-    rows = list(actions_for(target=round, verbs=["ballot.cast"]))
+    voting_round = _close(voting_round)
+    rows = list(actions_for(target=voting_round, verbs=["ballot.cast"]))
     assert {r.actor for r in rows} == {members[0], members[1]}
-    assert {r.created_at for r in rows} == {round.closed_at}
+    assert {r.created_at for r in rows} == {voting_round.closed_at}
     # No client address: the rows are written at the close, not by the voters.
     assert {r.client_address for r in rows} == {None}
     if secret:
@@ -143,7 +161,7 @@ def test_audit_records_voting_at_the_close_and_choices_only_then(staff, areas, b
     else:
         by_actor = {r.actor: r.data for r in rows}
         assert by_actor[members[0]]["choices"] == {
-            str(k): v for k, v in _ranks(round, "Ældre").items()
+            str(k): v for k, v in _ranks(voting_round, "Ældre").items()
         }
         assert by_actor[members[1]]["receipt"]
 
@@ -152,11 +170,11 @@ def test_secret_rounds_cannot_be_weighted(staff, areas):
     representative(homes=45_670)
     with pytest.raises(ValidationError, match="kan ikke være hemmelig"):
         make_round(staff=staff, focus_areas=areas, electorate="council", weight_by_homes=True)
-    round = make_round(
+    voting_round = make_round(
         staff=staff, focus_areas=areas, electorate="council", weight_by_homes=True, is_secret=False
     )
     with pytest.raises(ValidationError):
-        services.round_update(round=round, actor=staff, is_secret=True)
+        services.round_update(voting_round=voting_round, actor=staff, is_secret=True)
 
 
 def test_editors_see_neither_ballots_nor_the_audit_log(client, staff, areas, board):
@@ -169,8 +187,10 @@ def test_editors_see_neither_ballots_nor_the_audit_log(client, staff, areas, boa
         assert not editor.has_perm(f"strategy.view_{model}"), model
     assert not editor.has_perm("activity.view_voting_actions")
     assert editor.has_perm("strategy.change_focusarea")
-    round = _opened(staff, areas)
-    ballot = services.ballot_cast(round=round, user=board[0][0], ranks=_ranks(round, "Klima"))
+    voting_round = _opened(staff, areas)
+    ballot = services.ballot_cast(
+        voting_round=voting_round, user=board[0][0], ranks=_ranks(voting_round, "Klima")
+    )
     services.focus_area_set_status(focus_area=areas[1], status="summit", actor=staff)
     client.force_login(editor)
     assert client.get(reverse("admin:strategy_ballot_changelist")).status_code == 403
@@ -180,7 +200,7 @@ def test_editors_see_neither_ballots_nor_the_audit_log(client, staff, areas, boa
     assert log.status_code == 200
     verbs = {row.verb for row in log.context["cl"].result_list}
     assert verbs == {"focus_area.status"}
-    round_log = client.get(actions_url(round))
+    round_log = client.get(actions_url(voting_round))
     assert round_log.context["cl"].result_count == 0
     secretariat = UserFactory(is_staff=True)
     secretariat.groups.add(Group.objects.get(name="Secretariat"))
@@ -190,15 +210,17 @@ def test_editors_see_neither_ballots_nor_the_audit_log(client, staff, areas, boa
 
 def test_result_page_of_a_secret_round_lists_receipts_only(client, staff, areas, board):
     members, _substitute = board
-    round = _opened(staff, areas, is_secret=True)
-    ballot = services.ballot_cast(round=round, user=members[0], ranks=_ranks(round, "Klima"))
-    round = _close(round)
+    voting_round = _opened(staff, areas, is_secret=True)
+    ballot = services.ballot_cast(
+        voting_round=voting_round, user=members[0], ranks=_ranks(voting_round, "Klima")
+    )
+    voting_round = _close(voting_round)
     client.force_login(members[1])
-    html = client.get(round.get_absolute_url()).content.decode()
+    html = client.get(voting_round.get_absolute_url()).content.decode()
     assert ballot.receipt in html and members[0].get_full_name() not in html
     # The voter sees their own receipt code on the page and on their page.
     client.force_login(members[0])
-    assert ballot.receipt in client.get(round.get_absolute_url()).content.decode()
+    assert ballot.receipt in client.get(voting_round.get_absolute_url()).content.decode()
     assert selectors.my_votes(user=members[0])[0]["receipt"] == ballot.receipt
 
 
@@ -212,24 +234,26 @@ def test_no_transaction_id_or_row_order_ties_the_newest_ballot_to_its_voter():
     staff = staff_user()
     areas = [FocusAreaFactory(title=t) for t in ("Klima", "Ældre", "Data")]
     members = [board_member() for _ in range(3)]
-    round = _opened(staff, areas)
+    voting_round = _opened(staff, areas)
     for member, title in zip(members, ("Klima", "Data", "Ældre"), strict=True):
-        services.ballot_cast(round=round, user=member, ranks=_ranks(round, title))  # own tx
+        services.ballot_cast(
+            voting_round=voting_round, user=member, ranks=_ranks(voting_round, title)
+        )  # own tx
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT DISTINCT xmin::text FROM strategy_ballot WHERE round_id = %s",
-            [round.pk],
+            [voting_round.pk],
         )
         ballot_xmins = {row[0] for row in cursor.fetchall()}
         cursor.execute(
             "SELECT DISTINCT c.xmin::text FROM strategy_ballotchoice c "
             "JOIN strategy_ballot b ON b.id = c.ballot_id WHERE b.round_id = %s",
-            [round.pk],
+            [voting_round.pk],
         )
         choice_xmins = {row[0] for row in cursor.fetchall()}
         cursor.execute(
             "SELECT xmin::text FROM strategy_voter WHERE round_id = %s AND has_voted ORDER BY id",
-            [round.pk],
+            [voting_round.pk],
         )
         voter_xmins = [row[0] for row in cursor.fetchall()]
     assert len(set(voter_xmins)) == 3  # three casts, three transactions

@@ -42,27 +42,27 @@ def _english():
 NOW = timezone.now()
 
 
-def _ranks(round, *titles):
-    items = {i.focus_area.title: i.pk for i in round.items.select_related("focus_area")}
+def _ranks(voting_round, *titles):
+    items = {i.focus_area.title: i.pk for i in voting_round.items.select_related("focus_area")}
     return {items[t]: n for n, t in enumerate(titles, start=1)}
 
 
-def _item_ids(round, *titles):
-    items = {i.focus_area.title: i.pk for i in round.items.select_related("focus_area")}
+def _item_ids(voting_round, *titles):
+    items = {i.focus_area.title: i.pk for i in voting_round.items.select_related("focus_area")}
     return [items[t] for t in titles]
 
 
 def _opened(staff, areas, **fields):
-    round = make_round(staff=staff, focus_areas=areas, **fields)
-    return services.round_open(round=round, actor=staff)
+    voting_round = make_round(staff=staff, focus_areas=areas, **fields)
+    return services.round_open(voting_round=voting_round, actor=staff)
 
 
-def _close(round, **kw):
-    VotingRound.objects.filter(pk=round.pk).update(
+def _close(voting_round, **kw):
+    VotingRound.objects.filter(pk=voting_round.pk).update(
         closes_at=timezone.now() - datetime.timedelta(seconds=1)
     )
-    round.refresh_from_db()
-    return services.round_close(round=round, **kw)
+    voting_round.refresh_from_db()
+    return services.round_close(voting_round=voting_round, **kw)
 
 
 # --- Focus areas, comments ------------------------------------------------------------------
@@ -235,21 +235,21 @@ def test_matrix_shows_backing_from_all_sides():
 
 def test_board_electorate_is_fixed_at_opening_without_substitutes(staff, areas, board):
     members, substitute = board
-    round = _opened(staff, areas)
-    assert set(round.voters.values_list("user", flat=True)) == {m.pk for m in members}
+    voting_round = _opened(staff, areas)
+    assert set(voting_round.voters.values_list("user", flat=True)) == {m.pk for m in members}
     later = board_member()  # joins after opening: not in this round
-    assert not Voter.objects.filter(round=round, user=later).exists()
-    assert round.items.filter(focus_area__status="ballot").count() == 3
+    assert not Voter.objects.filter(round=voting_round, user=later).exists()
+    assert voting_round.items.filter(focus_area__status="ballot").count() == 3
 
 
 def test_substitute_stands_in_for_a_named_member(staff, areas, board):
     members, substitute = board
-    round = make_round(staff=staff, focus_areas=areas)
+    voting_round = make_round(staff=staff, focus_areas=areas)
     services.round_add_stand_in(
-        round=round, actor=staff, substitute=substitute, stands_in_for=members[0]
+        voting_round=voting_round, actor=staff, substitute=substitute, stands_in_for=members[0]
     )
-    services.round_open(round=round, actor=staff)
-    voters = {v.user_id: v for v in round.voters.all()}
+    services.round_open(voting_round=voting_round, actor=staff)
+    voters = {v.user_id: v for v in voting_round.voters.all()}
     assert members[0].pk not in voters
     assert voters[substitute.pk].stands_in_for_id == members[0].pk
     assert len(voters) == 3
@@ -257,14 +257,17 @@ def test_substitute_stands_in_for_a_named_member(staff, areas, board):
 
 def test_stand_in_must_be_a_substitute_for_a_board_member(staff, areas, board):
     members, substitute = board
-    round = make_round(staff=staff, focus_areas=areas)
+    voting_round = make_round(staff=staff, focus_areas=areas)
     with pytest.raises(ValidationError):
         services.round_add_stand_in(
-            round=round, actor=staff, substitute=members[1], stands_in_for=members[0]
+            voting_round=voting_round, actor=staff, substitute=members[1], stands_in_for=members[0]
         )
     with pytest.raises(ValidationError):
         services.round_add_stand_in(
-            round=round, actor=staff, substitute=substitute, stands_in_for=UserFactory()
+            voting_round=voting_round,
+            actor=staff,
+            substitute=substitute,
+            stands_in_for=UserFactory(),
         )
 
 
@@ -274,8 +277,10 @@ def test_council_electorate_one_vote_per_member_organisation_weighted_by_homes(s
     AffiliationFactory(organisation=org_a, role=Affiliation.Role.REPRESENTATIVE)  # second rep
     representative(member=False)  # not a member organisation: no vote
     AffiliationFactory(organisation=OrganisationFactory(), role=Affiliation.Role.EMPLOYEE)
-    round = _opened(staff, areas, electorate="council", weight_by_homes=True, is_secret=False)
-    voters = {v.organisation_id: v for v in round.voters.all()}
+    voting_round = _opened(
+        staff, areas, electorate="council", weight_by_homes=True, is_secret=False
+    )
+    voters = {v.organisation_id: v for v in voting_round.voters.all()}
     assert set(voters) == {org_a.pk, org_b.pk}
     assert voters[org_a.pk].user == a and voters[org_a.pk].weight == 10_000
     assert voters[org_b.pk].weight == 2_000
@@ -284,8 +289,8 @@ def test_council_electorate_one_vote_per_member_organisation_weighted_by_homes(s
 def test_council_without_weights_counts_one_each(staff, areas):
     representative(homes=10_000)
     representative(homes=2_000)
-    round = _opened(staff, areas, electorate="council")
-    assert set(round.voters.values_list("weight", flat=True)) == {1}
+    voting_round = _opened(staff, areas, electorate="council")
+    assert set(voting_round.voters.values_list("weight", flat=True)) == {1}
 
 
 def test_weights_only_for_council_rounds(staff, areas):
@@ -294,12 +299,12 @@ def test_weights_only_for_council_rounds(staff, areas):
 
 
 def test_only_staff_open_rounds_and_only_once(staff, areas, board):
-    round = make_round(staff=staff, focus_areas=areas)
+    voting_round = make_round(staff=staff, focus_areas=areas)
     with pytest.raises(PermissionDenied):
-        services.round_open(round=round, actor=board[0][0])
-    services.round_open(round=round, actor=staff)
+        services.round_open(voting_round=voting_round, actor=board[0][0])
+    services.round_open(voting_round=voting_round, actor=staff)
     with pytest.raises(ValidationError):
-        services.round_open(round=round, actor=staff)
+        services.round_open(voting_round=voting_round, actor=staff)
 
 
 # --- Casting ballots ------------------------------------------------------------------------
@@ -307,11 +312,13 @@ def test_only_staff_open_rounds_and_only_once(staff, areas, board):
 
 def test_cast_gives_a_receipt_and_changing_keeps_it(staff, areas, board):
     voter = board[0][0]
-    round = _opened(staff, areas)
-    ballot = services.ballot_cast(round=round, user=voter, ranks=_ranks(round, "Klima", "Data"))
+    voting_round = _opened(staff, areas)
+    ballot = services.ballot_cast(
+        voting_round=voting_round, user=voter, ranks=_ranks(voting_round, "Klima", "Data")
+    )
     assert len(ballot.receipt) == 14 and ballot.receipt.count("-") == 2
     again = services.ballot_cast(
-        round=round, user=voter, ranks=_ranks(round, "Data", "Ældre", "Klima")
+        voting_round=voting_round, user=voter, ranks=_ranks(voting_round, "Data", "Ældre", "Klima")
     )
     assert again.pk == ballot.pk and again.receipt == ballot.receipt
     assert [c.item.focus_area.title for c in again.choices.order_by("rank")] == [
@@ -322,34 +329,38 @@ def test_cast_gives_a_receipt_and_changing_keeps_it(staff, areas, board):
     assert Ballot.objects.count() == 1
     # Voting itself is not logged (a time would tie the voter to the ballot); the close
     # records who voted.
-    assert not actions_for(target=round).filter(verb__startswith="ballot.").exists()
+    assert not actions_for(target=voting_round).filter(verb__startswith="ballot.").exists()
 
 
-def _refused(round, user, exc=ValidationError, **choices):
+def _refused(voting_round, user, exc=ValidationError, **choices):
     before = list(BallotChoice.objects.values_list("ballot_id", "item_id", "rank"))
     with pytest.raises(exc) as info:
-        services.ballot_cast(round=round, user=user, **choices)
+        services.ballot_cast(voting_round=voting_round, user=user, **choices)
     assert list(BallotChoice.objects.values_list("ballot_id", "item_id", "rank")) == before
     return str(info.value)
 
 
 def test_bad_ballots_are_refused_and_nothing_changes(staff, areas, board):
     voter = board[0][0]
-    round = _opened(staff, areas)
+    voting_round = _opened(staff, areas)
     other = _opened(staff, [FocusAreaFactory(title="Andet"), FocusAreaFactory(title="Mere")])
-    services.ballot_cast(round=round, user=voter, ranks=_ranks(round, "Klima"))
-    ids = _item_ids(round, "Klima", "Ældre", "Data")
+    services.ballot_cast(voting_round=voting_round, user=voter, ranks=_ranks(voting_round, "Klima"))
+    ids = _item_ids(voting_round, "Klima", "Ældre", "Data")
     other_item = other.items.first().pk
-    assert "not on this ballot" in _refused(round, voter, ranks={other_item: 1})
-    assert "not on this ballot" in _refused(round, voter, ranks={999_999: 1})
-    assert "same rank" in _refused(round, voter, ranks={ids[0]: 1, ids[1]: 1})
-    assert "1 to 3" in _refused(round, voter, ranks={ids[0]: 4})
-    assert "1 to 3" in _refused(round, voter, ranks={ids[0]: 0})
-    assert _refused(round, voter, ranks={})
-    assert "ranked" in _refused(round, voter, approvals=[ids[0]])
-    assert "electorate" in _refused(round, UserFactory(), exc=PermissionDenied, ranks={ids[0]: 1})
+    assert "not on this ballot" in _refused(voting_round, voter, ranks={other_item: 1})
+    assert "not on this ballot" in _refused(voting_round, voter, ranks={999_999: 1})
+    assert "same rank" in _refused(voting_round, voter, ranks={ids[0]: 1, ids[1]: 1})
+    assert "1 to 3" in _refused(voting_round, voter, ranks={ids[0]: 4})
+    assert "1 to 3" in _refused(voting_round, voter, ranks={ids[0]: 0})
+    assert _refused(voting_round, voter, ranks={})
+    assert "ranked" in _refused(voting_round, voter, approvals=[ids[0]])
+    assert "electorate" in _refused(
+        voting_round, UserFactory(), exc=PermissionDenied, ranks={ids[0]: 1}
+    )
     substitute = board[1]
-    assert "electorate" in _refused(round, substitute, exc=PermissionDenied, ranks={ids[0]: 1})
+    assert "electorate" in _refused(
+        voting_round, substitute, exc=PermissionDenied, ranks={ids[0]: 1}
+    )
 
 
 def test_vote_outside_the_window_is_refused(staff, areas, board):
@@ -360,7 +371,7 @@ def test_vote_outside_the_window_is_refused(staff, areas, board):
         opens_at=NOW + datetime.timedelta(days=1),
         closes_at=NOW + datetime.timedelta(days=2),
     )
-    services.round_open(round=later, actor=staff)
+    services.round_open(voting_round=later, actor=staff)
     ids = _item_ids(later, "Klima")
     assert "not open" in _refused(later, voter, ranks={ids[0]: 1})
     # after the close
@@ -374,21 +385,23 @@ def test_vote_outside_the_window_is_refused(staff, areas, board):
 
 def test_voter_without_two_factor_is_refused(staff, areas):
     voter = board_member(mfa=False)
-    round = _opened(staff, areas)
-    message = _refused(round, voter, exc=PermissionDenied, ranks=_ranks(round, "Klima"))
+    voting_round = _opened(staff, areas)
+    message = _refused(
+        voting_round, voter, exc=PermissionDenied, ranks=_ranks(voting_round, "Klima")
+    )
     assert "two-factor" in message
 
 
 def test_approval_ballot_limits(staff, areas, board):
     voter = board[0][0]
-    round = _opened(staff, areas, method="approval", max_choices=2)
-    ids = _item_ids(round, "Klima", "Ældre", "Data")
-    assert "at most 2" in _refused(round, voter, approvals=ids)
-    assert "twice" in _refused(round, voter, approvals=[ids[0], ids[0]])
-    assert _refused(round, voter, approvals=[])
-    assert "not on this ballot" in _refused(round, voter, approvals=[123_456])
-    assert _refused(round, voter, ranks={ids[0]: 1})
-    ballot = services.ballot_cast(round=round, user=voter, approvals=ids[:2])
+    voting_round = _opened(staff, areas, method="approval", max_choices=2)
+    ids = _item_ids(voting_round, "Klima", "Ældre", "Data")
+    assert "at most 2" in _refused(voting_round, voter, approvals=ids)
+    assert "twice" in _refused(voting_round, voter, approvals=[ids[0], ids[0]])
+    assert _refused(voting_round, voter, approvals=[])
+    assert "not on this ballot" in _refused(voting_round, voter, approvals=[123_456])
+    assert _refused(voting_round, voter, ranks={ids[0]: 1})
+    ballot = services.ballot_cast(voting_round=voting_round, user=voter, approvals=ids[:2])
     assert ballot.choices.count() == 2
 
 
@@ -396,9 +409,11 @@ def test_approval_ballot_limits(staff, areas, board):
 
 
 def test_rules_lock_once_the_first_ballot_exists(staff, areas, board):
-    round = _opened(staff, areas)
-    services.round_update(round=round, actor=staff, quorum=2)  # no ballots yet: fine
-    services.ballot_cast(round=round, user=board[0][0], ranks=_ranks(round, "Klima"))
+    voting_round = _opened(staff, areas)
+    services.round_update(voting_round=voting_round, actor=staff, quorum=2)  # no ballots yet: fine
+    services.ballot_cast(
+        voting_round=voting_round, user=board[0][0], ranks=_ranks(voting_round, "Klima")
+    )
     for change in (
         {"method": "approval"},
         {"quorum": 1},
@@ -407,21 +422,21 @@ def test_rules_lock_once_the_first_ballot_exists(staff, areas, board):
         {"closes_at": NOW + datetime.timedelta(days=30)},
     ):
         with pytest.raises(ValidationError, match="rules"):
-            services.round_update(round=round, actor=staff, **change)
-    round.refresh_from_db()
-    assert round.method == "ranked" and round.quorum == 2 and round.is_secret
-    services.round_update(round=round, actor=staff, title="Nyt navn")  # not a rule
+            services.round_update(voting_round=voting_round, actor=staff, **change)
+    voting_round.refresh_from_db()
+    assert voting_round.method == "ranked" and voting_round.quorum == 2 and voting_round.is_secret
+    services.round_update(voting_round=voting_round, actor=staff, title="Nyt navn")  # not a rule
 
 
 def test_electorate_and_ballot_fixed_at_opening(staff, areas, board):
-    round = _opened(staff, areas)
+    voting_round = _opened(staff, areas)
     with pytest.raises(ValidationError):
-        services.round_update(round=round, actor=staff, electorate="council")
+        services.round_update(voting_round=voting_round, actor=staff, electorate="council")
     with pytest.raises(ValidationError):
-        services.round_set_items(round=round, actor=staff, focus_areas=areas[:1])
+        services.round_set_items(voting_round=voting_round, actor=staff, focus_areas=areas[:1])
     with pytest.raises(ValidationError):
         services.round_add_stand_in(
-            round=round, actor=staff, substitute=board[1], stands_in_for=board[0][0]
+            voting_round=voting_round, actor=staff, substitute=board[1], stands_in_for=board[0][0]
         )
 
 
@@ -430,39 +445,49 @@ def test_electorate_and_ballot_fixed_at_opening(staff, areas, board):
 
 def test_results_hidden_until_close_then_counted(staff, areas, board):
     members, _sub = board
-    round = _opened(staff, areas, quorum=2)
-    services.ballot_cast(round=round, user=members[0], ranks=_ranks(round, "Data", "Klima"))
-    services.ballot_cast(round=round, user=members[1], ranks=_ranks(round, "Data", "Ældre"))
-    assert selectors.round_result(round=round) is None
+    voting_round = _opened(staff, areas, quorum=2)
+    services.ballot_cast(
+        voting_round=voting_round, user=members[0], ranks=_ranks(voting_round, "Data", "Klima")
+    )
+    services.ballot_cast(
+        voting_round=voting_round, user=members[1], ranks=_ranks(voting_round, "Data", "Ældre")
+    )
+    assert selectors.round_result(voting_round=voting_round) is None
     with pytest.raises(ValidationError):
-        services.round_close(round=round)
-    round = _close(round)
-    assert round.outcome == VotingRound.Outcome.VALID
-    result = selectors.round_result(round=round)
+        services.round_close(voting_round=voting_round)
+    voting_round = _close(voting_round)
+    assert voting_round.outcome == VotingRound.Outcome.VALID
+    result = selectors.round_result(voting_round=voting_round)
     assert result["rows"][0]["title"] == "Data"
     assert result["ballots_cast"] == 2 and result["electorate"] == 3
     assert len(result["matrix"]) == 3
     assert {b["receipt"] for b in result["ballots"]} == set(
         Ballot.objects.values_list("receipt", flat=True)
     )
-    assert services.round_close(round=round).closed_at == round.closed_at  # idempotent
+    assert (
+        services.round_close(voting_round=voting_round).closed_at == voting_round.closed_at
+    )  # idempotent
 
 
 def test_below_quorum_closes_as_not_valid(staff, areas, board):
-    round = _opened(staff, areas, quorum=2)
-    services.ballot_cast(round=round, user=board[0][0], ranks=_ranks(round, "Data"))
-    round = _close(round)
-    assert round.outcome == VotingRound.Outcome.NOT_VALID
-    assert not selectors.round_result(round=round)["valid"]
+    voting_round = _opened(staff, areas, quorum=2)
+    services.ballot_cast(
+        voting_round=voting_round, user=board[0][0], ranks=_ranks(voting_round, "Data")
+    )
+    voting_round = _close(voting_round)
+    assert voting_round.outcome == VotingRound.Outcome.NOT_VALID
+    assert not selectors.round_result(voting_round=voting_round)["valid"]
     with pytest.raises(ValidationError):
-        services.round_confirm_priorities(round=round, actor=staff, focus_areas=[areas[2]])
+        services.round_confirm_priorities(
+            voting_round=voting_round, actor=staff, focus_areas=[areas[2]]
+        )
 
 
 def test_weighted_council_counts_like_duplicated_ballots(staff, areas):
     big, _ = representative(homes=5)
     small1, _ = representative(homes=2)
     small2, _ = representative(homes=2)
-    round = _opened(
+    voting_round = _opened(
         staff,
         areas,
         electorate="council",
@@ -471,11 +496,17 @@ def test_weighted_council_counts_like_duplicated_ballots(staff, areas):
         method="approval",
         max_choices=1,
     )
-    services.ballot_cast(round=round, user=big, approvals=_item_ids(round, "Klima"))
-    services.ballot_cast(round=round, user=small1, approvals=_item_ids(round, "Data"))
-    services.ballot_cast(round=round, user=small2, approvals=_item_ids(round, "Data"))
-    round = _close(round)
-    result = selectors.round_result(round=round)
+    services.ballot_cast(
+        voting_round=voting_round, user=big, approvals=_item_ids(voting_round, "Klima")
+    )
+    services.ballot_cast(
+        voting_round=voting_round, user=small1, approvals=_item_ids(voting_round, "Data")
+    )
+    services.ballot_cast(
+        voting_round=voting_round, user=small2, approvals=_item_ids(voting_round, "Data")
+    )
+    voting_round = _close(voting_round)
+    result = selectors.round_result(voting_round=voting_round)
     assert [(r["title"], r["score"]) for r in result["rows"]][:2] == [("Klima", 5), ("Data", 4)]
     assert result["total_weight"] == 9
 
@@ -483,24 +514,26 @@ def test_weighted_council_counts_like_duplicated_ballots(staff, areas):
 def test_secret_round_lists_receipts_without_names_open_round_with_names(staff, areas, board):
     members, _sub = board
     for secret in (True, False):
-        round = _opened(staff, areas, is_secret=secret, title=f"secret={secret}")
-        services.ballot_cast(round=round, user=members[0], ranks=_ranks(round, "Klima"))
-        round = _close(round)
-        ballots = selectors.round_result(round=round)["ballots"]
+        voting_round = _opened(staff, areas, is_secret=secret, title=f"secret={secret}")
+        services.ballot_cast(
+            voting_round=voting_round, user=members[0], ranks=_ranks(voting_round, "Klima")
+        )
+        voting_round = _close(voting_round)
+        ballots = selectors.round_result(voting_round=voting_round)["ballots"]
         assert ballots[0]["name"] == (None if secret else str(members[0]))
-        audit = actions_for(target=round, verbs=["ballot.cast"]).get()
+        audit = actions_for(target=voting_round, verbs=["ballot.cast"]).get()
         assert ("receipt" in audit.data) is (not secret)
 
 
 def test_rounds_close_due(staff, areas, board):
-    round = _opened(staff, areas)
+    voting_round = _opened(staff, areas)
     assert services.rounds_close_due() == 0
-    VotingRound.objects.filter(pk=round.pk).update(
+    VotingRound.objects.filter(pk=voting_round.pk).update(
         closes_at=timezone.now() - datetime.timedelta(seconds=1)
     )
     assert services.rounds_close_due() == 1
-    round.refresh_from_db()
-    assert round.is_counted
+    voting_round.refresh_from_db()
+    assert voting_round.is_counted
 
 
 # --- Announcement ---------------------------------------------------------------------------
@@ -509,9 +542,11 @@ def test_rounds_close_due(staff, areas, board):
 def test_confirm_priorities_changes_status_and_mails_contacts_once(
     staff, areas, board, mail_outbox
 ):
-    round = _opened(staff, areas)
-    services.ballot_cast(round=round, user=board[0][0], ranks=_ranks(round, "Klima"))
-    round = _close(round)
+    voting_round = _opened(staff, areas)
+    services.ballot_cast(
+        voting_round=voting_round, user=board[0][0], ranks=_ranks(voting_round, "Klima")
+    )
+    voting_round = _close(voting_round)
     contacts = {}
     for kind in ("housing", "knowledge", "financial", "other"):
         a = AffiliationFactory(
@@ -519,44 +554,61 @@ def test_confirm_priorities_changes_status_and_mails_contacts_once(
         )
         contacts[kind] = a.user
     AffiliationFactory(role=Affiliation.Role.EMPLOYEE)  # not a contact
-    queued = services.round_confirm_priorities(round=round, actor=staff, focus_areas=[areas[0]])
+    queued = services.round_confirm_priorities(
+        voting_round=voting_round, actor=staff, focus_areas=[areas[0]]
+    )
     assert queued == 3
-    assert {c["to"] for c in mail_outbox} == {
+    assert {c["to"] for c in mail_outbox.of("priorities")} == {
         contacts["housing"],
         contacts["knowledge"],
         contacts["financial"],
     }
-    assert all(c["template"] == "strategy/mail/priorities" for c in mail_outbox)
-    assert len({c["dedup_key"] for c in mail_outbox}) == 3
+    assert all(c["template"] == "strategy/mail/priorities" for c in mail_outbox.of("priorities"))
+    assert len({c["dedup_key"] for c in mail_outbox.of("priorities")}) == 3
     statuses = dict(FocusArea.objects.values_list("title", "status"))
     assert statuses == {"Klima": "prioritised", "Ældre": "not_chosen", "Data": "not_chosen"}
     # a second confirmation (double click, two staff) mails no one again
-    assert services.round_confirm_priorities(round=round, actor=staff, focus_areas=[areas[0]]) == 0
-    assert len(mail_outbox) == 3 and Announcement.objects.count() == 3
+    assert (
+        services.round_confirm_priorities(
+            voting_round=voting_round, actor=staff, focus_areas=[areas[0]]
+        )
+        == 0
+    )
+    assert len(mail_outbox.of("priorities")) == 3 and Announcement.objects.count() == 3
 
 
 def test_confirm_priorities_refuses_focus_areas_off_the_ballot(staff, areas, board, mail_outbox):
-    round = _opened(staff, areas[:2])
-    services.ballot_cast(round=round, user=board[0][0], ranks=_ranks(round, "Klima"))
-    round = _close(round)
+    voting_round = _opened(staff, areas[:2])
+    services.ballot_cast(
+        voting_round=voting_round, user=board[0][0], ranks=_ranks(voting_round, "Klima")
+    )
+    voting_round = _close(voting_round)
     with pytest.raises(ValidationError):
-        services.round_confirm_priorities(round=round, actor=staff, focus_areas=[areas[2]])
+        services.round_confirm_priorities(
+            voting_round=voting_round, actor=staff, focus_areas=[areas[2]]
+        )
     with pytest.raises(PermissionDenied):
-        services.round_confirm_priorities(round=round, actor=board[0][0], focus_areas=areas[:1])
-    assert not mail_outbox
+        services.round_confirm_priorities(
+            voting_round=voting_round, actor=board[0][0], focus_areas=areas[:1]
+        )
+    assert not mail_outbox.of("priorities")
 
 
 def test_announcement_goes_through_the_real_outbox(staff, areas, board):
     from outbox.models import OutboxMessage
 
-    round = _opened(staff, areas)
-    services.ballot_cast(round=round, user=board[0][0], ranks=_ranks(round, "Klima"))
-    round = _close(round)
+    voting_round = _opened(staff, areas)
+    services.ballot_cast(
+        voting_round=voting_round, user=board[0][0], ranks=_ranks(voting_round, "Klima")
+    )
+    voting_round = _close(voting_round)
     AffiliationFactory(organisation=OrganisationFactory(kind="knowledge"), role="contact")
-    services.round_confirm_priorities(round=round, actor=staff, focus_areas=[areas[0]])
-    message = OutboxMessage.objects.get()
+    services.round_confirm_priorities(
+        voting_round=voting_round, actor=staff, focus_areas=[areas[0]]
+    )
+    message = OutboxMessage.objects.get(template="strategy/mail/priorities")
     assert "Klima" in message.body_text
-    assert message.dedup_key.startswith(f"strategy.priorities:{round.pk}:")
+    assert message.dedup_key.startswith(f"strategy.priorities:{voting_round.pk}:")
 
 
 def test_organisation_kinds_announced():
@@ -570,10 +622,10 @@ def test_organisation_kinds_announced():
 def test_beat_task_counts_rounds_past_their_close(staff, areas, board):
     from strategy.tasks import rounds_close_due_task
 
-    round = _opened(staff, areas)
-    VotingRound.objects.filter(pk=round.pk).update(
+    voting_round = _opened(staff, areas)
+    VotingRound.objects.filter(pk=voting_round.pk).update(
         closes_at=timezone.now() - datetime.timedelta(seconds=1)
     )
     assert rounds_close_due_task.delay().get() == 1
-    round.refresh_from_db()
-    assert round.outcome == VotingRound.Outcome.NOT_VALID  # no ballots, quorum 1
+    voting_round.refresh_from_db()
+    assert voting_round.outcome == VotingRound.Outcome.NOT_VALID  # no ballots, quorum 1

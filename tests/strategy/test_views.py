@@ -29,16 +29,16 @@ pytestmark = pytest.mark.django_db
 
 def _opened(staff, areas, **fields):
     return services.round_open(
-        round=make_round(staff=staff, focus_areas=areas, **fields), actor=staff
+        voting_round=make_round(staff=staff, focus_areas=areas, **fields), actor=staff
     )
 
 
-def _close(round):
-    VotingRound.objects.filter(pk=round.pk).update(
+def _close(voting_round):
+    VotingRound.objects.filter(pk=voting_round.pk).update(
         closes_at=timezone.now() - datetime.timedelta(seconds=1)
     )
-    round.refresh_from_db()
-    return round
+    voting_round.refresh_from_db()
+    return voting_round
 
 
 # --- The strategy page ----------------------------------------------------------------------
@@ -199,17 +199,17 @@ def test_votes_list_access(client, staff, areas, board):
     assert client.get(url).status_code == 302
     client.force_login(AffiliationFactory().user)
     assert client.get(url).status_code == 403
-    round = _opened(staff, areas, title="Bestyrelsens runde")
+    voting_round = _opened(staff, areas, title="Bestyrelsens runde")
     client.force_login(board[0][0])
     assert "Bestyrelsens runde" in client.get(url).content.decode()
     client.force_login(staff)
     assert client.get(url).status_code == 200
-    assert round.get_absolute_url() in client.get(url).content.decode()
+    assert voting_round.get_absolute_url() in client.get(url).content.decode()
 
 
 def test_vote_detail_access(client, staff, areas, board):
-    round = _opened(staff, areas)
-    url = round.get_absolute_url()
+    voting_round = _opened(staff, areas)
+    url = voting_round.get_absolute_url()
     assert client.get(url).status_code == 302
     client.force_login(AffiliationFactory().user)
     assert client.get(url).status_code == 403
@@ -226,22 +226,22 @@ def test_vote_detail_access(client, staff, areas, board):
 
 def test_voter_without_two_factor_is_led_to_set_it_up(client, staff, areas):
     voter = board_member(mfa=False)
-    round = _opened(staff, areas)
+    voting_round = _opened(staff, areas)
     client.force_login(voter)
-    html = client.get(round.get_absolute_url()).content.decode()
+    html = client.get(voting_round.get_absolute_url()).content.decode()
     assert 'id="mfa-required"' in html and reverse("mfa_index") in html
     assert 'id="ballot-form"' not in html
-    items = list(round.items.all())
-    response = client.post(round.get_absolute_url(), {f"rank_{items[0].pk}": "1"})
+    items = list(voting_round.items.all())
+    response = client.post(voting_round.get_absolute_url(), {f"rank_{items[0].pk}": "1"})
     assert response.status_code == 400 and not Ballot.objects.exists()
 
 
 def test_ranked_ballot_through_the_page_change_and_result_after_close(client, staff, areas, board):
     voter = board[0][0]
-    round = _opened(staff, areas, is_secret=True)
+    voting_round = _opened(staff, areas, is_secret=True)
     client.force_login(voter)
-    items = {i.focus_area.title: i.pk for i in round.items.select_related("focus_area")}
-    url = round.get_absolute_url()
+    items = {i.focus_area.title: i.pk for i in voting_round.items.select_related("focus_area")}
+    url = voting_round.get_absolute_url()
     response = client.post(
         url, {f"rank_{items['Data']}": "1", f"rank_{items['Klima']}": "2"}, follow=True
     )
@@ -254,15 +254,15 @@ def test_ranked_ballot_through_the_page_change_and_result_after_close(client, st
         items["Klima"],
         items["Ældre"],
     ]
-    _close(round)
+    _close(voting_round)
     html = client.get(url).content.decode()
     assert 'id="result"' in html and 'id="pairwise"' in html and 'id="tie-break-rule"' in html
     assert ballot.receipt in html
     assert voter.get_full_name() not in html.split('id="ballots"')[1]
     assert "<svg" in html
     assert not re.search(r'\b(x|y|width|height)="-?[0-9]+,[0-9]', html)
-    round.refresh_from_db()
-    assert round.is_counted
+    voting_round.refresh_from_db()
+    assert voting_round.is_counted
 
 
 @pytest.mark.parametrize(
@@ -277,11 +277,11 @@ def test_ranked_ballot_through_the_page_change_and_result_after_close(client, st
     ],
 )
 def test_bad_ranked_posts_are_refused_with_a_message(client, staff, areas, board, bad):
-    round = _opened(staff, areas)
-    a, b, _c = (i.pk for i in round.items.all())
+    voting_round = _opened(staff, areas)
+    a, b, _c = (i.pk for i in voting_round.items.all())
     client.force_login(board[0][0])
     data = {k.format(a=a, b=b): v for k, v in bad.items()}
-    response = client.post(round.get_absolute_url(), data)
+    response = client.post(voting_round.get_absolute_url(), data)
     assert response.status_code == 400
     errors = [m for m in get_messages(response.wsgi_request) if m.level_tag == "error"]
     assert errors and str(errors[0])
@@ -289,64 +289,64 @@ def test_bad_ranked_posts_are_refused_with_a_message(client, staff, areas, board
 
 
 def test_posting_another_rounds_items_is_refused(client, staff, areas, board):
-    round = _opened(staff, areas[:2], title="A")
+    voting_round = _opened(staff, areas[:2], title="A")
     other = _opened(staff, [FocusAreaFactory(), FocusAreaFactory()], title="B")
     client.force_login(board[0][0])
     foreign = other.items.first().pk
-    response = client.post(round.get_absolute_url(), {f"rank_{foreign}": "1"})
+    response = client.post(voting_round.get_absolute_url(), {f"rank_{foreign}": "1"})
     assert response.status_code == 400 and not Ballot.objects.exists()
 
 
 def test_approval_ballot_through_the_page(client, staff, areas, board):
-    round = _opened(staff, areas, method="approval", max_choices=2)
-    ids = [i.pk for i in round.items.all()]
+    voting_round = _opened(staff, areas, method="approval", max_choices=2)
+    ids = [i.pk for i in voting_round.items.all()]
     client.force_login(board[0][0])
-    html = client.get(round.get_absolute_url()).content.decode()
+    html = client.get(voting_round.get_absolute_url()).content.decode()
     assert 'type="checkbox"' in html
     # The method names the round's own number, not the admin's placeholder "up to N".
     listing = client.get(reverse("strategy:votes")).content.decode()
     for page in (html, listing):
         assert "Godkendelse: vælg op til 2" in page and "op til N" not in page
-    assert client.post(round.get_absolute_url(), {"item": ids}).status_code == 400
-    assert client.post(round.get_absolute_url(), {"item": ids[:2]}).status_code == 302
+    assert client.post(voting_round.get_absolute_url(), {"item": ids}).status_code == 400
+    assert client.post(voting_round.get_absolute_url(), {"item": ids[:2]}).status_code == 302
     assert Ballot.objects.get().choices.count() == 2
 
 
 def test_post_by_someone_outside_the_electorate_is_refused(client, staff, areas, board):
-    round = _opened(staff, areas)
+    voting_round = _opened(staff, areas)
     client.force_login(board[1])  # substitute
-    item = round.items.first().pk
-    assert client.post(round.get_absolute_url(), {f"rank_{item}": "1"}).status_code == 403
+    item = voting_round.items.first().pk
+    assert client.post(voting_round.get_absolute_url(), {f"rank_{item}": "1"}).status_code == 403
     assert not Ballot.objects.exists()
 
 
 def test_open_ballot_result_lists_names_and_below_quorum_says_not_valid(
     client, staff, areas, board
 ):
-    round = _opened(staff, areas, is_secret=False, quorum=2)
-    item = round.items.first().pk
+    voting_round = _opened(staff, areas, is_secret=False, quorum=2)
+    item = voting_round.items.first().pk
     client.force_login(board[0][0])
-    client.post(round.get_absolute_url(), {f"rank_{item}": "1"})
-    _close(round)
-    html = client.get(round.get_absolute_url()).content.decode()
+    client.post(voting_round.get_absolute_url(), {f"rank_{item}": "1"})
+    _close(voting_round)
+    html = client.get(voting_round.get_absolute_url()).content.decode()
     assert board[0][0].get_full_name() in html
     assert "alert-danger" in html  # not valid: below quorum
 
 
 def test_confirm_priorities_page_is_staff_only(client, staff, areas, board, mail_outbox):
-    round = _opened(staff, areas)
-    item = round.items.first()
+    voting_round = _opened(staff, areas)
+    item = voting_round.items.first()
     client.force_login(board[0][0])
-    client.post(round.get_absolute_url(), {f"rank_{item.pk}": "1"})
-    _close(round)
-    client.get(round.get_absolute_url())  # counts
-    url = reverse("strategy:confirm_priorities", args=[round.pk])
+    client.post(voting_round.get_absolute_url(), {f"rank_{item.pk}": "1"})
+    _close(voting_round)
+    client.get(voting_round.get_absolute_url())  # counts
+    url = reverse("strategy:confirm_priorities", args=[voting_round.pk])
     assert client.get(url).status_code == 302  # to the admin login
     client.force_login(staff)
     assert client.get(url).status_code == 200
     AffiliationFactory(organisation=OrganisationFactory(kind="housing"), role="contact")
     response = client.post(url, {"focus_areas": [item.focus_area_id]})
-    assert response.status_code == 302 and len(mail_outbox) == 1
+    assert response.status_code == 302 and len(mail_outbox.of("priorities")) == 1
     item.focus_area.refresh_from_db()
     assert item.focus_area.status == "prioritised"
 
@@ -357,8 +357,10 @@ def test_confirm_priorities_page_is_staff_only(client, staff, areas, board, mail
 def test_every_strategy_admin_page_opens_for_staff(client, staff, areas, board):
     from django.contrib import admin
 
-    round = _opened(staff, areas)
-    services.ballot_cast(round=round, user=board[0][0], ranks={round.items.first().pk: 1})
+    voting_round = _opened(staff, areas)
+    services.ballot_cast(
+        voting_round=voting_round, user=board[0][0], ranks={voting_round.items.first().pk: 1}
+    )
     a = AffiliationFactory()
     services.pledge_save(
         summit=SummitFactory(),
@@ -382,18 +384,20 @@ def test_every_strategy_admin_page_opens_for_staff(client, staff, areas, board):
 
 
 def test_admin_refuses_rule_change_after_votes(client, staff, areas, board):
-    round = _opened(staff, areas)
-    services.ballot_cast(round=round, user=board[0][0], ranks={round.items.first().pk: 1})
+    voting_round = _opened(staff, areas)
+    services.ballot_cast(
+        voting_round=voting_round, user=board[0][0], ranks={voting_round.items.first().pk: 1}
+    )
     client.force_login(staff)
-    html = client.get(reverse("admin:strategy_votinground_change", args=[round.pk])).content
+    html = client.get(reverse("admin:strategy_votinground_change", args=[voting_round.pk])).content
     # the rule fields are read-only: no inputs for them
     assert b'name="method"' not in html and b'name="quorum"' not in html
     from strategy.admin import VotingRoundForm
 
     form = VotingRoundForm(
-        instance=round,
+        instance=voting_round,
         data={
-            "title": round.title,
+            "title": voting_round.title,
             "method": "approval",
             "max_choices": 3,
             "quorum": 1,
@@ -410,14 +414,14 @@ def test_admin_refuses_rule_change_after_votes(client, staff, areas, board):
 
 
 def test_admin_open_action_fixes_the_electorate(client, staff, areas, board):
-    round = make_round(staff=staff, focus_areas=areas)
+    voting_round = make_round(staff=staff, focus_areas=areas)
     client.force_login(staff)
     client.post(
         reverse("admin:strategy_votinground_changelist"),
-        {"action": "open_rounds", "_selected_action": [round.pk]},
+        {"action": "open_rounds", "_selected_action": [voting_round.pk]},
     )
-    round.refresh_from_db()
-    assert round.opened_at is not None and round.voters.count() == 3
+    voting_round.refresh_from_db()
+    assert voting_round.opened_at is not None and voting_round.voters.count() == 3
 
 
 # --- Registrations with members -------------------------------------------------------------
@@ -425,8 +429,10 @@ def test_admin_open_action_fixes_the_electorate(client, staff, areas, board):
 
 def test_my_votes_panel_and_personal_data(staff, areas, board):
     voter = board[0][0]
-    round = _opened(staff, areas)
-    services.ballot_cast(round=round, user=voter, ranks={round.items.first().pk: 1})
+    voting_round = _opened(staff, areas)
+    services.ballot_cast(
+        voting_round=voting_round, user=voter, ranks={voting_round.items.first().pk: 1}
+    )
     services.comment_add(focus_area=areas[0], user=AffiliationFactory(user=voter).user, body="x")
     panel = next(p for p in my_page_panels() if p.key == "strategy.my_votes")
     context = panel.context(user=voter)
@@ -444,8 +450,10 @@ def test_my_votes_panel_and_personal_data(staff, areas, board):
 
 def test_my_page_shows_my_votes_with_the_receipt(client, staff, areas, board):
     voter = board[0][0]
-    round = _opened(staff, areas, title="Min runde")
-    ballot = services.ballot_cast(round=round, user=voter, ranks={round.items.first().pk: 1})
+    voting_round = _opened(staff, areas, title="Min runde")
+    ballot = services.ballot_cast(
+        voting_round=voting_round, user=voter, ranks={voting_round.items.first().pk: 1}
+    )
     client.force_login(voter)
     html = client.get(reverse("members:me")).content.decode()
     assert "Mine stemmer" in html and "Min runde" in html and ballot.receipt in html
@@ -504,18 +512,24 @@ def test_focus_area_page_query_count_does_not_grow(client):
 
 def test_result_page_query_count_does_not_grow_with_ballots(client, staff, areas):
     voters = [board_member() for _ in range(6)]
-    round = _opened(staff, areas, is_secret=False)
-    services.ballot_cast(round=round, user=voters[0], ranks={round.items.first().pk: 1})
+    voting_round = _opened(staff, areas, is_secret=False)
+    services.ballot_cast(
+        voting_round=voting_round, user=voters[0], ranks={voting_round.items.first().pk: 1}
+    )
     closed = _opened(staff, areas, is_secret=False, title="B")
     for voter in voters:
         services.ballot_cast(
-            round=closed, user=voter, ranks={i.pk: n for n, i in enumerate(closed.items.all(), 1)}
+            voting_round=closed,
+            user=voter,
+            ranks={i.pk: n for n, i in enumerate(closed.items.all(), 1)},
         )
-    for r in (round, closed):
+    for r in (voting_round, closed):
         _close(r)
-        services.round_close(round=r)
+        services.round_close(voting_round=r)
     client.force_login(staff)
-    assert _queries(client, round.get_absolute_url()) == _queries(client, closed.get_absolute_url())
+    assert _queries(client, voting_round.get_absolute_url()) == _queries(
+        client, closed.get_absolute_url()
+    )
 
 
 def test_focus_area_is_registered_with_search():
@@ -579,12 +593,12 @@ def test_strategy_admin_columns_are_danish(client, staff, areas, board):
     from devtools.factories.strategy import make_round
     from strategy import services
 
-    round = make_round(staff=staff, focus_areas=areas)
-    services.round_open(round=round, actor=staff)
+    voting_round = make_round(staff=staff, focus_areas=areas)
+    services.round_open(voting_round=voting_round, actor=staff)
     client.force_login(staff)
     for url in [
         reverse("admin:activity_action_changelist"),
-        reverse("admin:strategy_votinground_change", args=[round.pk]),
+        reverse("admin:strategy_votinground_change", args=[voting_round.pk]),
     ]:
         text = client.get(url, HTTP_ACCEPT_LANGUAGE="da").content.decode()
         assert "Afstemningsrunde" in text or "Fokusområde" in text
@@ -606,7 +620,7 @@ def test_admin_confirm_priorities_refuses_an_uncounted_round_or_several(
     from strategy import services
 
     open_round = make_round(staff=staff, focus_areas=areas, title="Åben runde")
-    services.round_open(round=open_round, actor=staff)
+    services.round_open(voting_round=open_round, actor=staff)
     other = make_round(staff=staff, focus_areas=areas, title="Anden runde")
     client.force_login(staff)
     url = reverse("admin:strategy_votinground_changelist")
