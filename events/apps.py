@@ -9,7 +9,9 @@ class EventsConfig(AppConfig):
     def ready(self):
         from members import registry
 
-        from . import personal_data, selectors
+        from . import dashboard, personal_data, selectors
+
+        dashboard.register()
 
         registry.register_engagement_metric(
             registry.EngagementMetric(

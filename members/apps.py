@@ -11,7 +11,7 @@ class MembersConfig(AppConfig):
     def ready(self):
         from allauth.mfa import signals as mfa_signals
 
-        from . import registry
+        from . import dashboard, registry
         from .security import on_authenticator_added, on_authenticator_removed
 
         mfa_signals.authenticator_added.connect(
@@ -20,6 +20,7 @@ class MembersConfig(AppConfig):
         mfa_signals.authenticator_removed.connect(
             on_authenticator_removed, dispatch_uid="members_factor_removed"
         )
+        dashboard.register()
         registry.register_engagement_metric(
             registry.EngagementMetric(
                 key="members.people",
