@@ -319,6 +319,9 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # Account takeover paths: changing addresses, second factors (allauth.mfa asks by default)
 # and deleting the account need the password or the code again; the old address is told.
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
+# A login with the password counts as recent authentication for this long as well
+# (almennet.account_adapter), so nobody is asked for the password again right after logging in.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "AlmenNet: "

@@ -1,0 +1,31 @@
+"""A newcomer on an event page creates an account, confirms the address from the mail and lands
+back on the event, where the sign-up box explains the non-member price."""
+
+import re
+
+from django.core import mail
+from playwright.sync_api import expect
+
+from tests.events.factories import EventFactory
+
+
+def test_create_account_from_an_event_and_land_back_on_it(page):
+    event = EventFactory(title="Temadag om renovering", member_price=500, non_member_price=900)
+    page.goto(page.base_url + event.get_absolute_url())
+    page.locator("#signup").get_by_role("link", name="Opret en").click()
+    page.fill("input[name=email]", "ny.deltager@boligselskab.dk")
+    page.fill("input[name=first_name]", "Ny")
+    page.fill("input[name=last_name]", "Deltager")
+    page.fill("input[name=password1]", "En-lang-og-god-adgangskode-42")
+    page.fill("input[name=password2]", "En-lang-og-god-adgangskode-42")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/accounts/confirm-email/")
+
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[0].body).group(0)
+    page.goto(page.base_url + link[link.index("/accounts/") :])
+    page.locator("main form button[type=submit]").click()
+
+    page.wait_for_url(page.base_url + event.get_absolute_url())
+    expect(page.get_by_role("heading", name="Temadag om renovering")).to_be_visible()
+    expect(page.locator("#signup-form")).to_be_visible()
