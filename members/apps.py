@@ -21,6 +21,7 @@ class MembersConfig(AppConfig):
             on_authenticator_removed, dispatch_uid="members_factor_removed"
         )
         dashboard.register()
+        _register_mail_kinds()
         registry.register_engagement_metric(
             registry.EngagementMetric(
                 key="members.people",
@@ -35,6 +36,16 @@ class MembersConfig(AppConfig):
                 key="outbox", export=_outbox_data_export, erase=_outbox_data_erase
             )
         )
+
+
+def _register_mail_kinds() -> None:
+    from outbox.registry import register_mail_kind
+
+    from . import mail
+
+    register_mail_kind(mail.REQUEST, _("Affiliation: new request (to the secretariat)"))
+    register_mail_kind(mail.CONFIRMED, _("Affiliation: confirmed"))
+    register_mail_kind(mail.REFUSED, _("Affiliation: refused"))
 
 
 def _outbox_data_export(user):
