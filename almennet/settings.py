@@ -347,6 +347,8 @@ LOCALE_PATHS = [
     _bundled("locale"),
     _bundled("locale_vendor") / "import_export" / "locale",
     _bundled("locale_vendor") / "simple_history" / "locale",
+    # Ahead of allauth's own Danish: one term for two-factor (totrinsgodkendelse) throughout.
+    _bundled("locale_vendor") / "allauth" / "locale",
 ]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
