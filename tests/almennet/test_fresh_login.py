@@ -51,3 +51,15 @@ def test_a_failed_login_does_not_count(client):
     response = client.get(reverse("members:account_delete"))
     assert response.status_code == 302
     assert reverse("account_login") in response["Location"]
+
+
+def test_the_headers_log_in_and_sign_up_links_come_back_to_the_page(client):
+    from tests.events.factories import EventFactory
+
+    event = EventFactory()
+    html = client.get(event.get_absolute_url()).content.decode()
+    back = f"?next={event.get_absolute_url()}"
+    assert f'href="{reverse("account_login")}{back}"' in html
+    assert f'href="{reverse("account_signup")}{back}"' in html
+    login_page = client.get(reverse("account_login")).content.decode()
+    assert f'href="{reverse("account_login")}?next=' not in login_page
