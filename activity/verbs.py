@@ -31,6 +31,11 @@ class Verb(models.TextChoices):
         _("Registration: session check-in undone"),
     )
     EVENT_MAILED = "event.mailed", _("Event: mail sent to participants")
+    REGISTRATION_REPRICED = "registration.repriced", _("Registration: re-priced as member")
+    REGISTRATION_PRICE_REVIEW = (
+        "registration.price_review",
+        _("Registration: member price to settle by hand (already invoiced)"),
+    )
     # A row moved from events' old RegistrationLog whose action is none of the above; its
     # action is kept in the data.
     REGISTRATION_OTHER = "registration.other", _("Registration: other change")
@@ -77,6 +82,7 @@ class Verb(models.TextChoices):
     AFFILIATION_CONFIRMED = "affiliation.confirmed", _("Affiliation: confirmed")
     AFFILIATION_ENDED = "affiliation.ended", _("Affiliation: ended")
     AFFILIATION_WITHDRAWN = "affiliation.withdrawn", _("Affiliation: request withdrawn")
+    AFFILIATION_REFUSED = "affiliation.refused", _("Affiliation: request refused")
     SEAT_CREATED = "seat.created", _("Seat: created")
     SEAT_UPDATED = "seat.updated", _("Seat: updated")
     SEAT_ENDED = "seat.ended", _("Seat: ended")

@@ -1,11 +1,35 @@
+import time
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.authentication import get_authentication_records
+from allauth.core import context
 from django.conf import settings
 from django.utils import translation
 
 from outbox.services import message_queue
+
+# How a person logs in: a login with one of these within allauth's re-authentication timeout
+# counts as recent authentication (a login by a mail link does not).
+FRESH_LOGIN_METHODS = frozenset({"password", "mfa"})
+
+
+def logged_in_recently(request) -> bool:
+    """True when this session's own login (password, or its second factor) happened within
+    ACCOUNT_REAUTHENTICATION_TIMEOUT."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    moments = [
+        record["at"]
+        for record in get_authentication_records(request, user)
+        if record.get("method") in FRESH_LOGIN_METHODS and isinstance(record.get("at"), int | float)
+    ]
+    if not moments:
+        return False
+    return time.time() - max(moments) < account_settings.REAUTHENTICATION_TIMEOUT
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -30,3 +54,12 @@ class AccountAdapter(DefaultAccountAdapter):
             user=user if getattr(user, "pk", None) else None,
             language=translation.get_language(),
         )
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """allauth counts only an explicit re-authentication as recent; a person who has just
+        logged in with their password would be asked for it again at once (deleting the
+        account, setting up two-factor right after logging in). A fresh login counts too."""
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        request = getattr(context, "request", None) or self.request
+        return not (request is not None and logged_in_recently(request))

@@ -324,6 +324,9 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # Account takeover paths: changing addresses, second factors (allauth.mfa asks by default)
 # and deleting the account need the password or the code again; the old address is told.
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
+# A login with the password counts as recent authentication for this long as well
+# (almennet.account_adapter), so nobody is asked for the password again right after logging in.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "AlmenNet: "
@@ -349,6 +352,8 @@ LOCALE_PATHS = [
     _bundled("locale"),
     _bundled("locale_vendor") / "import_export" / "locale",
     _bundled("locale_vendor") / "simple_history" / "locale",
+    # Ahead of allauth's own Danish: one term for two-factor (totrinsgodkendelse) throughout.
+    _bundled("locale_vendor") / "allauth" / "locale",
 ]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True

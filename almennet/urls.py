@@ -3,7 +3,10 @@ from anymail.webhooks.postmark import PostmarkTrackingWebhookView
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
+
+from members import mfa_return
 
 from . import metrics, views
 
@@ -32,6 +35,13 @@ urlpatterns.append(
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    # Before allauth's own: the two-factor setup that returns to where it was started from.
+    path("accounts/2fa/totp/activate/", mfa_return.activate_totp, name="mfa_activate_totp"),
+    path(
+        "accounts/2fa/recovery-codes/",
+        login_required(mfa_return.view_recovery_codes),
+        name="mfa_view_recovery_codes",
+    ),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("members/", include("members.urls")),

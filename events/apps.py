@@ -9,7 +9,9 @@ class EventsConfig(AppConfig):
     def ready(self):
         from members import registry
 
-        from . import personal_data, selectors
+        from . import dashboard, personal_data, selectors
+
+        dashboard.register()
 
         registry.register_engagement_metric(
             registry.EngagementMetric(
@@ -56,6 +58,11 @@ class EventsConfig(AppConfig):
                 erase=personal_data.registrations_erase,
             )
         )
+        from . import pricing
+
+        registry.register_affiliation_confirmed(
+            "events.reprice", pricing.registrations_reprice_for_affiliation
+        )
         _register_mail_kinds()
 
 
@@ -71,5 +78,6 @@ def _register_mail_kinds() -> None:
         ("events/mail/rejection", _("Event: sign-up declined")),
         ("events/mail/cancellation", _("Event: cancellation")),
         ("events/mail/reminder", _("Event: reminder")),
+        ("events/mail/price_review", _("Event: member price to settle (to the secretariat)")),
     ]:
         register_mail_kind(template, label)

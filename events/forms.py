@@ -10,6 +10,7 @@ from .models import Event
 from .services import (
     event_capacity_problem,
     signup_billing_initial,
+    signup_default_organisation,
     user_signup_organisations,
 )
 
@@ -49,14 +50,24 @@ class SignupForm(forms.Form):
     billing_reference = forms.CharField(
         label=_("Invoice reference or contact"), max_length=100, required=False
     )
+    billing_email = forms.EmailField(
+        label=_("Invoice e-mail"),
+        required=False,
+        help_text=_("Where the invoice goes if it is not sent electronically by EAN."),
+    )
 
-    BILLING_FIELDS = ("billing_ean", "requisition_number", "billing_reference")
+    BILLING_FIELDS = ("billing_ean", "requisition_number", "billing_reference", "billing_email")
 
     def __init__(self, *args, event: Event, user, **kwargs):
         super().__init__(*args, **kwargs)
         organisations = user_signup_organisations(user=user)
+        # The organisation the service picks when none is chosen: the form shows the same one
+        # and pre-fills its invoice details.
+        default = signup_default_organisation(user=user) if organisations else None
+        self.invoice_organisation = default
         if len(organisations) > 1:
             self.fields["organisation"].queryset = organisations
+            self.fields["organisation"].initial = default
         else:
             del self.fields["organisation"]
         if not event.requires_approval:
@@ -65,9 +76,14 @@ class SignupForm(forms.Form):
             for name in self.BILLING_FIELDS:
                 del self.fields[name]
         else:
-            first = organisations.first() if user.is_authenticated else None
-            for name, value in signup_billing_initial(organisation=first).items():
+            initial = signup_billing_initial(organisation=default, user=user)
+            for name, value in initial.items():
                 self.fields[name].initial = value
+            if default is not None and "organisation" not in self.fields:
+                self.fields["billing_ean"].help_text = _(
+                    "The invoice goes to %(name)s. Filled in from the organisation; leave "
+                    "empty to be invoiced by mail."
+                ) % {"name": default.name}
         self.helper = FormHelper()
         self.helper.form_action = reverse("events:signup", kwargs={"slug": event.slug})
         self.helper.form_id = "signup-form"

@@ -312,6 +312,11 @@ class Registration(models.Model):
     billing_reference = models.CharField(
         _("invoice reference or contact"), max_length=100, blank=True
     )
+    billing_email = models.EmailField(
+        _("invoice e-mail"),
+        blank=True,
+        help_text=_("Where the invoice is sent when it is not an electronic (EAN) invoice."),
+    )
 
     # A person who came to the door without signing up: no account, only what they told us.
     is_walk_in = models.BooleanField(_("walk-in"), default=False)

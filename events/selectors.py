@@ -229,3 +229,15 @@ def organisation_event_participation(*, organisation, limit: int = 10) -> list[d
 
 def now() -> datetime.datetime:
     return timezone.now()
+
+
+def user_pending_affiliation_names(*, user) -> list[str]:
+    """The organisations a person has asked to be affiliated with, still unconfirmed: the event
+    page tells them their sign-up is re-priced when the secretariat confirms."""
+    from members.models import Affiliation
+
+    return list(
+        Affiliation.objects.filter(user=user, confirmed_at__isnull=True)
+        .order_by("organisation__name")
+        .values_list("organisation__name", flat=True)
+    )

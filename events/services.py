@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Min
 from django.utils import formats, timezone
@@ -131,14 +132,25 @@ def signup_price(*, event: Event, user) -> tuple[str, Decimal]:
     return Registration.PriceCategory.NON_MEMBER, event.non_member_price
 
 
-def signup_billing_initial(*, organisation: Organisation | None) -> dict[str, str]:
-    """What the sign-up form pre-fills for a paid seat: the organisation's EAN and invoice
-    contact."""
+def signup_default_organisation(*, user) -> Organisation | None:
+    """The organisation a sign-up is made for when the person does not choose: a member
+    organisation first, then by name."""
+    return _signup_organisation(user=user, chosen=None)
+
+
+def signup_billing_initial(*, organisation: Organisation | None, user=None) -> dict[str, str]:
+    """What the sign-up form pre-fills for a paid seat: the organisation's EAN, invoice contact
+    and invoice address (the person's own address when there is no organisation)."""
     if organisation is None:
-        return {"billing_ean": "", "billing_reference": ""}
+        return {
+            "billing_ean": "",
+            "billing_reference": "",
+            "billing_email": getattr(user, "email", "") or "",
+        }
     return {
         "billing_ean": organisation.ean,
         "billing_reference": organisation.invoice_contact_name,
+        "billing_email": organisation.invoice_contact_email,
     }
 
 
@@ -151,12 +163,21 @@ def _signup_billing(*, organisation, price: Decimal, answers: Mapping[str, Any])
     ean = "".join(str(answers.get("billing_ean") or initial["billing_ean"]).split())
     if ean:
         validate_ean(ean)
+    email = str(answers.get("billing_email") or initial["billing_email"]).strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ValidationError(
+                {"billing_email": _("Enter a valid e-mail address for the invoice.")}
+            ) from None
     return {
         "billing_ean": ean,
         "requisition_number": str(answers.get("requisition_number") or "").strip()[:50],
         "billing_reference": str(
             answers.get("billing_reference") or initial["billing_reference"]
         ).strip()[:100],
+        "billing_email": email[:254],
     }
 
 

@@ -54,6 +54,8 @@ def _detail_context(request, event: Event, form=None) -> dict:
     if user.is_authenticated and registration is None and problem is None:
         context["form"] = form or SignupForm(event=event, user=user)
         context["your_price"] = services.signup_price(event=event, user=user)[1]
+    if user.is_authenticated and not context["is_member"] and not event.is_free:
+        context["pending_affiliations"] = selectors.user_pending_affiliation_names(user=user)
     return context
 
 

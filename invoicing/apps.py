@@ -32,3 +32,6 @@ class InvoicingConfig(AppConfig):
         registry.register_personal_data(
             registry.PersonalData(key="invoices", export=panels.personal_data_export)
         )
+        from events.registry import register_invoiced_check
+
+        register_invoiced_check("invoicing", panels.registrations_invoiced)

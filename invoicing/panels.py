@@ -37,3 +37,15 @@ def personal_data_export(user) -> list[dict]:
         }
         for invoice in Invoice.objects.issued().filter(person=user).select_related("event")
     ]
+
+
+def registrations_invoiced(registration_ids: list[int]) -> set[int]:
+    """Which of these registrations are on an invoice (a draft included): events leaves their
+    price alone."""
+    from .models import InvoiceLine
+
+    return set(
+        InvoiceLine.objects.filter(registration_id__in=registration_ids).values_list(
+            "registration_id", flat=True
+        )
+    )

@@ -150,13 +150,15 @@ def _draft_for(*, event: Event, registrations: list[Registration], seller) -> In
     if organisation is not None:
         buyer_name = organisation.name
         buyer_cvr = organisation.cvr
-        buyer_email = organisation.invoice_contact_email or (
-            first.user.email if first.user_id else ""
+        buyer_email = (
+            first.billing_email
+            or organisation.invoice_contact_email
+            or (first.user.email if first.user_id else "")
         )
     else:
         buyer_name = _participant_name(first)
         buyer_cvr = ""
-        buyer_email = first.user.email if first.user_id else ""
+        buyer_email = first.billing_email or (first.user.email if first.user_id else "")
     invoice = Invoice.objects.create(
         kind=Invoice.Kind.INVOICE,
         series=Invoice.SERIES[Invoice.Kind.INVOICE],

@@ -247,7 +247,7 @@ class AffiliationAdmin(ActionsLinkMixin, SimpleHistoryAdmin):
     readonly_fields = ["confirmed_at", "confirmed_by", "created_at"]
     list_select_related = ["user", "organisation"]
     date_hierarchy = "starts_on"
-    actions = ["confirm_affiliations", "end_affiliations"]
+    actions = ["confirm_affiliations", "refuse_affiliations", "end_affiliations"]
 
     def get_changeform_initial_data(self, request):
         # The "Add an affiliation" links on a person's or an organisation's page pre-fill it.
@@ -280,6 +280,19 @@ class AffiliationAdmin(ActionsLinkMixin, SimpleHistoryAdmin):
         self.message_user(
             request,
             ngettext("%(count)d affiliation confirmed.", "%(count)d affiliations confirmed.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Refuse the selected requests"), permissions=["change"])
+    def refuse_affiliations(self, request, queryset):
+        count = 0
+        for affiliation in queryset.filter(confirmed_at__isnull=True):
+            services.affiliation_refuse(affiliation=affiliation, actor=request.user)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d request refused.", "%(count)d requests refused.", count)
             % {"count": count},
             messages.SUCCESS,
         )

@@ -11,7 +11,7 @@ class MembersConfig(AppConfig):
     def ready(self):
         from allauth.mfa import signals as mfa_signals
 
-        from . import registry
+        from . import dashboard, registry
         from .security import on_authenticator_added, on_authenticator_removed
 
         mfa_signals.authenticator_added.connect(
@@ -20,6 +20,8 @@ class MembersConfig(AppConfig):
         mfa_signals.authenticator_removed.connect(
             on_authenticator_removed, dispatch_uid="members_factor_removed"
         )
+        dashboard.register()
+        _register_mail_kinds()
         registry.register_engagement_metric(
             registry.EngagementMetric(
                 key="members.people",
@@ -34,6 +36,16 @@ class MembersConfig(AppConfig):
                 key="outbox", export=_outbox_data_export, erase=_outbox_data_erase
             )
         )
+
+
+def _register_mail_kinds() -> None:
+    from outbox.registry import register_mail_kind
+
+    from . import mail
+
+    register_mail_kind(mail.REQUEST, _("Affiliation: new request (to the secretariat)"))
+    register_mail_kind(mail.CONFIRMED, _("Affiliation: confirmed"))
+    register_mail_kind(mail.REFUSED, _("Affiliation: refused"))
 
 
 def _outbox_data_export(user):

@@ -49,6 +49,7 @@ _engagement_metrics: dict[str, EngagementMetric] = {}
 _organisation_panels: dict[str, Panel] = {}
 _my_page_panels: dict[str, Panel] = {}
 _personal_data: dict[str, PersonalData] = {}
+_affiliation_confirmed: dict[str, Callable[..., None]] = {}
 
 
 def register_engagement_metric(metric: EngagementMetric) -> None:
@@ -83,3 +84,13 @@ def register_personal_data(entry: PersonalData) -> None:
 
 def personal_data_sources() -> list[PersonalData]:
     return [_personal_data[key] for key in sorted(_personal_data)]
+
+
+def register_affiliation_confirmed(key: str, callback: Callable[..., None]) -> None:
+    """`callback(affiliation=..., actor=...)` runs inside the transaction that confirms a
+    person's affiliation (events re-prices the sign-ups made while it was pending)."""
+    _affiliation_confirmed[key] = callback
+
+
+def affiliation_confirmed_callbacks() -> list[Callable[..., None]]:
+    return [_affiliation_confirmed[key] for key in sorted(_affiliation_confirmed)]

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from activity.services import actions_delete, record
 
-from . import registry
+from . import mail, registry
 from .models import Affiliation, Organisation, Seat, User
 
 
@@ -175,7 +175,7 @@ def affiliation_request(
                 % {"name": organisation.name}
             }
         )
-    return affiliation_create(
+    affiliation = affiliation_create(
         user=user,
         organisation=organisation,
         role=role,
@@ -183,6 +183,8 @@ def affiliation_request(
         confirmed=False,
         actor=user,
     )
+    mail.affiliation_request_queue(affiliation=affiliation)
+    return affiliation
 
 
 @transaction.atomic
@@ -194,7 +196,30 @@ def affiliation_confirm(*, affiliation: Affiliation, actor: User) -> Affiliation
     affiliation.confirmed_by = actor
     affiliation.full_clean()
     _audited_save(affiliation, actor=actor, reason="confirmed", verb="affiliation.confirmed")
+    # Other apps act on the new affiliation in the same transaction (events re-prices
+    # sign-ups made while the request waited).
+    for callback in registry.affiliation_confirmed_callbacks():
+        callback(affiliation=affiliation, actor=actor)
+    mail.affiliation_confirmed_queue(affiliation=affiliation)
     return affiliation
+
+
+@transaction.atomic
+def affiliation_refuse(*, affiliation: Affiliation, actor: User, reason: str = "") -> None:
+    """Staff refuse a person's request: the request goes and the person is told why."""
+    affiliation = (
+        Affiliation.objects.select_for_update()
+        .select_related("user", "organisation")
+        .get(pk=affiliation.pk)
+    )
+    if affiliation.confirmed_at is not None:
+        raise ValidationError(_("A confirmed affiliation is ended, not refused."))
+    reason = reason.strip()[:1000]
+    affiliation._history_user = actor
+    affiliation._change_reason = "refused"
+    record(actor, "affiliation.refused", affiliation, **_facts(affiliation), reason=reason)
+    mail.affiliation_refused_queue(affiliation=affiliation, reason=reason)
+    affiliation.delete()
 
 
 @transaction.atomic

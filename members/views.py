@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -85,6 +86,16 @@ def board(request):
 # --- my page ---------------------------------------------------------------------------
 
 
+def _next_url(request) -> str:
+    """A page on this site to return to (?next= or the form's next), or ""."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return ""
+
+
 def _my_page(request, *, profile_form=None, affiliation_form=None, status=200):
     user = request.user
     affiliations = list(
@@ -102,6 +113,7 @@ def _my_page(request, *, profile_form=None, affiliation_form=None, status=200):
             "can_see_engagement": selectors.user_can_see_engagement_report(user=user),
             "panels": _render_panels(registry.my_page_panels(), request, user=user),
             "today": timezone.localdate(),
+            "next_url": _next_url(request),
         },
         status=status,
     )
@@ -142,7 +154,7 @@ def affiliation_request(request):
                 )
                 % {"name": affiliation.organisation.name},
             )
-            return redirect("members:me")
+            return redirect(_next_url(request) or "members:me")
     return _my_page(request, affiliation_form=form, status=400)
 
 

@@ -14,3 +14,7 @@ class OutboxConfig(AppConfig):
         from .metrics import outbox_collector_register
 
         outbox_collector_register()
+
+        from . import dashboard
+
+        dashboard.register()

@@ -9,7 +9,9 @@ class StrategyConfig(AppConfig):
     def ready(self):
         from outbox.registry import register_mail_kind
 
-        from . import registrations, related
+        from . import dashboard, registrations, related
+
+        dashboard.register()
 
         registrations.register_all()
         related.register_all()

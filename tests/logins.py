@@ -38,3 +38,17 @@ def login_password_only(client, user) -> None:
     """A session that logged in with the password and never gave the second factor."""
     _original_force_login(client, user)
     _record(client, user, [{"method": "password", "at": time.time(), "email": user.email}])
+
+
+def login_a_while_ago(client, user, *, seconds: int = 3600) -> None:
+    """A complete login that happened `seconds` ago: no longer fresh enough to stand for a
+    re-authentication (almennet.account_adapter)."""
+    force_login_with_factors(client, user)
+    session = client.session
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {**record, "at": record["at"] - seconds}
+        for record in session[AUTHENTICATION_METHODS_SESSION_KEY]
+    ]
+    session.save()

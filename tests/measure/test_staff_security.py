@@ -68,10 +68,10 @@ def test_staff_without_a_second_factor_reach_nothing_but_its_setup(world):
         world, client, allowed=SETUP_URL_NAMES, target=reverse("mfa_activate_totp")
     )
     assert not problems, "\n".join(problems)
-    # The way out is open: the setup page answers (after allauth asks for the password again).
-    response = client.get(reverse("mfa_activate_totp"), follow=True)
+    # The way out is open: the setup page answers, without asking for the password again
+    # right after the login (almennet.account_adapter).
+    response = client.get(reverse("mfa_activate_totp"))
     assert response.status_code == 200
-    assert response.redirect_chain[-1][0].startswith(reverse("account_reauthenticate"))
 
 
 @pytest.mark.parametrize("role", ["editor", "superuser"])

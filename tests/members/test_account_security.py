@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from devtools.factories.members import UserFactory, staff_with_totp
 from members.models import User
+from tests.logins import login_a_while_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def _address(user, email, *, primary):
 def test_adding_an_address_asks_for_the_password_first(client):
     user = UserFactory(email="gammel@example.dk")
     _address(user, user.email, primary=True)
-    client.force_login(user)
+    login_a_while_ago(client, user)
     response = client.post(
         reverse("account_email"), {"action_add": "", "email": "angriber@evil.example"}
     )
@@ -53,7 +54,7 @@ def test_turning_off_the_second_factor_asks_for_it_again(client):
 
     user = UserFactory()
     TOTP.activate(user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
-    client.force_login(user)
+    login_a_while_ago(client, user)
     response = client.post(reverse("mfa_deactivate_totp"))
     assert response.status_code == 302
     assert "reauthenticate" in response["Location"]

@@ -25,6 +25,7 @@ from members.registry import (
     register_organisation_panel,
     register_personal_data,
 )
+from tests.logins import login_a_while_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -359,10 +360,10 @@ def test_account_delete_removes_the_user_and_logs_out(client, clean_registry):
 
 
 def test_account_delete_asks_for_the_password_first(client):
-    """Without a recent re-authentication the page and the POST go to allauth's password
+    """Without a recent login or re-authentication the page and the POST go to allauth's password
     step; a wrong password deletes nothing, the right one resumes the deletion."""
     user = UserFactory(email="stay@example.dk")
-    client.force_login(user)
+    login_a_while_ago(client, user)
     response = client.get(reverse("members:account_delete"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_reauthenticate"))
@@ -380,7 +381,7 @@ def test_account_delete_without_a_password_is_refused_not_a_server_error(client)
     user = UserFactory()
     user.set_unusable_password()
     user.save()
-    client.force_login(user)
+    login_a_while_ago(client, user)  # (a mail link, say: not a fresh password login)
     assert client.get(reverse("members:account_delete")).status_code == 403
     assert client.post(reverse("members:account_delete"), {"confirm": "on"}).status_code == 403
     assert User.objects.filter(pk=user.pk).exists()
