@@ -224,3 +224,19 @@ class AnonymousPageCacheMiddleware:
         digest = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
         language = _language_and_path(request.path_info)[0]
         return f"page-cache:{content_version()}:{language}:{digest}"
+
+
+def shared(name: str, build, *parts):
+    """What is the same for every viewer of a kind (a member's front page lists, an event with
+    its seat counts and sessions), built once and kept under the content version: a committed
+    change a visitor can see moves the version after commit (content_changed), so a copy is
+    never older than the last commit, as for the visitors' pages. Off with the page cache
+    (PAGE_CACHE_SECONDS = 0), and answered by ``build()`` when the cache is down."""
+    if not settings.PAGE_CACHE_SECONDS:
+        return build()
+    key = f"shared:{content_version()}:{name}:" + ":".join(str(part) for part in parts)
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, settings.PAGE_CACHE_SECONDS)
+    return value

@@ -214,7 +214,7 @@ def table(results: dict, ceiling: float, generator_limited: bool) -> str:
             share = f"{row['rps'] / ceiling:.0%}" if ceiling else "-"
         lines.append(
             f"{label:<26} {row['rps']:>8.1f} {row['median_ms']:>7.1f} {row['p95_ms']:>7.1f} "
-            f"{row.get('p99_ms', 0):>7.1f} {row.get('failures', 0):>6} {share:>8}  "
+            f"{row.get('p99_ms', float('nan')):>7.1f} {row.get('failures', 0):>6} {share:>8}  "
             f"{row.get('verdict', '')}"
         )
     return "\n".join(lines)
@@ -264,7 +264,7 @@ def measure_reads(base: str, plan: dict, args, workdir: Path, workers: int) -> d
         if status != 200:
             results[key] = {"error": f"{paths[0]} answers {status}, not 200"}
             continue
-        server.warm_up(base, paths, workers, cookie)
+        server.warm_up(base, paths, workers, cookie, every=kind == "visitor")
         results[key] = wrk(key, paths, cookie)
     return results
 

@@ -4,7 +4,9 @@ production install, seeding, and a gunicorn serving it (devtools/bench/run.py, s
 The benchmark uses its own database (BENCH_DATABASE_URL, else almennet_bench on the machine's
 PostgreSQL at 127.0.0.1:5432, else, or with BENCH_EMBEDDED=1, an embedded PostgreSQL in
 var/bench/pgdata), which it drops and creates, and Redis db 7 (BENCH_REDIS_URL) as cache and
-broker when Redis answers on 127.0.0.1:6379, as in production.
+broker when Redis answers on 127.0.0.1:6379, as in production. Its cache keys carry their own
+prefix (almennet-bench), which is emptied before a run; nothing else in that Redis database is
+touched.
 """
 
 import contextlib
@@ -24,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]  # the checkout
 OUT = ROOT / "var" / "bench"
 PYTHON = [sys.executable]
+CACHE_PREFIX = "almennet-bench"
 
 
 def say(message: str) -> None:
@@ -211,8 +214,11 @@ def prepare_static_and_cache(env: dict, redis_url: str) -> None:
     if redis_url:
         import redis
 
-        # The benchmark's own Redis database (7 unless BENCH_REDIS_URL names another).
-        redis.Redis.from_url(redis_url).flushdb()
+        # Only the benchmark's own cache keys (devtools/bench/settings.py's KEY_PREFIX) go; the
+        # database may be shared, so it is never flushed.
+        client = redis.Redis.from_url(redis_url)
+        for key in client.scan_iter(match=f"{CACHE_PREFIX}:*", count=1000):
+            client.delete(key)
 
 
 def plan_load(plan_path: Path) -> dict:
@@ -300,11 +306,17 @@ def rss_mb(pid: int) -> float | None:
     return None
 
 
-def warm_up(base: str, paths: list[str], workers: int, cookie: str = "") -> None:
+def warm_up(
+    base: str, paths: list[str], workers: int, cookie: str = "", *, every: bool = False
+) -> None:
     """A few requests per worker, so template compilation and first connections are not
-    counted."""
+    counted; with ``every``, each path once more (visitors' pages: the page cache is warm, as
+    on a site that has been up for a minute)."""
     headers = {"Cookie": cookie} if cookie else {}
-    for path in (paths * (workers * 2))[: max(workers * 3, min(len(paths), 40))]:
+    count = max(workers * 3, min(len(paths), 40))
+    if every:
+        count = max(count, len(paths))
+    for path in (paths * (workers * 3))[:count]:
         request = urllib.request.Request(base + path, headers=headers)  # noqa: S310 - ours
         with contextlib.suppress(OSError):  # an error status or a slow first answer
             urllib.request.urlopen(request, timeout=30).read()  # noqa: S310  # nosec B310 - ours
