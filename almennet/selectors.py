@@ -1,6 +1,5 @@
 """Reads that combine several apps, for the front page."""
 
-from almennet.page_cache import shared
 from events.models import Event
 from members.selectors import user_is_member
 from projects.models import Project
@@ -9,13 +8,9 @@ from strategy.models import Ambition
 
 
 def front_page(*, user) -> dict:
-    """The front page's lists: the same for every member (and for every other viewer), so
-    they are built once per content version (almennet/page_cache.py's shared())."""
+    """The front page's lists (almennet/views.py shares the page they make per content
+    version and kind of viewer)."""
     is_member = user_is_member(user=user)
-    return shared("front-page", lambda: _front_page_lists(is_member=is_member), is_member)
-
-
-def _front_page_lists(*, is_member: bool) -> dict:
     return {
         "next_events": list(Event.objects.published().upcoming().prefetch_related("sessions")[:4]),
         "latest_publications": list(

@@ -66,3 +66,21 @@ def test_the_front_page_lists_are_shared_per_kind_of_viewer(
     # session, user, second-factor check, membership.
     with django_assert_num_queries(4):
         assert "Kursusdag om tryghed" in client.get("/en/").content.decode()
+
+
+def test_the_shared_front_page_is_kept_apart_per_kind_of_viewer_and_language(client, page_cache):
+    from tests.publications.factories import PublicationFactory
+
+    PublicationFactory(title="Medlemsrapport om fugt", is_member_only=True)
+    PublicationFactory(title="Offentlig guide om fugt")
+    client.force_login(AffiliationFactory().user)
+    for _ in range(2):
+        assert "Medlemsrapport om fugt" in client.get("/").content.decode()
+        assert "Next events" in client.get("/en/").content.decode()
+    client.logout()
+    # A visitor's page (the whole-page cache) and a non-member's share nothing with a member's.
+    visitor = client.get("/").content.decode()
+    assert "Offentlig guide om fugt" in visitor and "Medlemsrapport om fugt" not in visitor
+    client.force_login(AffiliationFactory(confirmed_at=None).user)
+    not_yet = client.get("/").content.decode()
+    assert "Offentlig guide om fugt" in not_yet and "Medlemsrapport om fugt" not in not_yet
