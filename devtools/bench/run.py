@@ -167,8 +167,8 @@ def judge_signup(results: dict, url: str, plan: dict) -> bool:
             row.setdefault("median_ms", row.get("p50_ms", 0))
         row["oversold_events"] = [list(r) for r in oversold_rows]
         row["outcome"] = signup_outcome(url, [e["id"] for e in plan["signup_events"]])
-        doubles = row["outcome"]["double_registrations"] + row.get("doubles", 0)
-        no_oversell = not oversold_rows and not row.get("oversold")
+        doubles = row["outcome"]["double_registrations"] + _number(row.get("doubles"))
+        no_oversell = not oversold_rows and not _number(row.get("oversold"))
         clean = doubles == 0 and row["outcome"]["waiting_position_clashes"] == 0
         met_p95 = row["p95_ms"] < SIGNUP_P95_TARGET_MS
         row["targets"] = {"p95_under_200ms": met_p95, "no_seat_oversold": no_oversell}
@@ -182,6 +182,13 @@ def judge_signup(results: dict, url: str, plan: dict) -> bool:
         )
         clean_run = clean_run and no_oversell and clean
     return clean_run
+
+
+def _number(value) -> int:
+    """signup.measure()'s oversold/doubles: a count, a flag or a list of cases."""
+    if isinstance(value, list | tuple | set | dict):
+        return len(value)
+    return int(value or 0)
 
 
 def table(results: dict, ceiling: float, generator_limited: bool) -> str:

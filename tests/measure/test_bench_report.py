@@ -33,3 +33,28 @@ def test_visitor_and_member_targets():
     assert results["my_events"]["targets"] == {"share_10pct": False, "p95_under_50ms": False}
     text = table(results, 2000, generator_limited=False)
     assert "55%" in text and "p99 ms" in text
+
+
+def test_the_sign_up_rows_of_signup_measure_are_judged_with_the_seat_check(monkeypatch):
+    import devtools.bench.run as run
+
+    monkeypatch.setattr(run, "oversold", lambda url: [])
+    monkeypatch.setattr(
+        run,
+        "signup_outcome",
+        lambda url, ids: {
+            "by_status": {"confirmed": 10},
+            "double_registrations": 0,
+            "waiting_position_clashes": 0,
+        },
+    )
+    measured = {"name": "hot", "requests_per_s": 120.0, "p50_ms": 40.0, "p95_ms": 150.0}
+    results = {
+        "signup_hot": {**measured, "p99_ms": 180.0, "oversold": 0, "doubles": 0},
+        "signup_spread": {**measured, "p99_ms": 190.0, "oversold": 1, "doubles": 0},
+    }
+    clean = run.judge_signup(results, "postgres://x", {"signup_events": []})
+    assert not clean
+    assert results["signup_hot"]["verdict"] == "p95 ok none oversold no doubles"
+    assert "OVERSOLD" in results["signup_spread"]["verdict"]
+    assert results["signup_hot"]["rps"] == 120.0
