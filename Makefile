@@ -10,14 +10,15 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bi
 
 export PYTHONDONTWRITEBYTECODE=1
 
-.PHONY: help install install-test run stop lock test test-fast lint lint-imports format bench bandit bench-search bench-mail chromium messages vendor clean scale-demo
+.PHONY: help install install-test run stop lock test test-fast lint lint-imports format bench soak wrk bandit bench-search bench-mail chromium messages vendor clean scale-demo
 
 help:
 	@echo "make run    start the portal with demo data at http://127.0.0.1:8000/ (PORT=8001 for another port)"
 	@echo "make stop   stop the embedded PostgreSQL that make run started"
 	@echo "make test   install what the tests need and run the whole suite"
 	@echo "make test-fast  everything but the browser and worker tests, in parallel (pytest-xdist)"
-	@echo "make bench  seed a large data set and measure the portal under load"
+	@echo "make bench  seed a large data set and measure the portal under load (wrk)"
+	@echo "make soak   five minutes of mixed traffic; each worker's memory, first and last minute"
 
 # Exact versions with hashes from the lock file (requirements/dev.txt: the dev and test extras),
 # then the portal itself in editable mode without resolving anything again.
@@ -131,10 +132,24 @@ $(VENV)/.installed-bench: $(VENV)/.installed pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev,test,bench]'
 	touch $@
 
+# Debian's wrk, the native load generator of `make bench` and `make soak`.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else echo "wrk is missing: install Debian's wrk package" >&2; exit 1; fi; }
+
 # Seeds its own database (almennet_bench), serves it with gunicorn under production settings,
-# drives it with locust and writes a table and var/bench/*.json. BENCH_ARGS="--seconds 10" etc.
-bench: $(VENV)/.installed-bench
+# measures wrk's own ceiling and the bare view's, drives every read page with wrk -t2 -c32 and
+# the sign-up rush with a scripted client, and writes a table and var/bench/*.json (about 8
+# minutes at scale 1). BENCH_ARGS="--seconds 5 --scale 0.2 --only front,my_page --keep" etc.
+bench: $(VENV)/.installed-bench wrk
 	$(PY) -m devtools.bench.run $(BENCH_ARGS)
+
+# Five minutes of mixed traffic (visitors' and members' pages) against gunicorn with two Celery
+# workers; each process's resident memory after the first and the last minute, and a failure
+# when one grew by more than 20%. SOAK_ARGS="--minutes 2 --reuse" etc.
+soak: $(VENV)/.installed-bench wrk
+	$(PY) -m devtools.bench.soak $(SOAK_ARGS)
 
 # Bandit over the project's own code at medium severity and up: every finding listed, then the
 # check that each carries a reason in a comment (# nosec or ruff's # noqa: Sxxx) fails if not.

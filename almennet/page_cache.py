@@ -19,6 +19,15 @@ down (almennet/cache.py) every request passes through.
 Only requests without a session or messages cookie are served or stored, and only complete 200
 responses that used no CSRF token, wrote no session, queued no message, set no cookie and are
 not marked private, so nothing personal and no CSRF token is ever shared between visitors.
+
+The middleware sits early in settings.MIDDLEWARE, right after WhiteNoise and before the session,
+locale, CSRF, authentication, messages and allauth middleware: a hit is answered without any of
+their work (the stored headers already carry what they added: Content-Language, Vary,
+X-Frame-Options, the CSP), so it costs little more than a bare view. The language is read from
+the path as LocaleMiddleware does under i18n_patterns without a prefix for the default language
+(``/en/...`` is English, everything else Danish); the few paths outside i18n_patterns are never
+cached. A miss goes through the whole stack, so the cacheability checks see the cookies the
+inner middleware set.
 """
 
 import hashlib
@@ -29,7 +38,6 @@ from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
-from django.utils import translation
 
 from .cache import CacheUnavailable
 
@@ -46,6 +54,8 @@ INVISIBLE_MODELS = {
 # Saves that touch only these fields of a model change nothing a visitor sees.
 INVISIBLE_FIELDS = {"members.user": {"last_login"}}
 NEVER_CACHED_PREFIXES = ("/admin/", "/accounts/", "/i18n/")
+# Paths outside i18n_patterns (their language would come from a cookie or Accept-Language).
+NEVER_CACHED_PATHS_OUTSIDE_I18N = ("/healthz", "/metrics", "/anymail/", "/i18n/")
 
 # The query parameters each page reads (URL name -> names). A page not listed reads none.
 QUERY_PARAMS = {
@@ -118,11 +128,17 @@ def content_changed(sender=None, **kwargs) -> None:
     transaction.on_commit(_version_move, using=using)
 
 
-def _path_without_language(path: str) -> str:
+def _language_and_path(path: str) -> tuple[str, str]:
+    """The language LocaleMiddleware picks for a path under i18n_patterns (a /<code>/ prefix,
+    else the default language), and the path without that prefix."""
     for code, _name in settings.LANGUAGES:
         if path.startswith(f"/{code}/"):
-            return path[len(code) + 1 :]
-    return path
+            return code, path[len(code) + 1 :]
+    return settings.LANGUAGE_CODE, path
+
+
+def _path_without_language(path: str) -> str:
+    return _language_and_path(path)[1]
 
 
 class AnonymousPageCacheMiddleware:
@@ -165,7 +181,9 @@ class AnonymousPageCacheMiddleware:
     def _request_is_cacheable(request) -> bool:
         if not settings.PAGE_CACHE_SECONDS or request.method not in ("GET", "HEAD"):
             return False
-        if _path_without_language(request.path).startswith(NEVER_CACHED_PREFIXES):
+        if request.path_info.startswith(NEVER_CACHED_PATHS_OUTSIDE_I18N):
+            return False
+        if _path_without_language(request.path_info).startswith(NEVER_CACHED_PREFIXES):
             return False
         cookies = request.COOKIES
         return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
@@ -204,4 +222,21 @@ class AnonymousPageCacheMiddleware:
                 return None
         query = urlencode(sorted((name, request.GET.getlist(name)) for name in params), True)
         digest = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
-        return f"page-cache:{content_version()}:{translation.get_language()}:{digest}"
+        language = _language_and_path(request.path_info)[0]
+        return f"page-cache:{content_version()}:{language}:{digest}"
+
+
+def shared(name: str, build, *parts):
+    """What is the same for every viewer of a kind (a member's front page lists, an event with
+    its seat counts and sessions), built once and kept under the content version: a committed
+    change a visitor can see moves the version after commit (content_changed), so a copy is
+    never older than the last commit, as for the visitors' pages. Off with the page cache
+    (PAGE_CACHE_SECONDS = 0), and answered by ``build()`` when the cache is down."""
+    if not settings.PAGE_CACHE_SECONDS:
+        return build()
+    key = f"shared:{content_version()}:{name}:" + ":".join(str(part) for part in parts)
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, settings.PAGE_CACHE_SECONDS)
+    return value

@@ -8,6 +8,8 @@ from strategy.models import Ambition
 
 
 def front_page(*, user) -> dict:
+    """The front page's lists (almennet/views.py shares the page they make per content
+    version and kind of viewer)."""
     is_member = user_is_member(user=user)
     return {
         "next_events": list(Event.objects.published().upcoming().prefetch_related("sessions")[:4]),

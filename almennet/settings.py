@@ -133,6 +133,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "almennet.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Visitors' cached pages are answered here, before the session, locale, CSRF, auth and
+    # messages work (almennet/page_cache.py).
+    "almennet.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -145,7 +148,6 @@ MIDDLEWARE = [
     "members.middleware.StaffRequireMFAMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "almennet.middleware.DatabaseUnavailableMiddleware",
-    "almennet.page_cache.AnonymousPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "almennet.urls"

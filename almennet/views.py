@@ -2,10 +2,15 @@ from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from members.selectors import user_is_member
+
 from . import selectors
+from .page_cache import shared
 
 
 @require_GET
@@ -51,7 +56,17 @@ def _check_redis(url: str) -> str:
 
 
 def home(request):
-    return render(request, "home.html", selectors.front_page(user=request.user))
+    """The front page. Everything below the menu is the same for every viewer of a kind
+    (member or not) in a language, so it is rendered once per content version (moved after
+    each committed change, almennet/page_cache.py) and shared; only the menu is personal."""
+    user = request.user
+    is_member = user_is_member(user=user)
+
+    def render_content():
+        return render_to_string("includes/home_content.html", selectors.front_page(user=user))
+
+    content = shared("front-page-html", render_content, is_member, translation.get_language())
+    return render(request, "home.html", {"content": content})
 
 
 def csrf_failure(request, reason=""):

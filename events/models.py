@@ -343,7 +343,11 @@ class Registration(models.Model):
                 name="registration_waiting_has_position",
             ),
         ]
-        indexes = [models.Index(fields=["event", "status"], name="registration_event_status")]
+        indexes = [
+            models.Index(fields=["event", "status"], name="registration_event_status"),
+            # The admin's list, newest first.
+            models.Index(fields=["created_at", "id"], name="registration_created"),
+        ]
 
     def __str__(self):
         return f"{self.person_name} – {self.event} ({self.get_status_display()})"

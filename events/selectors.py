@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from almennet.page_cache import shared
 from almennet.related import related_lists
 
 from .models import Event, EventSession, Registration, SessionAttendance
@@ -27,6 +28,27 @@ def event_for_viewer(*, slug: str, user):
     if not (user.is_authenticated and user.is_staff):
         events = events.published()
     return get_object_or_404(events, slug=slug)
+
+
+def event_for_viewer_shared(*, slug: str, user):
+    """event_for_viewer() for the event page: for everybody but staff (who also see drafts)
+    the event with its seat counts is the same, so it is kept under the content version
+    (almennet/page_cache.py's shared(); a sign-up or any other committed change moves it)."""
+    if user.is_authenticated and user.is_staff:
+        return event_for_viewer(slug=slug, user=user)
+    return shared("event", lambda: event_for_viewer(slug=slug, user=user), slug)
+
+
+def event_shared_parts(*, event: Event, user, is_member: bool) -> dict:
+    """What every viewer of a kind (member or not; staff apart) sees alike on the event page:
+    its sessions and what other apps link to it, kept under the content version."""
+
+    def build():
+        return {"sessions": list(event.sessions.all()), **event_related(event=event, user=user)}
+
+    if user.is_authenticated and user.is_staff:
+        return build()
+    return shared("event-parts", build, event.pk, is_member)
 
 
 def event_related(*, event: Event, user) -> dict:

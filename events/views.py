@@ -41,15 +41,15 @@ def _detail_context(request, event: Event, form=None) -> dict:
     user = request.user
     registration = selectors.user_registration_for(event=event, user=user)
     problem = services.event_signup_problem(event=event)
+    is_member = user_is_member(user=user)
     context = {
         "event": event,
-        "sessions": list(event.sessions.all()),
         "registration": registration,
         "waiting_place": registration and selectors.waiting_list_place(registration=registration),
         "signup_problem": problem,
         "past": bool(event.last_end and event.last_end < timezone.now()),
-        "is_member": user_is_member(user=user),
-        **selectors.event_related(event=event, user=user),
+        "is_member": is_member,
+        **selectors.event_shared_parts(event=event, user=user, is_member=is_member),
     }
     if user.is_authenticated and registration is None and problem is None:
         context["form"] = form or SignupForm(event=event, user=user)
@@ -61,7 +61,7 @@ def _detail_context(request, event: Event, form=None) -> dict:
 
 @require_GET
 def event_detail(request, slug):
-    event = selectors.event_for_viewer(slug=slug, user=request.user)
+    event = selectors.event_for_viewer_shared(slug=slug, user=request.user)
     return render(request, "events/detail.html", _detail_context(request, event))
 
 

@@ -155,6 +155,8 @@ class UserAdmin(
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active"]
     list_filter = ["is_staff", "is_active", "groups", "affiliations__role", "seats__body"]
     search_fields = ["email", "first_name", "last_name", "affiliations__organisation__name"]
+    # A search through affiliations counts distinct rows of 20,000 people: not the total too.
+    show_full_result_count = False
     inlines = [AffiliationInline, SeatInline]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
@@ -246,6 +248,7 @@ class AffiliationAdmin(ActionsLinkMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["user", "organisation"]
     readonly_fields = ["confirmed_at", "confirmed_by", "created_at"]
     list_select_related = ["user", "organisation"]
+    show_full_result_count = False
     date_hierarchy = "starts_on"
     actions = ["confirm_affiliations", "refuse_affiliations", "end_affiliations"]
 

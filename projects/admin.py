@@ -92,8 +92,8 @@ class ProjectAdmin(DanishSlugsMixin, PublishingAdmin):
     list_filter = ["is_published", "status"]  # strategy adds its focus areas (strategy/related.py)
     search_fields = ["title", "summary", "owner__name"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["owner", "contact"]
-    filter_horizontal = ["events"]
+    autocomplete_fields = ["owner", "contact", "events"]
+    show_full_result_count = False
     readonly_fields = ["status_changed_on", "preview", "created_at", "updated_at"]
     inlines = [ParticipantInline, MilestoneInline, ImageInline]
     publish_service = staticmethod(

@@ -52,8 +52,9 @@ class PublicationAdmin(DanishSlugsMixin, PublishingAdmin):
     search_fields = ["title", "summary", "authors"]
     date_hierarchy = "published_on"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["organisations", "tags", "projects"]
-    filter_horizontal = ["events"]
+    # Searched pickers: a select of every event (or project) is thousands of rows per page.
+    autocomplete_fields = ["organisations", "tags", "projects", "events"]
+    show_full_result_count = False
     readonly_fields = ["preview", "created_at", "updated_at"]
     inlines = [FileInline]
     publish_service = staticmethod(

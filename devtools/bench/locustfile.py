@@ -1,4 +1,6 @@
-"""Locust users for `make bench`; bench/run.py starts one headless run per scenario.
+"""Locust users for `make bench`'s sign-up rush (devtools/bench/signup_locust.py), used until
+devtools/bench/signup.py's own client is there. Read pages are measured with wrk
+(devtools/bench/wrk.py); ReadUser stays for measuring a page by hand with locust.
 
 BENCH_PLAN names the plan bench/seed.py wrote; BENCH_SCENARIO picks what the users do:
 a read scenario (front, event_list, event_detail, search, publication_list, organisation,

@@ -7,51 +7,76 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]  # the checkout
 LABELS = [
+    ("generator", "wrk's own ceiling (a do-nothing responder)"),
     ("bare", "bare Django view (ceiling)"),
-    ("front", "front page"),
-    ("event_list", "event list"),
-    ("event_detail", "event detail"),
-    ("search", "search (4,000 distinct queries)"),
+    ("bare_c64", "bare Django view, 64 connections"),
+    ("front", "front page, visitor"),
+    ("event_list", "event list, visitor"),
+    ("event_detail", "event page, visitor"),
+    ("search", "search (distinct queries)"),
     ("publication_list", "publication list"),
     ("organisation", "organisation page"),
     ("strategy", "strategy page"),
-    ("event_detail_member", "event detail, logged-in member"),
-    ("signup", "sign-up POST (50 users)"),
+    ("front_member", "front page, member"),
+    ("event_detail_member", "event page, member"),
+    ("my_page", "my page, member"),
+    ("my_events", "/events/mine/, member"),
+    ("signup", "sign-up POST (50 locust users)"),
+    ("signup_hot", "sign-up, one event"),
+    ("signup_spread", "sign-up, twenty events"),
 ]
+SIGNUPS = {"signup", "signup_hot", "signup_spread"}
+
+
+def _ms(row: dict, key: str) -> str:
+    value = row.get(key)
+    return "–" if value is None else f"{value:.0f}" if value >= 10 else f"{value:.1f}"
 
 
 def markdown(report: dict) -> str:
     machine = report["machine"]
     ceiling = report["ceiling_rps"] or 0
+    limited = report.get("generator_limited", False)
+    after = machine.get("load_averages_after") or [machine.get("load_average_1m", "?")]
     lines = [
         f"{report['when'][:16].replace('T', ' ')} UTC on {machine['nproc']} CPUs "
-        f"({machine['cpu']}), {machine['memory_gb']} GB RAM, load average "
-        f"{machine.get('load_average_1m_before', '?')} at the start; "
+        f"({machine['cpu']}), {machine['memory_gb']} GB RAM; load average "
+        f"{machine.get('load_average_1m_before', '?')} at the start, "
+        f"{' / '.join(str(x) for x in after)} (1/5/15 min) at the end; "
         f"{report['settings']['gunicorn_workers']} sync gunicorn workers, "
-        f"{report['settings']['read_users']} locust users per read page, "
-        f"{report['settings']['seconds_per_page']} s per page; seeded in "
-        f"{report['seed']['seconds']} s, whole run {report['total_seconds']:.0f} s.",
+        f"{report['settings'].get('generator', 'locust')}, "
+        f"{report['settings']['seconds_per_page']} s per page; whole run "
+        f"{report['total_seconds']:.0f} s.",
         "",
-        "| page | req/s | median ms | p95 ms | of ceiling |",
-        "|---|---:|---:|---:|---:|",
+        "| page | req/s | p50 ms | p95 ms | p99 ms | of bare view | targets |",
+        "|---|---:|---:|---:|---:|---:|---|",
     ]
     for key, label in LABELS:
         row = report["results"].get(key)
         if not row or "error" in row:
             continue
-        share = f"{row['rps'] / ceiling:.0%}" if ceiling else "–"
+        if key == "generator":
+            share = ""
+        elif limited and key not in SIGNUPS:
+            share = "refused"
+        else:
+            share = f"{row['rps'] / ceiling:.0%}" if ceiling else "–"
         lines.append(
-            f"| {label} | {row['rps']:.0f} | {row['median_ms']:.0f} | {row['p95_ms']:.0f} "
-            f"| {share} |"
+            f"| {label} | {row['rps']:.0f} | {_ms(row, 'median_ms')} | {_ms(row, 'p95_ms')} "
+            f"| {_ms(row, 'p99_ms')} | {share} | {row.get('verdict', '')} |"
         )
-    signup = report["results"].get("signup") or {}
-    if "oversold_events" in signup:
-        outcome = signup["outcome"]
+    if limited:
+        lines += ["", "Shares refused: the bare view reached the generator's own ceiling."]
+    for key in sorted(SIGNUPS & set(report["results"])):
+        row = report["results"][key]
+        if "outcome" not in row:
+            continue
+        outcome = row["outcome"]
         lines += [
             "",
-            f"Sign-up: {sum(outcome['by_status'].values())} registrations in the run "
+            f"{key}: {sum(outcome['by_status'].values())} registrations "
             f"({', '.join(f'{n} {s}' for s, n in outcome['by_status'].items())}), "
-            f"{len(signup['oversold_events'])} events oversold, "
+            f"{len(row['oversold_events'])} events oversold, "
             f"{outcome['double_registrations']} double registrations.",
         ]
     return "\n".join(lines)

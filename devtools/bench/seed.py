@@ -168,7 +168,10 @@ def log(message: str) -> None:
 
 def _words(count: int) -> str:
     """Text on one or two themes: about half filler words, the rest from the themes."""
-    themes = rng.sample(range(len(THEMES)), rng.choice((1, 2)))
+    return _theme_text(count, rng.sample(range(len(THEMES)), rng.choice((1, 2))))
+
+
+def _theme_text(count: int, themes: list[int]) -> str:
     chosen = []
     for _ in range(count):
         roll = rng.random()
@@ -628,6 +631,7 @@ class Seeder:
             "organisations",
             {(p, rng.choice(self.member_org_ids)) for p in self.publication_ids},
         )
+        counts["publication_files"] = self.publication_files()
         if self.project_ids:
             counts["publication_projects"] = m2m_rows(
                 Publication,
@@ -635,6 +639,34 @@ class Seeder:
                 {(p, rng.choice(self.project_ids)) for p in self.publication_ids[::3]},
             )
         return counts
+
+    def publication_files(self) -> int:
+        """A fifth of the publications carry a long PDF whose extracted text is searched too
+        (the file itself is not written: only its text is read by the search)."""
+        from publications.models import PublicationFile
+
+        start = next_id(PublicationFile)
+        rows = []
+        for publication_id in self.publication_ids:
+            if rng.random() >= 0.2:
+                continue
+            theme = rng.randrange(len(THEMES))
+            rows.append(
+                build(
+                    PublicationFile,
+                    id=start + len(rows),
+                    publication_id=publication_id,
+                    file=f"bench/{publication_id}.pdf",
+                    kind="pdf",
+                    content_type="application/pdf",
+                    size=100_000,
+                    page_count=20,
+                    text=_theme_text(3000, [theme]),
+                )
+            )
+        copy_insert(PublicationFile, rows)
+        reset_sequences([PublicationFile])
+        return len(rows)
 
     # strategy and newsletters --------------------------------------------------------------
     def strategy(self):
@@ -758,7 +790,10 @@ class Seeder:
     # sessions for the load generator ------------------------------------------------------------
     def sessions(self):
         """Logged-in members for the sign-up POST: a session each (as Django's login writes it)
-        and a CSRF secret, which Django accepts unmasked as the form token too."""
+        and a CSRF secret, which Django accepts unmasked as the form token too. Their e-mail
+        addresses are verified, so the load generator can also log them in through the login
+        form (PASSWORD; none has a second factor)."""
+        from allauth.account.models import EmailAddress
         from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
         from django.contrib.sessions.backends.db import SessionStore
         from django.middleware.csrf import _get_new_csrf_string
@@ -766,14 +801,25 @@ class Seeder:
         from members.models import User
 
         members = [uid for uid in self.user_ids if uid in self.user_org][:200]
-        for user in User.objects.filter(pk__in=members):
+        users = list(User.objects.filter(pk__in=members).order_by("pk"))
+        EmailAddress.objects.bulk_create(
+            [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users],
+            ignore_conflicts=True,
+        )
+        self.plan["password"] = PASSWORD
+        for user in users:
             store = SessionStore()
             store[SESSION_KEY] = str(user.pk)
             store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
             store[HASH_SESSION_KEY] = user.get_session_auth_hash()
             store.create()
             self.plan["sessions"].append(
-                {"user": user.pk, "sessionid": store.session_key, "csrf": _get_new_csrf_string()}
+                {
+                    "user": user.pk,
+                    "email": user.email,
+                    "sessionid": store.session_key,
+                    "csrf": _get_new_csrf_string(),
+                }
             )
         return len(self.plan["sessions"])
 
@@ -799,6 +845,9 @@ class Seeder:
         paths["search"] = ["/search/?" + urlencode({"q": q}) for q in sorted(queries)]
         # Logged-in members get no page cache: their event page shows their own registration.
         paths["event_detail_member"] = list(paths.get("event_detail", []))
+        paths["front_member"] = ["/"]
+        paths["my_page"] = ["/members/me/"]
+        paths["my_events"] = ["/events/mine/"]
         paths["bare"] = ["/bench/bare"]
         self.plan["seed_seconds"] = round(time.perf_counter() - started, 1)
         log(f"seeded in {self.plan['seed_seconds']} s")

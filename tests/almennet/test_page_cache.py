@@ -146,3 +146,44 @@ def test_visitor_pages_carry_no_csrf_token(client, page_cache):
     html = client.get("/").content.decode()
     assert "csrfmiddlewaretoken" not in html
     assert "X-CSRFToken" not in html
+
+
+def test_a_hit_is_answered_before_the_session_locale_csrf_and_auth_middleware(settings):
+    """The point of the page cache is a hit that costs little more than a bare view: it sits
+    right after WhiteNoise, before every middleware that reads cookies or sets up the user."""
+    order = [path.rsplit(".", 1)[-1] for path in settings.MIDDLEWARE]
+    position = order.index("AnonymousPageCacheMiddleware")
+    for later in (
+        "SessionMiddleware",
+        "LocaleMiddleware",
+        "CsrfViewMiddleware",
+        "AuthenticationMiddleware",
+        "MessageMiddleware",
+        "AccountMiddleware",
+    ):
+        assert order.index(later) > position, later
+    assert order.index("WhiteNoiseMiddleware") < position
+
+
+def test_a_hit_carries_what_the_inner_middleware_added_and_skips_their_work(
+    client, page_cache, monkeypatch
+):
+    client.get("/en/")
+    stored = client.get("/en/")
+    assert stored["X-Page-Cache"] == "hit"
+    assert stored["Content-Language"] == "en"
+    assert stored["X-Frame-Options"] == "DENY"
+
+    def no_session(*args, **kwargs):
+        raise AssertionError("the session middleware ran for a cache hit")
+
+    monkeypatch.setattr(
+        "django.contrib.sessions.middleware.SessionMiddleware.process_request", no_session
+    )
+    again = client.get("/en/")
+    assert again["X-Page-Cache"] == "hit" and again.content == stored.content
+
+
+def test_paths_outside_the_language_prefixes_are_never_cached(client, page_cache):
+    client.get("/healthz")
+    assert "X-Page-Cache" not in client.get("/healthz")

@@ -3,7 +3,8 @@
     manage.py bench_search                # 10,000 publications, 1,000 projects, rolled back
     manage.py bench_search --keep         # keep the seeded rows (a later run reuses them)
 
-The seeded rows are bulk-created and indexed with the same code as the portal
+The seeded rows come from `make bench`'s seeder (devtools/bench/seed.py: one seed for both) and
+are indexed with the same code as the portal
 (`search.index.reindex_all`), then 4,000 distinct queries (theme words, first letters of a
 word, typos) run through `search.query.search` (ranking, page of hits with snippets, facets,
 "did you mean") as a visitor would see them, and the first four letters of each through
@@ -11,7 +12,6 @@ word, typos) run through `search.query.search` (ranking, page of hits with snipp
 the seeded documents and its recall@10 printed beside the latency, with the machine's load.
 """
 
-import datetime
 import os
 import random
 import statistics
@@ -20,32 +20,14 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
+from devtools.bench.seed import THEME_WORDS, Seeder
 from members.models import Organisation
-from projects.models import Project, ProjectParticipant
-from publications.models import Publication, PublicationFile
+from publications.models import Publication
 from search.index import reindex_all
 from search.query import search, suggest
 from tests.search.judged import JUDGED
 
 PREFIX = "bench-"
-# Each seeded text is about one or two themes, as real publications are, with words from the
-# other themes now and then; so a query matches a realistic share of the documents.
-THEMES = [
-    "boligafdeling boligafdelinger afdelingsbestyrelse afdelingsmøde beboerdemokrati beboere",
-    "renovering helhedsplan byggeskader facader tage vinduer betonbyggeri energirenovering",
-    "tryghed trivsel naboskab opgang belysning kriminalitet forebyggelse",
-    "klimatilpasning regnvand skybrud regnbede friarealer biodiversitet grønne områder",
-    "energi varmepumpe solceller fjernvarme ventilation indeklima fugt skimmel",
-    "udlejning venteliste anvisning husleje huslejestøtte driftsøkonomi budget",
-    "fællesskab fælleshus frivillige madklub seniorbofællesskab ældre",
-    "boligsocial indsats beskæftigelse uddannelse børn unge lektiecafé",
-    "digitalisering beboerportal data selvbetjening kommunikation",
-    "nybyggeri almene boliger kommune lokalplan byggeri arkitektur",
-    "drift ejendomskontor viceværter medarbejdere ledelse arbejdsmiljø",
-    "evaluering metode analyse erfaringer anbefalinger værktøj guide",
-]
-FILLER = "og i at det en der som med for på af til er kan har skal vi de om når".split()  # noqa: SIM905
-THEME_WORDS = [theme.split() for theme in THEMES]
 
 
 def distinct_queries(rng: random.Random, count: int) -> list[str]:
@@ -85,20 +67,6 @@ def judged_recall() -> tuple[float, list[str]]:
     return sum(recalls) / len(recalls), misses
 
 
-def _text(rng: random.Random, words: int, themes: list[int] | None = None) -> str:
-    themes = themes or rng.sample(range(len(THEMES)), rng.choice((1, 2)))
-    chosen = []
-    for _ in range(words):
-        roll = rng.random()
-        if roll < 0.45:
-            chosen.append(rng.choice(FILLER))
-        elif roll < 0.995:
-            chosen.append(rng.choice(THEME_WORDS[rng.choice(themes)]))
-        else:
-            chosen.append(rng.choice(rng.choice(THEME_WORDS)))
-    return " ".join(chosen).capitalize() + "."
-
-
 class Command(BaseCommand):
     help = "Seed 10,000 publications and 1,000 projects and time the knowledge-hub search."
 
@@ -123,7 +91,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Reusing {existing} seeded publications.")
         else:
             started = time.perf_counter()
-            self._seed(rng, options["publications"], options["projects"])
+            self._seed(options["publications"], options["projects"])
             self.stdout.write(f"Seeded in {time.perf_counter() - started:.1f} s.")
             started = time.perf_counter()
             counts = reindex_all(kinds=["publication", "project"])
@@ -176,88 +144,20 @@ class Command(BaseCommand):
         if not Organisation.objects.filter(name=EGELUND).exists():
             build_corpus()
 
-    def _seed(self, rng: random.Random, n_publications: int, n_projects: int) -> None:
-        organisations = list(Organisation.objects.all()[:60])
+    def _seed(self, n_publications: int, n_projects: int) -> None:
+        """The knowledge hub of `make bench`'s own seeder (devtools/bench/seed.py): one seed
+        for both benchmarks."""
+        organisations = list(Organisation.objects.values_list("pk", flat=True)[:60])
         if len(organisations) < 10:
-            organisations += Organisation.objects.bulk_create(
-                Organisation(name=f"Benchmark boligselskab {i}", slug=f"{PREFIX}org-{i}")
-                for i in range(10)
-            )
-        projects = Project.objects.bulk_create(
-            (
-                Project(
-                    title=f"{_text(rng, 5)[:-1]} ({i})",
-                    slug=f"{PREFIX}project-{i}",
-                    summary=_text(rng, 40),
-                    description=f"<p>{_text(rng, 250)}</p>",
-                    status=rng.choice(Project.Status.values),
-                    starts_on=datetime.date(rng.randint(2012, 2026), rng.randint(1, 12), 1),
-                    owner=rng.choice(organisations),
-                    is_published=True,
+            organisations += [
+                org.pk
+                for org in Organisation.objects.bulk_create(
+                    Organisation(name=f"Benchmark boligselskab {i}", slug=f"{PREFIX}org-{i}")
+                    for i in range(10)
                 )
-                for i in range(n_projects)
-            ),
-            batch_size=1000,
-        )
-        ProjectParticipant.objects.bulk_create(
-            (
-                ProjectParticipant(project=project, organisation=organisation)
-                for project in projects
-                for organisation in rng.sample(organisations, 2)
-                if organisation.pk != project.owner_id
-            ),
-            batch_size=2000,
-            ignore_conflicts=True,
-        )
-        publications = Publication.objects.bulk_create(
-            (
-                Publication(
-                    title=f"{_text(rng, 6)[:-1]} ({i})",
-                    slug=f"{PREFIX}publication-{i}",
-                    kind=rng.choice(Publication.Kind.values),
-                    summary=_text(rng, 50),
-                    body=f"<p>{_text(rng, 300)}</p>",
-                    published_on=datetime.date(rng.randint(2008, 2026), rng.randint(1, 12), 1)
-                    if rng.random() < 0.9
-                    else datetime.date(2020, 1, 1),
-                    is_member_only=rng.random() < 0.15,
-                    is_published=True,
-                )
-                for i in range(n_publications)
-            ),
-            batch_size=1000,
-        )
-        through = Publication.organisations.through
-        through.objects.bulk_create(
-            (
-                through(publication_id=publication.pk, organisation_id=rng.choice(organisations).pk)
-                for publication in publications
-            ),
-            batch_size=5000,
-        )
-        links = Publication.projects.through
-        links.objects.bulk_create(
-            (
-                links(publication_id=publication.pk, project_id=rng.choice(projects).pk)
-                for publication in publications
-                if rng.random() < 0.3
-            ),
-            batch_size=5000,
-        )
-        # A fifth of the publications carry a long PDF whose text is searched too.
-        PublicationFile.objects.bulk_create(
-            (
-                PublicationFile(
-                    publication=publication,
-                    file=f"bench/{publication.pk}.pdf",
-                    kind="pdf",
-                    content_type="application/pdf",
-                    size=100_000,
-                    page_count=20,
-                    text=_text(rng, 3000, themes=[rng.randrange(len(THEMES))]),
-                )
-                for publication in publications
-                if rng.random() < 0.2
-            ),
-            batch_size=500,
-        )
+            ]
+        seeder = Seeder(scale=n_projects / 1000)
+        seeder.org_ids = seeder.member_org_ids = organisations
+        seeder.projects()
+        seeder.scale = n_publications / 10000
+        seeder.publications()

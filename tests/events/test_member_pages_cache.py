@@ -1,0 +1,86 @@
+"""Members' pages keep what is the same for every member (the event with its seat counts, its
+sessions and related lists, the front page's lists) under the page cache's content version
+(almennet/page_cache.py's shared()): fewer queries on the second view, and a committed change,
+such as another member's sign-up, shows at once."""
+
+import pytest
+from django.db import transaction
+
+from devtools.factories.events import EventFactory, RegistrationFactory
+from devtools.factories.members import AffiliationFactory, staff_with_totp
+from events.models import Registration
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 60
+
+
+def test_a_members_second_view_of_an_event_asks_only_for_what_is_personal(
+    client, page_cache, django_assert_num_queries
+):
+    member = AffiliationFactory().user
+    event = EventFactory(capacity=5)
+    client.force_login(member)
+    first = client.get(f"/en/events/{event.slug}/")
+    assert "5 places left" in first.content.decode()
+    # session, user, second-factor check, the member's registration, the first start (sign-up
+    # rule), membership, the form's organisations, the price's membership check.
+    with django_assert_num_queries(8):
+        second = client.get(f"/en/events/{event.slug}/")
+    assert second.status_code == 200
+    assert "5 places left" in second.content.decode()
+    assert 'id="signup-form"' in second.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_sign_up_shows_in_the_seat_count_at_once(client, page_cache):
+    member = AffiliationFactory().user
+    event = EventFactory(capacity=5)
+    client.force_login(member)
+    assert "5 places left" in client.get(f"/en/events/{event.slug}/").content.decode()
+    with transaction.atomic():
+        RegistrationFactory(event=event, status=Registration.Status.CONFIRMED)
+    assert "4 places left" in client.get(f"/en/events/{event.slug}/").content.decode()
+
+
+def test_staff_see_drafts_past_the_shared_copy(page_cache):
+    from django.http import Http404
+
+    from events.selectors import event_for_viewer_shared
+
+    event = EventFactory(is_published=False)
+    with pytest.raises(Http404):
+        event_for_viewer_shared(slug=event.slug, user=AffiliationFactory().user)
+    assert event_for_viewer_shared(slug=event.slug, user=staff_with_totp()) == event
+
+
+def test_the_front_page_lists_are_shared_per_kind_of_viewer(
+    client, page_cache, django_assert_num_queries
+):
+    EventFactory(title="Kursusdag om tryghed")
+    client.force_login(AffiliationFactory().user)
+    assert "Kursusdag om tryghed" in client.get("/en/").content.decode()
+    # session, user, second-factor check, membership.
+    with django_assert_num_queries(4):
+        assert "Kursusdag om tryghed" in client.get("/en/").content.decode()
+
+
+def test_the_shared_front_page_is_kept_apart_per_kind_of_viewer_and_language(client, page_cache):
+    from devtools.factories.publications import PublicationFactory
+
+    PublicationFactory(title="Medlemsrapport om fugt", is_member_only=True)
+    PublicationFactory(title="Offentlig guide om fugt")
+    client.force_login(AffiliationFactory().user)
+    for _ in range(2):
+        assert "Medlemsrapport om fugt" in client.get("/").content.decode()
+        assert "Next events" in client.get("/en/").content.decode()
+    client.logout()
+    # A visitor's page (the whole-page cache) and a non-member's share nothing with a member's.
+    visitor = client.get("/").content.decode()
+    assert "Offentlig guide om fugt" in visitor and "Medlemsrapport om fugt" not in visitor
+    client.force_login(AffiliationFactory(confirmed_at=None).user)
+    not_yet = client.get("/").content.decode()
+    assert "Offentlig guide om fugt" in not_yet and "Medlemsrapport om fugt" not in not_yet
