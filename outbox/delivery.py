@@ -30,7 +30,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
-from . import registry
+from . import registry, services
 from .headers import OutboxEmail
 from .models import Batch, OutboxAttachment, OutboxMessage, SuppressedAddress
 
@@ -198,6 +198,24 @@ def _send_one(smtp: _BatchConnection, message: OutboxMessage) -> tuple[str, str]
     return "sent", ""
 
 
+def _render_claimed(message: OutboxMessage, token, result: DeliveryResult) -> bool:
+    """Render a row queued as an intent, now that we hold it. False when it is not to be
+    sent now (skipped: nothing to send any more; or retried later: the rendering failed)."""
+    try:
+        if services.message_render(message=message, claim_token=token):
+            return True
+    except Exception as error:  # noqa: BLE001 - a broken template must not stop the batch
+        log.exception("rendering outbox message %s failed", message.pk)
+        if _retry_later(message, token, f"rendering: {type(error).__name__}: {error}") == "failed":
+            result.failed += 1
+        else:
+            result.retried += 1
+        return False
+    _finish(message, token, status=OutboxMessage.Status.SKIPPED)
+    result.skipped += 1
+    return False
+
+
 def outbox_deliver(*, limit: int = BATCH_SIZE, ids: list[int] | None = None) -> DeliveryResult:
     """Claim one batch of due messages and deliver it over one SMTP connection."""
     result = DeliveryResult()
@@ -227,6 +245,8 @@ def outbox_deliver(*, limit: int = BATCH_SIZE, ids: list[int] | None = None) -> 
             if message.to in suppressed or (message.batch_id and message.to in excluded_from_bulk):
                 _finish(message, token, status=OutboxMessage.Status.SKIPPED)
                 result.skipped += 1
+                continue
+            if message.render_with and not _render_claimed(message, token, result):
                 continue
             if timezone.now() + _send_timeout() >= lease_until:
                 # Our lease could run out during this send; hand the rest back.
