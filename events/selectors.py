@@ -29,6 +29,15 @@ def event_for_viewer(*, slug: str, user):
     return get_object_or_404(events, slug=slug)
 
 
+def event_for_signup(*, slug: str, user):
+    """The event a sign-up POST is for, by the same visibility rule as `event_for_viewer`,
+    with its first start but without the seat counts (the service counts under the lock)."""
+    events = Event.objects.with_start()
+    if not (user.is_authenticated and user.is_staff):
+        events = events.published()
+    return get_object_or_404(events, slug=slug)
+
+
 def event_related(*, event: Event, user) -> dict:
     """What the apps above events link to the event (focus areas, projects, publications),
     as they registered it in almennet/related.py; keys are the kinds, lists what the viewer

@@ -68,6 +68,8 @@ def _next_waiting_position(event: Event) -> int:
 
 
 def _first_start(event: Event) -> datetime.datetime | None:
+    if "first_start" in event.__dict__:  # annotated by Event.objects.with_start()
+        return event.first_start
     return event.sessions.aggregate(v=Min("starts_at"))["v"]
 
 
@@ -209,8 +211,8 @@ def _signup(*, event: Event, user, answers: Mapping[str, Any], actor, by_staff: 
             registration.status = Status.WAITING
             registration.waiting_position = _next_waiting_position(locked)
         try:
-            with transaction.atomic():
-                registration.save(force_insert=True)
+            # No savepoint: a clash ends this transaction anyway (the error leaves the block).
+            registration.save(force_insert=True)
         except IntegrityError as error:
             raise ValidationError(
                 _("You are already signed up for this event."), code="twice"

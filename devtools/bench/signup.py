@@ -95,14 +95,15 @@ def _prepare(*, run: str, hot: bool, people: int, capacity: int) -> dict:
         sessions = []
         plan_people = []
         for account in accounts:
-            key = store_class.get_new_session_key(store_class())
+            store = store_class()
+            key = store._get_new_session_key()
             data = {
                 SESSION_KEY: str(account.pk),
                 BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
                 HASH_SESSION_KEY: account.get_session_auth_hash(),
             }
             sessions.append(
-                Session(session_key=key, session_data=store_class().encode(data), expire_date=expiry)
+                Session(session_key=key, session_data=store.encode(data), expire_date=expiry)
             )
             plan_people.append({"email": account.email, "sessionid": key})
         Session.objects.bulk_create(sessions)
