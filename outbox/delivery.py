@@ -213,7 +213,8 @@ class _SentMarks:
                     cursor.execute("SET LOCAL synchronous_commit TO OFF")
                 updated = ours.update(lease_until=None, claim_token=None, **_sent_fields())
         else:
-            updated = ours.update(lease_until=None, claim_token=None, **_sent_fields())  # autocommit: durable
+            # Autocommit: durable.
+            updated = ours.update(lease_until=None, claim_token=None, **_sent_fields())
         if updated != len(ids):
             log.warning(
                 "%s of %s sent outbox messages were no longer ours", len(ids) - updated, len(ids)

@@ -134,9 +134,7 @@ def _check(*, event_ids: list[int]) -> dict:
     )
     oversold = [e.slug for e in events if e.taken > e.capacity]
     active = Registration.objects.filter(event_id__in=event_ids).active()
-    doubles = (
-        active.values("event_id", "user_id").annotate(n=Count("id")).filter(n__gt=1).count()
-    )
+    doubles = active.values("event_id", "user_id").annotate(n=Count("id")).filter(n__gt=1).count()
     waiting_list_broken = []
     statuses: dict[str, int] = {}
     for event in events:
