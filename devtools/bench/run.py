@@ -455,6 +455,16 @@ def main(argv=None) -> int:  # noqa: C901 - one linear script
                 )
             except Exception as error:  # noqa: BLE001 - report and go on with the next page
                 results[key] = {"error": str(error)}
+        if not only or "signup" in only:  # the scripted sign-up rush (devtools/bench/signup.py)
+            from devtools.bench import signup as signup_rush
+
+            for hot in (True, False):
+                key = "signup_hot" if hot else "signup_spread"
+                try:
+                    results[key] = signup_rush.measure(base, seconds=args.seconds, hot=hot, env=env)
+                except Exception as error:  # noqa: BLE001 - report and go on
+                    results[key] = {"error": str(error)}
+                say(f"{key}: {results[key]}")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
