@@ -68,8 +68,11 @@ class EventsConfig(AppConfig):
 
 def _register_mail_kinds() -> None:
     """What the secretariat calls the events' mails in the outbox's delivery log."""
-    from outbox.registry import register_mail_kind
+    from outbox.registry import register_mail_kind, register_renderer
 
+    from . import mail
+
+    register_renderer(mail.RENDERER, mail.registration_mail_parts)
     for template, label in [
         ("events/mail/confirmation", _("Event: sign-up confirmed")),
         ("events/mail/pending", _("Event: awaiting approval")),

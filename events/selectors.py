@@ -51,6 +51,15 @@ def event_shared_parts(*, event: Event, user, is_member: bool) -> dict:
     return shared("event-parts", build, event.pk, is_member)
 
 
+def event_for_signup(*, slug: str, user):
+    """The event a sign-up POST is for, by the same visibility rule as `event_for_viewer`,
+    with its first start but without the seat counts (the service counts under the lock)."""
+    events = Event.objects.with_start()
+    if not (user.is_authenticated and user.is_staff):
+        events = events.published()
+    return get_object_or_404(events, slug=slug)
+
+
 def event_related(*, event: Event, user) -> dict:
     """What the apps above events link to the event (focus areas, projects, publications),
     as they registered it in almennet/related.py; keys are the kinds, lists what the viewer

@@ -69,6 +69,8 @@ def _next_waiting_position(event: Event) -> int:
 
 
 def _first_start(event: Event) -> datetime.datetime | None:
+    if "first_start" in event.__dict__:  # annotated by Event.objects.with_start()
+        return event.first_start
     return event.sessions.aggregate(v=Min("starts_at"))["v"]
 
 
@@ -195,40 +197,43 @@ def _signup(*, event: Event, user, answers: Mapping[str, Any], actor, by_staff: 
         problem = event_signup_problem(event=event)
         if problem:
             raise ValidationError(problem, code="closed")
+    # A second click fails here without queueing for the lock; two clicks at once are caught
+    # by the one-active-registration constraint below.
+    if Registration.objects.active().filter(event=event, user=user).exists():
+        raise ValidationError(_("You are already signed up for this event."), code="twice")
     organisation = _signup_organisation(user=user, chosen=answers.get("organisation"))
     category, price = signup_price(event=event, user=user)
     billing = _signup_billing(organisation=organisation, price=price, answers=answers)
+    registration = Registration(
+        event=event,
+        user=user,
+        organisation=organisation,
+        price_category=category,
+        price=price,
+        dietary_needs=str(answers.get("dietary_needs") or "")[:300],
+        comment=str(answers.get("comment") or "")[:2000],
+        motivation=str(answers.get("motivation") or "")[:4000] if event.requires_approval else "",
+        **billing,
+    )
 
+    # The event's row lock is held from here to the commit: count, insert, and write the log
+    # row and the mail's intent (small inserts). Nothing is rendered while others wait; the
+    # confirmation and its calendar file are rendered by the worker after commit.
     with transaction.atomic():
-        event = _lock_event(event)
+        locked = _lock_event(event)
         now = timezone.now()  # after the lock: created_at is the arrival order
-        if Registration.objects.active().filter(event=event, user=user).exists():
-            raise ValidationError(_("You are already signed up for this event."), code="twice")
-        registration = Registration(
-            event=event,
-            user=user,
-            organisation=organisation,
-            price_category=category,
-            price=price,
-            dietary_needs=str(answers.get("dietary_needs") or "")[:300],
-            comment=str(answers.get("comment") or "")[:2000],
-            motivation=str(answers.get("motivation") or "")[:4000]
-            if event.requires_approval
-            else "",
-            created_at=now,
-            **billing,
-        )
-        if event.requires_approval and not by_staff:
+        registration.created_at = now
+        if locked.requires_approval and not by_staff:
             registration.status = Status.PENDING
-        elif _seats_taken(event) < event.capacity:
+        elif _seats_taken(locked) < locked.capacity:
             registration.status = Status.CONFIRMED
             registration.confirmed_at = now
         else:
             registration.status = Status.WAITING
-            registration.waiting_position = _next_waiting_position(event)
+            registration.waiting_position = _next_waiting_position(locked)
         try:
-            with transaction.atomic():
-                registration.save()
+            # No savepoint: a clash ends this transaction anyway (the error leaves the block).
+            registration.save(force_insert=True)
         except IntegrityError as error:
             raise ValidationError(
                 _("You are already signed up for this event."), code="twice"

@@ -68,11 +68,14 @@ def event_detail(request, slug):
 @login_required
 @require_POST
 def event_signup(request, slug):
-    event = selectors.event_for_viewer(slug=slug, user=request.user)
+    # No seat counts here: the service counts under the event's lock; the page shown again
+    # after bad input or to htmx reads the event with its counts afresh.
+    event = selectors.event_for_signup(slug=slug, user=request.user)
     form = SignupForm(request.POST, event=event, user=request.user)
     is_htmx = bool(request.headers.get("HX-Request"))
     if not form.is_valid():
         template = "events/detail.html#signup" if is_htmx else "events/detail.html"
+        event = selectors.event_for_viewer(slug=slug, user=request.user)
         return render(request, template, _detail_context(request, event, form), status=400)
     try:
         registration = services.event_signup(

@@ -82,6 +82,11 @@ class OutboxMessage(models.Model):
     body_text = models.TextField(_("text body"))
     body_html = models.TextField(_("HTML body"), blank=True)
     headers = models.JSONField(_("extra headers"), default=dict, blank=True)
+    # A row queued as an intent (`message_queue_deferred`): the registered renderer of this
+    # name builds the context from `render_data` in the worker, after commit, and the row is
+    # rendered there; empty once rendered (or for a row rendered when queued).
+    render_with = models.CharField(_("rendered by"), max_length=100, blank=True, default="")
+    render_data = models.JSONField(_("rendering data"), default=dict, blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
     dedup_key = models.CharField(_("deduplication key"), max_length=200, null=True, blank=True)
     batch = models.ForeignKey(

@@ -11,6 +11,7 @@ from typing import Any
 _bulk_exclusions: dict[str, Callable[[set[str]], Iterable[str]]] = {}
 _batch_finished: dict[str, Callable[[list[int]], None]] = {}
 _mail_kinds: dict[str, Any] = {}
+_renderers: dict[str, Callable[[dict], Any]] = {}
 
 
 def register_bulk_exclusion(key: str, excluded: Callable[[set[str]], Iterable[str]]) -> None:
@@ -43,3 +44,18 @@ def register_mail_kind(template: str, label: Any) -> None:
 
 def mail_kinds() -> dict[str, Any]:
     return dict(_mail_kinds)
+
+
+def register_renderer(name: str, build: Callable[[dict], Any]) -> None:
+    """`build(data)` returns what a mail queued as an intent (`message_queue_deferred` with
+    `renderer=name`) is rendered from: an `outbox.rendering.MailParts`, or None when there is
+    nothing to send any more (the row is then skipped). It runs in the worker, after commit,
+    in the recipient's language."""
+    _renderers[name] = build
+
+
+def renderer(name: str) -> Callable[[dict], Any]:
+    try:
+        return _renderers[name]
+    except KeyError:
+        raise LookupError(f"No mail renderer registered as {name!r}") from None

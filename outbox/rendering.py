@@ -5,7 +5,7 @@ Text parts are rendered without HTML escaping (they are plain text); the HTML pa
 `outbox/mail_base.html`, the portal's look with inline CSS (mail clients ignore style sheets).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.template import Context, TemplateDoesNotExist
@@ -18,6 +18,15 @@ class RenderedMail:
     subject: str
     text: str
     html: str
+
+
+@dataclass(frozen=True)
+class MailParts:
+    """What a registered renderer hands back for a mail queued as an intent: the template's
+    context and the attachments, `(filename, content, mimetype)`."""
+
+    context: dict
+    attachments: list = field(default_factory=list)
 
 
 def mail_language(language: str | None, user=None) -> str:

@@ -1,13 +1,15 @@
 """Writes of the outbox. Every mail the portal sends goes through `message_queue`."""
 
 from collections.abc import Iterable
+from contextlib import nullcontext
 from email.utils import make_msgid, parseaddr
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from . import registry
 from .models import Batch, OutboxAttachment, OutboxMessage, SuppressedAddress
 from .rendering import mail_language, mail_render
 from .validators import email_normalise, validate_mail_address
@@ -62,39 +64,136 @@ def message_queue(
             return existing
 
     rendered = mail_render(template=template, context=dict(context or {}), language=language)
-    with transaction.atomic():
+    return _message_insert(
+        OutboxMessage(
+            to=to,
+            user=user if getattr(user, "pk", None) else None,
+            language=language,
+            template=template,
+            subject=rendered.subject,
+            body_text=rendered.text,
+            body_html=rendered.html,
+            headers=dict(headers or {}),
+            message_id=message_id_new(),
+            dedup_key=dedup_key or None,
+        ),
+        attachments,
+    )
+
+
+def message_queue_deferred(
+    *,
+    to,
+    template: str,
+    renderer: str,
+    data: dict,
+    dedup_key: str | None = None,
+    language: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> OutboxMessage:
+    """Queue the intent of a mail, in the caller's transaction: a row with what is needed to
+    render it (`data`, JSON), rendered and sent by the worker after commit. For writes that
+    hold a lock (an event's seats): the caller pays one small insert, not the rendering.
+
+    `renderer` names a builder registered with `registry.register_renderer`, which turns
+    `data` into the template's context and the attachments when the worker renders the row.
+    The rest is as `message_queue`; the address is validated now.
+    """
+    user = None
+    if hasattr(to, "email"):
+        user = to
+        to = to.email
+    to = email_normalise(to)
+    validate_mail_address(to)
+    language = mail_language(language, user)
+    # No look-up of the dedup key first: the insert meets the unique constraint instead (one
+    # round trip less while the caller may hold a lock).
+    return _message_insert(
+        OutboxMessage(
+            to=to,
+            user=user if getattr(user, "pk", None) else None,
+            language=language,
+            template=template,
+            subject="",
+            body_text="",
+            headers=dict(headers or {}),
+            message_id=message_id_new(),
+            dedup_key=dedup_key or None,
+            render_with=renderer,
+            render_data=dict(data),
+        ),
+        (),
+    )
+
+
+def _message_insert(message: OutboxMessage, attachments: Iterable[Attachment]) -> OutboxMessage:
+    attachments = list(attachments)
+    # Savepoints only where needed: callers may hold a lock (an event's seats) meanwhile.
+    with transaction.atomic() if attachments else nullcontext():
         try:
-            with transaction.atomic():
-                message = OutboxMessage.objects.create(
-                    to=to,
-                    user=user if getattr(user, "pk", None) else None,
-                    language=language,
-                    template=template,
-                    subject=rendered.subject,
-                    body_text=rendered.text,
-                    body_html=rendered.html,
-                    headers=dict(headers or {}),
-                    message_id=message_id_new(),
-                    dedup_key=dedup_key or None,
-                )
+            with transaction.atomic() if message.dedup_key else nullcontext():
+                message.save(force_insert=True)
         except IntegrityError:
             # Another transaction queued the same key first (and has committed by now).
-            if dedup_key:
-                return OutboxMessage.objects.get(dedup_key=dedup_key)
+            if message.dedup_key:
+                return OutboxMessage.objects.get(dedup_key=message.dedup_key)
             raise
-        OutboxAttachment.objects.bulk_create(
-            OutboxAttachment(
-                message=message,
-                filename=filename,
-                mimetype=mimetype,
-                content=content.encode() if isinstance(content, str) else bytes(content),
-            )
-            for filename, content, mimetype in attachments
-        )
+        _attachments_add(message, attachments)
     from .tasks import enqueue_on_commit, outbox_message_send
 
     enqueue_on_commit(outbox_message_send, message.pk)
     return message
+
+
+def _attachments_add(message: OutboxMessage, attachments: Iterable[Attachment]) -> None:
+    OutboxAttachment.objects.bulk_create(
+        OutboxAttachment(
+            message=message,
+            filename=filename,
+            mimetype=mimetype,
+            content=content.encode() if isinstance(content, str) else bytes(content),
+        )
+        for filename, content, mimetype in attachments
+    )
+
+
+def message_render(*, message: OutboxMessage, claim_token=None) -> bool:
+    """Render a row queued with `message_queue_deferred` (the worker does this after claiming
+    it): its renderer builds the context from the stored data, in the recipient's language,
+    and the subject, bodies and attachments are stored on the row. With `claim_token`, only
+    while the row is still claimed with it. Returns False when there is nothing to send any
+    more (the renderer returned None); the caller skips the row. A row already rendered is
+    left alone (True)."""
+    if not message.render_with:
+        return True
+    with translation.override(message.language):
+        parts = registry.renderer(message.render_with)(dict(message.render_data))
+    if parts is None:
+        return False
+    rendered = mail_render(
+        template=message.template, context=dict(parts.context), language=message.language
+    )
+    fields = {
+        "subject": rendered.subject,
+        "body_text": rendered.text,
+        "body_html": rendered.html,
+        "render_with": "",
+    }
+    with transaction.atomic():
+        rows = OutboxMessage.objects.filter(pk=message.pk, render_with=message.render_with)
+        if claim_token is not None:
+            rows = rows.filter(claim_token=claim_token)
+        if not rows.update(**fields):
+            message.refresh_from_db()
+            if message.render_with:
+                raise LookupError(f"outbox message {message.pk} is no longer ours to render")
+            return True  # rendered meanwhile by whoever holds it now
+        _attachments_add(message, parts.attachments)
+    for name, value in fields.items():
+        setattr(message, name, value)
+    if hasattr(message, "_prefetched_objects_cache"):
+        message._prefetched_objects_cache.pop("attachments", None)
+    return True
 
 
 def batch_release(*, label: str, messages: list[OutboxMessage]) -> Batch:

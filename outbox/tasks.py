@@ -26,15 +26,19 @@ def outbox_drain() -> int:
     newsletter issue) is released. Re-queues itself when its time budget ends with work left."""
     started = time.monotonic()
     sent = 0
-    while True:
-        result = delivery.outbox_deliver()
-        sent += result.sent
-        if result.claimed == 0:
-            delivery.batches_finish()
-            return sent
-        if time.monotonic() - started > DRAIN_BUDGET_SECONDS:
-            outbox_drain.delay()
-            return sent
+    smtp = delivery.smtp_connection()  # one SMTP connection for every batch of this drain
+    try:
+        while True:
+            result = delivery.outbox_deliver(limit=delivery.DRAIN_BATCH_SIZE, smtp=smtp)
+            sent += result.sent
+            if result.claimed == 0:
+                delivery.batches_finish()
+                return sent
+            if time.monotonic() - started > DRAIN_BUDGET_SECONDS:
+                outbox_drain.delay()
+                return sent
+    finally:
+        smtp.close()
 
 
 @shared_task

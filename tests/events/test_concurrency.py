@@ -82,3 +82,84 @@ def test_the_same_person_clicking_twice_at_once_gets_one_registration(monkeypatc
     assert Registration.objects.filter(event=event, user=user).count() == 1
     assert len(errors) == 5
     assert all(getattr(e, "code", None) == "twice" for e in errors), errors
+
+
+def _event_row_is_locked(event) -> bool:
+    """Whether another session holds the event's row lock right now (asked from a thread
+    with its own connection, which gives up at once instead of waiting)."""
+    from django.db import OperationalError, transaction
+
+    answer = []
+
+    def probe():
+        try:
+            with transaction.atomic():
+                Event.objects.select_for_update(nowait=True).filter(pk=event.pk).exists()
+            answer.append(False)
+        except OperationalError:
+            answer.append(True)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=probe)
+    thread.start()
+    thread.join(timeout=60)
+    return answer[0]
+
+
+def test_the_mail_is_rendered_after_commit_without_the_event_lock(monkeypatch, mailoutbox):
+    """The sign-up's transaction writes only the mail's intent; its text and calendar file
+    are rendered by the task after commit, when the event's row lock has been released."""
+    from django.db import transaction
+
+    from events import mail as event_mail
+    from outbox import registry
+
+    event = EventFactory(capacity=1, member_price=0, non_member_price=0)
+    seen = []
+    real_parts = event_mail.registration_mail_parts
+
+    def parts_watched(data):
+        seen.append((connection.in_atomic_block, _event_row_is_locked(event)))
+        return real_parts(data)
+
+    monkeypatch.setitem(registry._renderers, event_mail.RENDERER, parts_watched)
+    during = []
+    real_queue = event_mail.registration_mail_queue
+
+    def queue_watched(**kwargs):
+        real_queue(**kwargs)
+        during.append((_event_row_is_locked(event), len(seen)))
+
+    monkeypatch.setattr(event_mail, "registration_mail_queue", queue_watched)
+    user = UserFactory()
+    registration = services.event_signup(event=event, user=user, answers={})
+
+    assert during == [(True, 0)]  # queued under the lock, nothing rendered yet
+    assert seen == [(False, False)]  # rendered after commit, outside any transaction and lock
+    assert not transaction.get_connection().in_atomic_block
+    assert [m.to for m in mailoutbox] == [[user.email]]
+    assert mailoutbox[0].attachments[0].filename == f"{event.slug}.ics"
+    message = registration.user.outbox_messages.get()
+    assert message.render_with == "" and message.subject == mailoutbox[0].subject
+
+
+@pytest.mark.parametrize("run", range(2))
+def test_a_full_event_numbers_its_waiting_list_in_arrival_order(monkeypatch, run):
+    """Everyone arriving at once for a full event lands on the waiting list, numbered 1..n in
+    the order the lock admitted them (created_at), with one waiting mail each."""
+    from outbox.models import OutboxMessage
+
+    event = EventFactory(capacity=3, member_price=0, non_member_price=0)
+    seated = [services.event_signup(event=event, user=UserFactory(), answers={}) for _ in range(3)]
+    _widen_race_window(monkeypatch)
+    errors = _sign_up_all_at_once(event, UserFactory.create_batch(20))
+    assert errors == []
+    waiting = list(
+        Registration.objects.filter(event=event, status=Status.WAITING).order_by("created_at")
+    )
+    assert [r.waiting_position for r in waiting] == list(range(1, 21))
+    assert len({r.created_at for r in waiting}) == 20  # one arrival at a time
+    assert all(w.created_at > s.created_at for w in waiting for s in seated)
+    intents = OutboxMessage.objects.filter(template="events/mail/waiting")
+    assert sorted(m.render_data["registration"] for m in intents) == sorted(r.pk for r in waiting)

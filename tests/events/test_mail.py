@@ -9,6 +9,7 @@ from events import mail as event_mail
 from events import services
 from events.models import Registration
 from outbox.models import OutboxMessage
+from outbox.services import message_render
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +25,7 @@ def test_every_mail_renders_in_both_languages(kind, language):
     )
     event_mail.registration_mail_queue(registration=registration, kind=kind)
     message = OutboxMessage.objects.get()
+    assert message_render(message=message)
     assert "Årsseminar" in message.subject
     assert "Sofie" in message.body_text and "Årsseminar" in message.body_html
     assert registration.event.get_absolute_url() in message.body_text
@@ -34,6 +36,9 @@ def test_every_mail_renders_in_both_languages(kind, language):
 def test_danish_confirmation_reads_danish():
     registration = RegistrationFactory(user=UserFactory(language="da"))
     event_mail.registration_mail_queue(registration=registration, kind="confirmation")
+    message = OutboxMessage.objects.get()
+    assert message_render(message=message)
+    assert message.subject.startswith("Du er tilmeldt")
     assert OutboxMessage.objects.get().subject.startswith("Du er tilmeldt")
 
 

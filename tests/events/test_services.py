@@ -14,6 +14,7 @@ from devtools.factories.members import AffiliationFactory, OrganisationFactory, 
 from events import services
 from events.models import Event, Registration
 from outbox.models import OutboxMessage
+from outbox.services import message_render
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 Status = Registration.Status
@@ -21,6 +22,12 @@ Status = Registration.Status
 
 def mails(kind, registration):
     return OutboxMessage.objects.filter(dedup_key=f"events:registration:{registration.pk}:{kind}")
+
+
+def rendered(message):
+    """The row as the worker renders it after commit (the service queues only the intent)."""
+    assert message_render(message=message)
+    return message
 
 
 def unchanged(event):
@@ -44,6 +51,8 @@ def test_member_signs_up_at_member_price_and_gets_a_confirmation_with_calendar_f
     assert registration.organisation == member.affiliations.get().organisation
     message = mails("confirmation", registration).get()
     assert message.to == member.email
+    assert message.render_with and not message.attachments.exists()  # rendered after commit
+    rendered(message)
     assert [a.filename for a in message.attachments.all()] == [f"{event.slug}.ics"]
     assert b"BEGIN:VALARM" in bytes(message.attachments.get().content)
     log = actions_for(target=registration).get()
@@ -260,7 +269,7 @@ def test_late_cancellation_of_a_paid_seat_owes_the_full_price(member):
     cancelled = services.registration_cancel(registration=registration, actor=member)
     assert cancelled.liability == Registration.Liability.FULL_PRICE
     assert cancelled.liability_waived_at is None
-    assert "fulde pris (500,00 kr.)" in mails("cancellation", cancelled).get().body_text
+    assert "fulde pris (500,00 kr.)" in rendered(mails("cancellation", cancelled).get()).body_text
 
 
 def test_late_cancellation_is_waived_when_the_waiting_list_takes_the_seat(member):
