@@ -89,22 +89,15 @@ def _event_row_is_locked(event) -> bool:
     with its own connection, which gives up at once instead of waiting)."""
     from django.db import OperationalError, transaction
 
-    answer = []
-
-    def probe():
+    def probe(_):
         try:
             with transaction.atomic():
                 Event.objects.select_for_update(nowait=True).filter(pk=event.pk).exists()
-            answer.append(False)
         except OperationalError:
-            answer.append(True)
-        finally:
-            connection.close()
+            return True
+        return False
 
-    thread = threading.Thread(target=probe)
-    thread.start()
-    thread.join(timeout=60)
-    return answer[0]
+    return all_at_once(probe, [None], timeout=60)[0]
 
 
 def test_the_mail_is_rendered_after_commit_without_the_event_lock(monkeypatch, mailoutbox):
@@ -120,7 +113,7 @@ def test_the_mail_is_rendered_after_commit_without_the_event_lock(monkeypatch, m
     real_parts = event_mail.registration_mail_parts
 
     def parts_watched(data):
-        seen.append((connection.in_atomic_block, _event_row_is_locked(event)))
+        seen.append((transaction.get_connection().in_atomic_block, _event_row_is_locked(event)))
         return real_parts(data)
 
     monkeypatch.setitem(registry._renderers, event_mail.RENDERER, parts_watched)
