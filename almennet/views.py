@@ -1,8 +1,10 @@
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.db import connection
-from django.http import JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
+from django.urls import reverse
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from . import selectors
@@ -52,6 +54,46 @@ def _check_redis(url: str) -> str:
 
 def home(request):
     return render(request, "home.html", selectors.front_page(user=request.user))
+
+
+# Pages no search engine should index: the admin, accounts, personal pages, invoices, the
+# board's votes and the search results (endless parameter combinations). Both languages.
+ROBOTS_DISALLOWED = [
+    "/admin/",
+    "/accounts/",
+    "/members/me/",
+    "/members/engagement/",
+    "/events/mine/",
+    "/invoices/",
+    "/strategy/votes/",
+    "/search/",
+    "/newsletter/confirm/",
+    "/newsletter/unsubscribe/",
+    "/i18n/",
+]
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def robots_txt(request):
+    disallowed = [
+        *ROBOTS_DISALLOWED,
+        *(f"/{code}{path}" for code, _name in settings.LANGUAGES[1:] for path in ROBOTS_DISALLOWED),
+    ]
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in disallowed)]
+    lines.append(f"Sitemap: {settings.SITE_URL.rstrip('/')}{reverse('sitemap')}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """/favicon.ico, which browsers and feed readers ask for whatever the page names: the
+    file static/img/favicon.ico (found wherever the static files are, as in development)."""
+    path = finders.find("img/favicon.ico")
+    if not path:
+        raise Http404
+    return FileResponse(open(path, "rb"), content_type="image/x-icon")  # noqa: SIM115
 
 
 def csrf_failure(request, reason=""):
