@@ -165,6 +165,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "almennet.context_processors.site",
+                "members.context_processors.association_figures",
             ],
         },
     },
