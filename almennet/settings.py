@@ -339,6 +339,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Language and time ---
 LANGUAGE_CODE = "da"
+FORMAT_MODULE_PATH = ["almennet.formats"]
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
 # The project's catalogue first; then Danish for django-import-export and django-simple-history,
 # which ship none (their own folders, so `make messages` never prunes them).
