@@ -173,7 +173,7 @@ def test_detail_for_a_member_shows_the_form_and_the_member_price(client):
     client.force_login(member)
     text = client.get(en("events:detail", EventFactory().slug)).content.decode()
     assert 'id="signup-form"' in text
-    assert "Your price: 500.00 kr." in text
+    assert "Your price: DKK 500.00" in text  # the English way under /en/
     assert 'name="motivation"' not in text and 'name="organisation"' not in text
 
 
