@@ -112,10 +112,11 @@ messages: install
 	DEBUG=on $(PY) manage.py compilemessages -i .venv -i var
 
 vendor:
-	cd $$(mktemp -d) && npm install --silent bootstrap@5 htmx.org@2 axe-core@4 bootstrap-icons && \
+	cd $$(mktemp -d) && npm install --silent bootstrap@5 htmx.org@2 axe-core@4 bootstrap-icons quill@2 && \
 	  cp node_modules/bootstrap/dist/css/bootstrap.min.css* node_modules/bootstrap/dist/js/bootstrap.bundle.min.js* $(CURDIR)/static/vendor/bootstrap/ && \
 	  cp node_modules/htmx.org/dist/htmx.min.js $(CURDIR)/static/vendor/htmx/ && \
-	  cp node_modules/axe-core/axe.min.js $(CURDIR)/static/vendor/axe-core/
+	  cp node_modules/axe-core/axe.min.js $(CURDIR)/static/vendor/axe-core/ && \
+	  cp node_modules/quill/dist/quill.js* node_modules/quill/dist/quill.snow.css* node_modules/quill/LICENSE $(CURDIR)/static/vendor/quill/
 
 # The knowledge-hub search over 10,000 publications and 1,000 projects (rolled back after).
 bench-search: install

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "django.contrib.sites",
+    "django.contrib.sitemaps",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -166,6 +167,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "almennet.context_processors.site",
+                "members.context_processors.association_figures",
             ],
         },
     },
@@ -347,6 +349,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Language and time ---
 LANGUAGE_CODE = "da"
+FORMAT_MODULE_PATH = ["almennet.formats"]
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
 # The project's catalogue first; then Danish for django-import-export and django-simple-history,
 # which ship none (their own folders, so `make messages` never prunes them).

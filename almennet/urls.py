@@ -4,11 +4,13 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from members import mfa_return
 
 from . import metrics, views
+from .sitemaps import SITEMAPS
 
 # The admin login goes through allauth, so it gets allauth's rate limits and two-factor step.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -20,6 +22,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("metrics", metrics.metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]
 
 # The mail provider's bounce and complaint webhook (django-anymail's Postmark view; another

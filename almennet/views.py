@@ -1,12 +1,15 @@
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.db import connection
-from django.http import JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.views.decorators.cache import never_cache
+from django.urls import reverse
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
+from members.context_processors import association_figures
 from members.selectors import user_is_member
 
 from . import selectors
@@ -63,10 +66,53 @@ def home(request):
     is_member = user_is_member(user=user)
 
     def render_content():
-        return render_to_string("includes/home_content.html", selectors.front_page(user=user))
+        # Rendered without the request, so the figures the footer's context processor gives
+        # are added here.
+        context = {**selectors.front_page(user=user), **association_figures(None)}
+        return render_to_string("includes/home_content.html", context)
 
     content = shared("front-page-html", render_content, is_member, translation.get_language())
     return render(request, "home.html", {"content": content})
+
+
+# Pages no search engine should index: the admin, accounts, personal pages, invoices, the
+# board's votes and the search results (endless parameter combinations). Both languages.
+ROBOTS_DISALLOWED = [
+    "/admin/",
+    "/accounts/",
+    "/members/me/",
+    "/members/engagement/",
+    "/events/mine/",
+    "/invoices/",
+    "/strategy/votes/",
+    "/search/",
+    "/newsletter/confirm/",
+    "/newsletter/unsubscribe/",
+    "/i18n/",
+]
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def robots_txt(request):
+    disallowed = [
+        *ROBOTS_DISALLOWED,
+        *(f"/{code}{path}" for code, _name in settings.LANGUAGES[1:] for path in ROBOTS_DISALLOWED),
+    ]
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in disallowed)]
+    lines.append(f"Sitemap: {settings.SITE_URL.rstrip('/')}{reverse('sitemap')}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """/favicon.ico, which browsers and feed readers ask for whatever the page names: the
+    file static/img/favicon.ico (found wherever the static files are, as in development)."""
+    path = finders.find("img/favicon.ico")
+    if not path:
+        raise Http404
+    return FileResponse(open(path, "rb"), content_type="image/x-icon")  # noqa: SIM115
 
 
 def csrf_failure(request, reason=""):

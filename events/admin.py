@@ -16,7 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from activity.admin import ActionsLinkMixin
 from almennet.admin import DanishSlugsMixin
 from almennet.text import danish_slugify
-from members.spreadsheets import FormulaSafeResource
+from members.spreadsheets import FormulaSafeResource, LabelledExportForm
 
 from . import participants, services
 from .forms import EventAdminForm, EventSessionFormSet, ParticipantsMailForm
@@ -361,6 +361,7 @@ def _move_action(status, description):
 @admin.register(Registration)
 class RegistrationAdmin(ActionsLinkMixin, ExportActionMixin, admin.ModelAdmin):
     resource_classes = [RegistrationResource]
+    export_form_class = LabelledExportForm  # the columns named as headed, in Danish
     export_formats = [CSV, XLSX]
 
     def get_export_filename(self, request, queryset, file_format):

@@ -1,8 +1,10 @@
 import datetime
+import re
 
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
+from django.db.models.functions import TruncMonth
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,16 +12,29 @@ from almennet.related import list_filters_add
 
 from .models import Event, EventSession
 
+MONTH_VALUE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
-def month_choices(*, today: datetime.date | None = None, back: int = 12, ahead: int = 18):
-    today = today or timezone.localdate()
-    first = today.replace(day=1)
-    choices = []
-    for offset in range(-back, ahead + 1):
-        index = first.year * 12 + first.month - 1 + offset
-        month = datetime.date(index // 12, index % 12 + 1, 1)
-        choices.append((f"{month:%Y-%m}", formats.date_format(month, "YEAR_MONTH_FORMAT")))
-    return choices
+
+def month_choices(
+    *, events, selected: str | None = None, newest_first: bool = False
+) -> list[tuple[str, str]]:
+    """The months (Copenhagen time) in which a session of one of the events starts, soonest
+    first (the past events' list: latest first), in one query. A well-formed
+    month already chosen stays offered, so a link to a month that has emptied shows an empty
+    list rather than every event."""
+    months = (
+        EventSession.objects.filter(event__in=events.order_by().values("pk"))
+        .annotate(month=TruncMonth("starts_at", tzinfo=timezone.get_current_timezone()))
+        .values_list("month", flat=True)
+        .distinct()
+    )
+    days = {month.date() for month in months}
+    if selected and (match := MONTH_VALUE.match(selected)):
+        days.add(datetime.date(int(match[1]), int(match[2]), 1))
+    return [
+        (f"{month:%Y-%m}", formats.date_format(month, "YEAR_MONTH_FORMAT"))
+        for month in sorted(days, reverse=newest_first)
+    ]
 
 
 class EventFilter(django_filters.FilterSet):
@@ -44,9 +59,14 @@ class EventFilter(django_filters.FilterSet):
         model = Event
         fields = ["kind", "month", "region", "free_places"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, newest_first: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["month"].extra["choices"] = month_choices()
+        # Only months with events to show (the list's own events: upcoming or past).
+        self.filters["month"].extra["choices"] = month_choices(
+            events=self.queryset,
+            selected=self.data.get("month") if self.data else None,
+            newest_first=newest_first,
+        )
         list_filters_add(self)  # by focus area (strategy), after region
 
     def filter_month(self, queryset, name, value):

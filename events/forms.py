@@ -4,6 +4,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from almennet.widgets import RichTextarea
 from members.validators import validate_ean
 
 from .models import Event
@@ -106,6 +107,7 @@ class EventAdminForm(forms.ModelForm):
     class Meta:
         model = Event
         fields = "__all__"  # noqa: DJ007 - the admin lists its fieldsets
+        widgets = {"body": RichTextarea}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -26,7 +26,9 @@ PAGE_SIZE = 24
 @require_GET
 def event_list(request):
     past = request.GET.get("past") == "1"
-    events = EventFilter(request.GET or None, queryset=selectors.event_list(past=past))
+    events = EventFilter(
+        request.GET or None, queryset=selectors.event_list(past=past), newest_first=past
+    )
     page = Paginator(events.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -18,12 +18,18 @@ from .admin_superusers import SuperuserProtectedMixin
 from .admin_superusers import register as register_superuser_protection
 from .models import Affiliation, Organisation, Seat, User
 from .resources import OrganisationResource, PersonResource
+from .spreadsheets import LabelledExportForm
 
 
 class GuardedImportExportMixin(ImportExportMixin):
     """Import needs the rights to add and change the model, export the right to view it.
     django-import-export lets any staff user who reaches the change list do both unless a
     project-wide setting says otherwise."""
+
+    # Columns named in the page's language; import errors shown in the row; a wide file
+    # scrolls inside its table instead of widening the page.
+    export_form_class = LabelledExportForm
+    import_template_name = "admin/import_export/import_portal.html"
 
     def has_import_permission(self, request):
         return self.has_add_permission(request) and self.has_change_permission(request)

@@ -6,14 +6,32 @@ previews an import in a transaction that is rolled back, and nothing is saved wh
 has an error.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from import_export import fields, widgets
 
 from almennet.text import danish_slugify
 
 from .models import Affiliation, Organisation, User
-from .spreadsheets import FormulaSafeResource
+from .spreadsheets import FormulaSafeResource, header_fold
+
+
+def _choice_code(choices, value):
+    """The code for a choice given as its code or its label in either language ("housing",
+    "Boligorganisation", "Region Syddanmark", "syddanmark"); anything else as given, for the
+    model's validation to report on its row."""
+    text = header_fold(value)
+    for code, label in choices:
+        if text == header_fold(code):
+            return code
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                if text == header_fold(label):
+                    return code
+    return value
 
 
 class _StrictColumnsMixin:
@@ -23,11 +41,16 @@ class _StrictColumnsMixin:
     optional_extra_columns: tuple[str, ...] = ()
 
     def before_import(self, dataset, **kwargs):
+        # Danish or English headers ("Kort navn", "Short name") or the field names
+        # ("short_name"): each becomes the column name the resource reads.
+        aliases = self.header_aliases()
         headers = [str(h or "").strip() for h in (dataset.headers or [])]
+        headers = [aliases.get(header_fold(h), h) for h in headers]
         dataset.headers = headers
         known = {f.column_name for f in self.get_import_fields()} | set(self.optional_extra_columns)
+        labels = {f.column_name: self.field_label(f) for f in self.get_import_fields()}
         unknown = [h for h in headers if h not in known]
-        missing = [c for c in self.required_columns if c not in headers]
+        missing = [labels.get(c, c) for c in self.required_columns if c not in headers]
         problems = []
         if missing:
             problems.append(
@@ -36,7 +59,7 @@ class _StrictColumnsMixin:
         if unknown:
             problems.append(
                 _("The file has column(s) we do not know: %(columns)s. Known columns: %(known)s.")
-                % {"columns": ", ".join(unknown), "known": ", ".join(sorted(known))}
+                % {"columns": ", ".join(unknown), "known": ", ".join(labels.values())}
             )
         if problems:
             raise ValidationError(" ".join(problems))
@@ -94,9 +117,21 @@ class OrganisationResource(_StrictColumnsMixin, FormulaSafeResource):
             names = dataset.get_col(dataset.headers.index("name"))
             dataset.append_col([danish_slugify(name) for name in names], header="slug")
 
+    # Kind and region are written as their names in the page's language ("Boligorganisation",
+    # "Region Syddanmark") and read as names in either language or as codes.
+    def dehydrate_kind(self, organisation):
+        return str(organisation.get_kind_display()) if organisation.kind else ""
+
+    def dehydrate_region(self, organisation):
+        return str(organisation.get_region_display()) if organisation.region else ""
+
     def before_import_row(self, row, **kwargs):
         if not (row.get("slug") or "").strip():
             row["slug"] = danish_slugify(row.get("name"))
+        for key in ("kind", "region"):
+            if row.get(key):
+                choices = Organisation._meta.get_field(key).choices
+                row[key] = _choice_code(choices, row[key])
         for key in ("homes",):
             if row.get(key) in (None, ""):
                 row[key] = 0
@@ -122,6 +157,7 @@ class PersonResource(_StrictColumnsMixin, FormulaSafeResource):
     affiliation from the day of import."""
 
     required_columns = ("email",)
+    column_labels = {"organisation": _lazy("organisation"), "role": _lazy("role")}
     organisation = fields.Field(column_name="organisation", attribute=None, readonly=False)
     role = fields.Field(column_name="role", attribute=None, readonly=False)
 

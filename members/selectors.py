@@ -126,6 +126,15 @@ def directory_totals(*, on: datetime.date | None = None) -> dict:
     return {"count": totals["count"] or 0, "homes": totals["homes"] or 0}
 
 
+def member_figures() -> dict:
+    """How many member organisations and homes the association has today ("54
+    medlemsorganisationer, 464.000 boliger" on the front page and in every page's footer): one
+    aggregate query. Not kept in the cache: visitors' pages are cached whole already
+    (almennet/page_cache.py), and a cached figure would make a page's query count depend on
+    what was rendered before it."""
+    return directory_totals()
+
+
 def organisation_people(*, organisation: Organisation, on: datetime.date | None = None):
     """The confirmed, current affiliations of an organisation with their people, in one
     query."""

@@ -13,6 +13,7 @@ from django.views.decorators.csp import csp_override
 from simple_history.admin import SimpleHistoryAdmin
 
 from almennet.admin import DanishSlugsMixin
+from almennet.widgets import RichTextarea
 from outbox.rendering import mail_language
 
 from .models import Consent, Newsletter, Subscriber
@@ -73,6 +74,11 @@ class NewsletterAdmin(DanishSlugsMixin, SimpleHistoryAdmin):
 
     def get_prepopulated_fields(self, request, obj=None):
         return {} if obj and obj.status != Newsletter.Status.DRAFT else self.prepopulated_fields
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "body":
+            kwargs["widget"] = RichTextarea
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         if obj and obj.status != Newsletter.Status.DRAFT:

@@ -128,6 +128,14 @@ def subscriber_for_user(*, user) -> Subscriber | None:
     return Subscriber.objects.filter(email=email_normalise(user.email)).first()
 
 
+def subscriber_confirmed(*, email: str) -> Subscriber | None:
+    """The subscriber at the address if their subscription is confirmed (a confirmation link
+    opened a second time has nothing left to ask)."""
+    return Subscriber.objects.filter(
+        email=email_normalise(email), status=Subscriber.Status.CONFIRMED
+    ).first()
+
+
 def unsubscribed_among(*, addresses) -> list[str]:
     """Those of the addresses that unsubscribed (bulk mail skips them)."""
     return list(

@@ -220,7 +220,9 @@ def _newsletter_context(newsletter: Newsletter) -> dict:
         "body": mark_safe(  # noqa: S308 - sanitised just here
             newsletter_body_clean(newsletter.body, base_url=settings.SITE_URL)
         ),
-        "body_text": html_to_text(newsletter.body),
+        "body_text": html_to_text(
+            newsletter_body_clean(newsletter.body, base_url=settings.SITE_URL)
+        ),
         "cards": newsletter_cards(newsletter=newsletter),
         "archive_url": settings.SITE_URL + newsletter.get_absolute_url(),
     }

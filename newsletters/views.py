@@ -9,12 +9,13 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from .forms import SubscribeForm
 from .models import Newsletter
-from .selectors import newsletter_cards
+from .selectors import newsletter_cards, subscriber_confirmed
 from .services import (
     SubscriptionError,
     WithdrawOutcome,
@@ -97,9 +98,11 @@ def _token_problem(request, *, expired: bool, kind: str):
     )
 
 
+@never_cache  # the answer depends on the subscription's state, which is no page content
 @require_http_methods(["GET", "POST"])
 def confirm(request, token):
-    """GET shows a button (link scanners in mail systems must not confirm); POST confirms."""
+    """GET shows a button (link scanners in mail systems must not confirm); POST confirms. A
+    link opened again after confirming says so instead of asking once more."""
     try:
         email = confirm_token_read(token)
     except ExpiredToken:
@@ -107,6 +110,13 @@ def confirm(request, token):
     except BadToken:
         return _token_problem(request, expired=False, kind="confirm")
     if request.method == "GET":
+        subscriber = subscriber_confirmed(email=email)
+        if subscriber is not None:
+            return render(
+                request,
+                "newsletters/confirm_done.html",
+                {"subscriber": subscriber, "already": True},
+            )
         return render(request, "newsletters/confirm.html", {"email": email})
     try:
         subscriber, already = subscription_confirm(token=token)

@@ -25,6 +25,7 @@ class MilestoneInline(admin.TabularInline):
 class ImageInline(admin.TabularInline):
     model = ProjectImage
     extra = 0
+    add_another_text = _("Add another image")  # "et billede" (almennet.admin)
 
 
 class PublishingAdmin(SimpleHistoryAdmin):

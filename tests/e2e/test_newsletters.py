@@ -4,6 +4,7 @@ unsubscribes from the newsletter's link, with no serious accessibility violation
 import re
 
 from django.core import mail
+from playwright.sync_api import expect
 
 from newsletters import tokens
 from newsletters.models import Consent, Newsletter, Subscriber
@@ -31,6 +32,12 @@ def test_subscribe_confirm_and_unsubscribe_in_the_browser(page):
         Consent.Action.REQUESTED,
         Consent.Action.CONFIRMED,
     ]
+
+    # Opening the link from the mail again says it is done; it asks nothing more.
+    page.goto(page.base_url + path.group(1))
+    expect(page.get_by_role("heading", name="Allerede bekræftet")).to_be_visible()
+    expect(page.get_by_role("button", name="Ja, send mig nyhedsbrevet")).to_have_count(0)
+    assert subscriber.consents.count() == 2
 
     unsubscribe = tokens.unsubscribe_token_make("ida.jensen@example.dk")
     page.goto(page.base_url + f"/newsletter/unsubscribe/{unsubscribe}/")

@@ -88,6 +88,48 @@ def test_focus_area_filter_registered_by_strategy(client):
     assert "Klimaseminar" in text and "Andet seminar" not in text
 
 
+def test_month_filter_offers_only_months_with_events(client):
+    soon = EventFactory(title="Snart")
+    later = EventFactory(title="Senere")
+    later.sessions.update(
+        starts_at=soon.sessions.get().starts_at + datetime.timedelta(days=95),
+        ends_at=soon.sessions.get().ends_at + datetime.timedelta(days=95),
+    )
+    past_event(title="Sidste år")
+    EventFactory(title="Kladde", is_published=False)
+
+    def months(query=""):
+        response = client.get(en("events:list") + query)
+        return [value for value, _label in response.context["filter"].form.fields["month"].choices][
+            1:
+        ]
+
+    def month_of(event):
+        return timezone.localtime(event.sessions.order_by("starts_at")[0].starts_at).strftime(
+            "%Y-%m"
+        )
+
+    assert months() == [month_of(soon), month_of(later)]  # no empty months between them
+    assert months("?past=1") == [month_of(Event.objects.get(title="Sidste år"))]
+    # A month chosen by a link stays selectable and shows no events rather than every event.
+    empty = (timezone.localdate() + datetime.timedelta(days=400)).strftime("%Y-%m")
+    response = client.get(en("events:list") + f"?month={empty}")
+    assert empty in months(f"?month={empty}")
+    assert "Snart" not in response.content.decode()
+
+
+def test_month_filter_labels_the_months_in_danish(client):
+    event = EventFactory()
+    starts = timezone.localtime(event.sessions.get().starts_at)
+    html = client.get(reverse("events:list")).content.decode()
+    label = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
+             "september", "oktober", "november", "december"][starts.month - 1]  # fmt: skip
+    assert (
+        f'<option value="{starts:%Y-%m}">{label.capitalize()} {starts.year}</option>' in html
+        or (f'<option value="{starts:%Y-%m}">{label} {starts.year}</option>' in html)
+    )
+
+
 @pytest.mark.parametrize("query", ["?kind=nonsense", "?month=2026-99", "?month=x", "?page=999"])
 def test_bad_filter_values_never_500(client, query):
     EventFactory()
@@ -98,7 +140,8 @@ def test_list_query_count_is_constant_however_many_events(client, django_assert_
     member = AffiliationFactory().user
     client.force_login(member)
     EventFactory()
-    with django_assert_max_num_queries(6) as small:
+    # The months that have events (the month filter) and the footer's member figures.
+    with django_assert_max_num_queries(8) as small:
         client.get(en("events:list"))
     for _ in range(30):
         event = EventFactory()
@@ -132,7 +175,7 @@ def test_detail_for_a_member_shows_the_form_and_the_member_price(client):
     client.force_login(member)
     text = client.get(en("events:detail", EventFactory().slug)).content.decode()
     assert 'id="signup-form"' in text
-    assert "Your price: 500.00 kr." in text
+    assert "Your price: DKK 500.00" in text  # the English way under /en/
     assert 'name="motivation"' not in text and 'name="organisation"' not in text
 
 

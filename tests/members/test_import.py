@@ -76,11 +76,13 @@ def test_duplicate_cvr_in_the_file_or_database_is_a_row_error():
 
 
 def test_wrong_columns_are_refused_before_any_row():
-    text = "navn,kvm,cvr\nBoligselskabet,12,10150817\n"
+    text = "nme,kvm,cvr\nBoligselskabet,12,10150817\n"
     result = OrganisationResource().import_data(_dataset(text), dry_run=True)
     assert result.has_errors()
     message = str(result.base_errors[0].error)
-    assert "name" in message and "navn" in message and "kvm" in message
+    # The missing and the known columns are named as headed in Danish.
+    assert "mangler kolonnen/kolonnerne: Navn." in message
+    assert "nme, kvm" in message and "Kort navn" in message
     assert Organisation.objects.count() == 0
 
 
@@ -101,7 +103,7 @@ def test_excel_file_with_numbers_as_numbers():
 def test_export_round_trips():
     OrganisationFactory(name="Round Trip", slug="round-trip", cvr="10150817")
     exported = OrganisationResource().export()
-    assert exported.headers[:2] == ["slug", "name"]
+    assert exported.headers[:2] == ["Kortnavn (URL)", "Navn"]
     Organisation.objects.all().delete()
     result = OrganisationResource().import_data(exported, dry_run=False)
     assert not result.has_validation_errors()
@@ -153,13 +155,13 @@ class TestPeople:
     def test_people_file_without_email_column_is_refused(self):
         result = PersonResource().import_data(_dataset("name\nAnna\n"), dry_run=True)
         assert result.has_errors()
-        assert "email" in str(result.base_errors[0].error)
+        assert "E-mail-adresse" in str(result.base_errors[0].error)
 
     def test_export_has_no_passwords(self):
         UserFactory(email="anna@example.dk")
         exported = PersonResource().export()
         assert "password" not in exported.headers
-        assert "anna@example.dk" in exported.get_col(exported.headers.index("email"))
+        assert "anna@example.dk" in exported.get_col(exported.headers.index("E-mail-adresse"))
 
 
 class TestAdminImport:
@@ -191,7 +193,7 @@ class TestAdminImport:
         assert Organisation.objects.count() == 0
 
     def test_wrong_columns_show_a_clear_message(self, staff_client):
-        response = self._post(staff_client, "navn\nX\n")
+        response = self._post(staff_client, "kvm\nX\n")
         content = response.content.decode()
-        assert "navn" in content
+        assert "kvm" in content and "Navn" in content
         assert "confirm_form" not in response.context

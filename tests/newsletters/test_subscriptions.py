@@ -59,6 +59,15 @@ def test_double_opt_in_records_consent_with_time_source_and_wording(
     assert "allerede" in response.content.decode().lower()
     assert subscriber.consents.count() == 2
 
+    # Opening the link again says the address is already confirmed; it asks nothing.
+    response = client.get(confirm_path)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Allerede bekræftet" in html and "ida@example.dk" in html
+    assert "<form" not in html.split("<main", 1)[1].split("</main>", 1)[0]
+    assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
+    assert subscriber.consents.count() == 2
+
 
 def test_consent_box_is_required_and_bad_addresses_are_refused(client):
     response = client.post(reverse("newsletters:subscribe"), {"email": "ida@example.dk"})
