@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0005_registration_log_to_action_log'),
+        ('events', '0006_walk_ins_and_session_attendance'),
     ]
 
     operations = [

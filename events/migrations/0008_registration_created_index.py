@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0005_registration_log_to_action_log'),
+        ('events', '0007_registration_billing_email'),
         ('members', '0007_seat_constraint_btree_gist'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
