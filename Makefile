@@ -114,7 +114,13 @@ vendor:
 	cd $$(mktemp -d) && npm install --silent bootstrap@5 htmx.org@2 axe-core@4 bootstrap-icons && \
 	  cp node_modules/bootstrap/dist/css/bootstrap.min.css* node_modules/bootstrap/dist/js/bootstrap.bundle.min.js* $(CURDIR)/static/vendor/bootstrap/ && \
 	  cp node_modules/htmx.org/dist/htmx.min.js $(CURDIR)/static/vendor/htmx/ && \
-	  cp node_modules/axe-core/axe.min.js $(CURDIR)/static/vendor/axe-core/
+	  cp node_modules/axe-core/axe.min.js $(CURDIR)/static/vendor/axe-core/ && \
+	  npm install --silent @fontsource-variable/source-sans-3@5 && \
+	  cp node_modules/@fontsource-variable/source-sans-3/LICENSE \
+	    node_modules/@fontsource-variable/source-sans-3/files/source-sans-3-latin-wght-normal.woff2 \
+	    node_modules/@fontsource-variable/source-sans-3/files/source-sans-3-latin-wght-italic.woff2 \
+	    node_modules/@fontsource-variable/source-sans-3/files/source-sans-3-latin-ext-wght-normal.woff2 \
+	    $(CURDIR)/static/vendor/source-sans-3/
 
 # The knowledge-hub search over 10,000 publications and 1,000 projects (rolled back after).
 bench-search: install

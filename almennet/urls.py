@@ -42,6 +42,7 @@ urlpatterns += i18n_patterns(
     path("strategy/", include("strategy.urls")),
     path("newsletter/", include("newsletters.urls")),
     path("invoices/", include("invoicing.urls")),
+    path("about/", include("siteinfo.urls")),
     prefix_default_language=False,
 )
 
