@@ -7,7 +7,7 @@ from django.db import migrations
 DEMO_SETTINGS = {
     "name": "AlmenNet",
     "description": (
-        "Netværksforeningen for udvikling og fremtidssikring af de almene boligområder."
+        ""
     ),
     "address": "Eksempelvej 1\n0000 Demoby",
     "email": "kontakt@almennet.example",
