@@ -9,7 +9,7 @@ from . import metrics, views
 
 # The admin login goes through allauth, so it gets allauth's rate limits and two-factor step.
 admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = "AlmenNet"
+admin.site.site_header = "Administration"
 admin.site.site_title = "AlmenNet"
 admin.site.index_title = "Sekretariatet"
 
