@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bi
 
 export PYTHONDONTWRITEBYTECODE=1
 
-.PHONY: help install install-test run stop lock test test-fast lint lint-imports format bench bandit bench-search bench-mail chromium messages vendor clean scale-demo
+.PHONY: help install install-test run stop lock test test-fast lint lint-imports format bench bandit bench-search bench-mail chromium messages vendor clean scale-demo screenshots
 
 help:
 	@echo "make run    start the portal with demo data at http://127.0.0.1:8000/ (PORT=8001 for another port)"
@@ -109,6 +109,13 @@ messages: install
 	for app in members events projects publications strategy outbox newsletters search invoicing; do \
 	  (cd $$app && DEBUG=on $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l da --no-obsolete); done
 	DEBUG=on $(PY) manage.py compilemessages -i .venv -i var
+
+# The README's screenshots (docs/screenshots/): five pages at 1280 and 390 px from the demo
+# data, with the browser tests' Chromium. Seeds the demo data into the configured database.
+screenshots: install chromium
+	DEBUG=$${DEBUG:-on} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-on} $(PY) manage.py seed_demo
+	DEBUG=$${DEBUG:-on} $(PY) manage.py screenshots --out docs/screenshots
 
 vendor:
 	cd $$(mktemp -d) && npm install --silent bootstrap@5 htmx.org@2 axe-core@4 bootstrap-icons && \
