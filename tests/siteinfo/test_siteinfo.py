@@ -194,7 +194,10 @@ def test_staff_edit_a_page_in_the_admin_through_the_sanitiser(staff_client, clie
         {
             "slug": "cookies",
             "title": "Cookies på portalen",
-            "body": '<h2>Kun nødvendige</h2><p>Ingen sporing.<script>x()</script></p><a href="javascript:x()">x</a>',
+            "body": (
+                "<h2>Kun nødvendige</h2><p>Ingen sporing.<script>x()</script></p>"
+                '<a href="javascript:x()">x</a>'
+            ),
             "title_en": "",
             "body_en": "",
         },
