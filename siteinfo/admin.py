@@ -1,6 +1,4 @@
 from django.contrib import admin
-from django.http import HttpResponseRedirect
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -11,7 +9,9 @@ from .models import SETTINGS_PK, InfoPage, SiteSettings
 
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(SimpleHistoryAdmin):
-    """One row: the list goes straight to it; it can be neither added twice nor deleted."""
+    """One row: it can be neither added twice nor deleted."""
+
+    list_display = ["__str__", "name", "email", "cvr", "is_demo", "updated_at"]
 
     fieldsets = [
         (None, {"fields": ["name", "description", "is_demo"]}),
@@ -26,13 +26,6 @@ class SiteSettingsAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def changelist_view(self, request, extra_context=None):
-        if SiteSettings.objects.filter(pk=SETTINGS_PK).exists():
-            return HttpResponseRedirect(
-                reverse("admin:siteinfo_sitesettings_change", args=[SETTINGS_PK])
-            )
-        return super().changelist_view(request, extra_context)
 
     def save_model(self, request, obj, form, change):
         services.site_settings_save(site_settings=obj)
