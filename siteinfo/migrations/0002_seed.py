@@ -6,9 +6,7 @@ from django.db import migrations
 
 DEMO_SETTINGS = {
     "name": "AlmenNet",
-    "description": (
-        ""
-    ),
+    "description": "",
     "address": "Eksempelvej 1\n0000 Demoby",
     "email": "kontakt@almennet.example",
     "phone": "",
