@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bi
 
 export PYTHONDONTWRITEBYTECODE=1
 
-.PHONY: help install install-test run stop lock test test-fast lint lint-imports format bench soak wrk bandit bench-search bench-mail chromium messages vendor clean scale-demo
+.PHONY: help install install-test run stop lock test test-fast lint lint-imports format bench soak wrk bandit bench-search bench-mail chromium messages vendor clean scale-demo screenshots
 
 help:
 	@echo "make run    start the portal with demo data at http://127.0.0.1:8000/ (PORT=8001 for another port)"
@@ -111,12 +111,25 @@ messages: install
 	  (cd $$app && DEBUG=on $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l da --no-obsolete); done
 	DEBUG=on $(PY) manage.py compilemessages -i .venv -i var
 
+# The README's screenshots (docs/screenshots/): five pages at 1280 and 390 px from the demo
+# data, with the browser tests' Chromium. Seeds the demo data into the configured database.
+screenshots: install chromium
+	DEBUG=$${DEBUG:-on} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-on} $(PY) manage.py seed_demo
+	DEBUG=$${DEBUG:-on} $(PY) manage.py screenshots --out docs/screenshots
+
 vendor:
 	cd $$(mktemp -d) && npm install --silent bootstrap@5 htmx.org@2 axe-core@4 bootstrap-icons quill@2 && \
 	  cp node_modules/bootstrap/dist/css/bootstrap.min.css* node_modules/bootstrap/dist/js/bootstrap.bundle.min.js* $(CURDIR)/static/vendor/bootstrap/ && \
 	  cp node_modules/htmx.org/dist/htmx.min.js $(CURDIR)/static/vendor/htmx/ && \
 	  cp node_modules/axe-core/axe.min.js $(CURDIR)/static/vendor/axe-core/ && \
-	  cp node_modules/quill/dist/quill.js* node_modules/quill/dist/quill.snow.css* node_modules/quill/LICENSE $(CURDIR)/static/vendor/quill/
+	  cp node_modules/quill/dist/quill.js* node_modules/quill/dist/quill.snow.css* node_modules/quill/LICENSE $(CURDIR)/static/vendor/quill/ && \
+	  npm install --silent @fontsource-variable/source-sans-3@5 && \
+	  cp node_modules/@fontsource-variable/source-sans-3/LICENSE \
+	    node_modules/@fontsource-variable/source-sans-3/files/source-sans-3-latin-wght-normal.woff2 \
+	    node_modules/@fontsource-variable/source-sans-3/files/source-sans-3-latin-wght-italic.woff2 \
+	    node_modules/@fontsource-variable/source-sans-3/files/source-sans-3-latin-ext-wght-normal.woff2 \
+	    $(CURDIR)/static/vendor/source-sans-3/
 
 # The knowledge-hub search over 10,000 publications and 1,000 projects (rolled back after).
 bench-search: install

@@ -43,7 +43,15 @@ from .cache import CacheUnavailable
 
 VERSION_KEY = "page-cache:version"
 # The apps whose rows visitors' pages show. The mail outbox is no content.
-CONTENT_APPS = {"members", "events", "projects", "publications", "strategy", "newsletters"}
+CONTENT_APPS = {
+    "members",
+    "events",
+    "projects",
+    "publications",
+    "strategy",
+    "newsletters",
+    "siteinfo",
+}
 # Rows of the content apps that no visitor's page shows. (The action log, activity, is no
 # content app: a focus area's dated history shown from it changes with the focus area's row.)
 INVISIBLE_MODELS = {

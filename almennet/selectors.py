@@ -12,7 +12,9 @@ def front_page(*, user) -> dict:
     version and kind of viewer)."""
     is_member = user_is_member(user=user)
     return {
-        "next_events": list(Event.objects.published().upcoming().prefetch_related("sessions")[:4]),
+        "next_events": list(
+            Event.objects.published().upcoming().with_seat_counts().prefetch_related("sessions")[:4]
+        ),
         "latest_publications": list(
             Publication.objects.published().visible_to(is_member=is_member)[:4]
         ),

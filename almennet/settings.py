@@ -121,6 +121,8 @@ INSTALLED_APPS = [
     "invoicing",
     # The one action log (who did what), at the bottom beside outbox and search.
     "activity",
+    # The association's details and the footer's pages, at the bottom beside activity.
+    "siteinfo",
 ]
 # Demo data and benchmarks (devtools/) live in the checkout only; the wheel does not carry them.
 if importlib.util.find_spec("devtools") is not None:
@@ -168,6 +170,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "almennet.context_processors.site",
                 "members.context_processors.association_figures",
+                "siteinfo.context_processors.site_info",
             ],
         },
     },

@@ -14,7 +14,7 @@ from .sitemaps import SITEMAPS
 
 # The admin login goes through allauth, so it gets allauth's rate limits and two-factor step.
 admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = "AlmenNet"
+admin.site.site_header = "Administration"
 admin.site.site_title = "AlmenNet"
 admin.site.index_title = "Sekretariatet"
 
@@ -57,6 +57,7 @@ urlpatterns += i18n_patterns(
     path("strategy/", include("strategy.urls")),
     path("newsletter/", include("newsletters.urls")),
     path("invoices/", include("invoicing.urls")),
+    path("about/", include("siteinfo.urls")),
     prefix_default_language=False,
 )
 

@@ -49,10 +49,10 @@ def _relations():
 
 def test_the_layers_are_the_apps():
     assert LAYERS[0] == ["strategy", "newsletters", "invoicing"]
-    assert LAYERS[-1] == ["outbox", "search", "activity"]
+    assert LAYERS[-1] == ["outbox", "search", "activity", "siteinfo"]
     assert set(RANK) == {
         "outbox", "search", "members", "events", "projects", "publications", "strategy",
-        "newsletters", "invoicing", "activity",
+        "newsletters", "invoicing", "activity", "siteinfo",
     }  # fmt: skip
 
 

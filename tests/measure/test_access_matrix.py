@@ -42,6 +42,7 @@ EXPECTED_GET: dict[str, dict] = {
     "home": ALL_200,
     "healthz": ALL_200,
     "search": ALL_200,
+    "siteinfo:page": ALL_200,
     "events:list": ALL_200,
     "events:detail": ALL_200,
     "events:ics": ALL_200,

@@ -74,6 +74,7 @@ def build_world() -> World:
     _events(world)
     _knowledge(world)
     _newsletters(world)
+    _siteinfo(world)
     _strategy(world)
     _one_of_each_admin_model(world)
     return world
@@ -112,6 +113,15 @@ def _knowledge(world: World) -> None:
         publication=publication,
         upload=SimpleUploadedFile("bilag.pdf", pdf_bytes(), content_type="application/pdf"),
         is_member_only=True,
+    )
+
+
+def _siteinfo(world: World) -> None:
+    from siteinfo.models import InfoPage
+
+    # Seeded by siteinfo's data migration; made here too, should a flush have removed it.
+    world.objects["info_page"], _ = InfoPage.objects.get_or_create(
+        slug="privacy", defaults={"title": "Privatlivspolitik", "body": "<p>Tekst.</p>"}
     )
 
 
@@ -260,6 +270,7 @@ def sample_kwargs(url: NamedURL, world: World) -> dict | None:
         "projects": {"slug": "project"},
         "publications": {"slug": "publication", "pk": "file"},
         "newsletters": {"slug": "newsletter"},
+        "siteinfo": {"slug": "info_page"},
         "strategy": {"slug": "focus_area", "pk": "voting_round", "id": "voting_round"},
     }
     values = {}

@@ -18,7 +18,7 @@ def test_preview_shows_the_mail_with_its_inline_styles(staff_client, newsletter_
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Forårsnyt" in html and "#1f5f4a" in html and "Afmeld" in html
+    assert "Forårsnyt" in html and "#1d5c47" in html and "Afmeld" in html
     assert "'unsafe-inline'" in response["Content-Security-Policy"]
     english = staff_client.get(
         reverse("admin:newsletters_newsletter_preview", args=[newsletter.pk]) + "?language=en"

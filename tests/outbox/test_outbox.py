@@ -28,7 +28,7 @@ def test_queued_message_is_delivered_after_commit_with_html_and_attachment(
     assert sent.subject == "Confirmation: Årsmøde"
     assert "Hello, Årsmøde & co. http" in sent.body  # plain text is not HTML-escaped
     html, mimetype = sent.alternatives[0]
-    assert mimetype == "text/html" and "Årsmøde" in html and "#1f5f4a" in html
+    assert mimetype == "text/html" and "Årsmøde" in html and "#1d5c47" in html
     assert [a.filename for a in sent.attachments] == ["event.ics"]
     assert sent.attachments[0].mimetype == "text/calendar"
     assert sent.extra_headers["Message-ID"] == message.message_id

@@ -72,8 +72,8 @@ def test_the_results_page_takes_a_fixed_number_of_queries(client):
     many, response = _queries(client, reverse("search"), {"q": "klima"})
     assert many == few
     # ranking, facets and the page in one statement; snippets; facet names; the footer's
-    # member figures (members.context_processors)
-    assert many == 4
+    # member figures (members.context_processors) and site settings (siteinfo)
+    assert many == 5
     assert response.context["results"].total == 31
 
 
