@@ -175,7 +175,7 @@ def test_the_wheel_installed_outside_the_checkout_serves_the_portal(tmp_path):
         ).split()
         # Project templates, static files and every catalogue (the vendored ones too) come
         # from the installed package.
-        assert len(bundled) == 5
+        assert len(bundled) == 6
         for folder in bundled:
             assert folder.startswith(purelib) and any(Path(folder).rglob("*")), folder
         assert list(Path(bundled[2]).rglob("django.mo")) and list(

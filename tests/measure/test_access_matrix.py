@@ -67,8 +67,10 @@ EXPECTED_GET: dict[str, dict] = {
     "members:board": ALL_200,
     "members:me": _signed_in(200),
     "members:data_export": _signed_in(200),
-    # Deleting the account asks for the password again first (allauth's re-authentication).
-    "members:account_delete": _signed_in(302),
+    # Deleting the account asks for the password again unless the person has just logged in
+    # (allauth's re-authentication; a fresh login counts, almennet/account_adapter.py, and the
+    # world's sessions have just logged in).
+    "members:account_delete": _signed_in(200),
     "members:affiliation_request": _signed_in(405),
     "members:affiliation_withdraw": _signed_in(405),
     "members:engagement": _staff_only(visitor=LOGIN, editor=200),
