@@ -165,6 +165,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "almennet.context_processors.site",
             ],
+            # html_datetime for <time datetime>: valid HTML where date:"c" is not.
+            "builtins": ["almennet.templatetags.html_time"],
         },
     },
 ]

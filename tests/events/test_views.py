@@ -586,7 +586,7 @@ def test_sign_up_form_posts_with_htmx_and_without(client):
     event = EventFactory()
     text = client.get(en("events:detail", event.slug)).content.decode()
     action = en("events:signup", event.slug)
-    assert f'action="{action}"' in text and f'hx-post="{action}"' in text
+    assert f'action="{action}"' in text and f'data-hx-post="{action}"' in text
 
 
 def test_check_in_tap_updates_the_count_and_shows_its_message_at_once(client, secretary):
