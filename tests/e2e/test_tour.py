@@ -87,6 +87,7 @@ def test_every_page_is_accessible_and_fits_a_phone(browser, live_server, tour_wo
     for viewport in (DESKTOP, PHONE):
         context = _context(browser, live_server, viewport, user)
         page = context.new_page()
+        page.base_url = live_server.url
         try:
             for path in paths:
                 _walk(page, live_server.url, path)
