@@ -1,7 +1,7 @@
 """Every page of the URL map in the browser (tests/measure/tour.py), as a visitor, a member and
 staff, at 1280 px and at a 390 px phone:
 
-- axe-core finds no serious or critical violation at either width;
+- axe-core finds no serious or critical violation at either width, and no picture is broken;
 - on the phone nothing is wider than the screen, and every action in <main> (links, buttons,
   form controls) lies on screen horizontally, not behind the right edge or in a side-scroller.
 
@@ -10,6 +10,8 @@ sends it.
 """
 
 import gzip
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from django.conf import settings
@@ -17,7 +19,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import axe_violations
-from tests.measure.tour import TOUR_ROLES, tour
+from tests.measure.tour import TOUR_ROLES, covers_give, tour
 from tests.measure.world import build_world
 
 DESKTOP = {"width": 1280, "height": 900}
@@ -48,6 +50,27 @@ OFF_SCREEN_ACTIONS = """() => {
 }"""
 
 
+# Every picture on the page, lazy ones too, loads and decodes: never a broken image.
+BROKEN_IMAGES = """async () => {
+  const images = [...document.images];
+  const broken = [];
+  images.forEach((image) => { image.loading = 'eager'; });
+  await Promise.all(images.map((image) => image.decode().catch(
+    () => broken.push(image.currentSrc || image.src))));
+  return broken;
+}"""
+
+
+def _serve_media(route):
+    """Uploads as the web server (or the bucket) serves them; the test server serves no media."""
+    name = unquote(urlsplit(route.request.url).path).removeprefix(settings.MEDIA_URL)
+    file = Path(settings.MEDIA_ROOT) / name
+    if ".." not in Path(name).parts and file.is_file():
+        route.fulfill(path=file)
+    else:
+        route.fulfill(status=404)
+
+
 def _context(browser, live_server, viewport, user=None):
     context = browser.new_context(
         locale="da-DK",
@@ -56,6 +79,7 @@ def _context(browser, live_server, viewport, user=None):
         has_touch=viewport["width"] < 600,
     )
     context.set_default_timeout(30_000)
+    context.route(f"{live_server.url}{settings.MEDIA_URL}**", _serve_media)
     if user is not None:
         client = Client()
         client.force_login(user)  # with the second factor (tests/conftest.py)
@@ -76,7 +100,9 @@ def _walk(page, base_url: str, path: str) -> None:
 @pytest.fixture
 def tour_world(live_server, transactional_db, settings):
     settings.ALLOWED_HOSTS = ["*"]
-    return build_world()
+    world = build_world()
+    covers_give(world)
+    return world
 
 
 @pytest.mark.parametrize("role", list(TOUR_ROLES))
@@ -92,6 +118,9 @@ def test_every_page_is_accessible_and_fits_a_phone(browser, live_server, tour_wo
             for path in paths:
                 _walk(page, live_server.url, path)
                 where = f"{path} at {viewport['width']} px"
+                broken = page.evaluate(BROKEN_IMAGES)
+                if broken:
+                    problems[f"images {where}"] = broken
                 violations = axe_violations(page)
                 if violations:
                     problems[f"axe {where}"] = violations
@@ -117,6 +146,17 @@ def test_the_phone_check_sees_an_action_off_the_edge(phone_page):
     )
     problems = page.evaluate(OFF_SCREEN_ACTIONS)
     assert any('"Afmeld"' in problem for problem in problems), problems
+
+
+def test_the_picture_check_sees_a_broken_image(phone_page):
+    page = phone_page
+    page.goto(page.base_url + "/")
+    assert page.evaluate(BROKEN_IMAGES) == []
+    page.evaluate(
+        """() => { const image = document.createElement('img'); image.alt = 'x';
+        image.src = '/media/findes-ikke.webp'; document.querySelector('main').append(image); }"""
+    )
+    assert page.evaluate(BROKEN_IMAGES) == [page.base_url + "/media/findes-ikke.webp"]
 
 
 # WhiteNoise (CompressedManifestStaticFilesStorage) sends these compressed (gzip at level 9, or

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from .tour import TOUR_ROLES, tour
+from .tour import TOUR_ROLES, covers_give, tour
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +72,7 @@ def vnu_errors(pages: dict[str, bytes], folder: Path) -> dict[str, list[str]]:
 
 
 def test_every_page_of_the_url_map_is_valid_html(world, tmp_path):
+    covers_give(world)
     pages = {}
     for role, world_role in TOUR_ROLES.items():
         client = world.client_for(world_role)
