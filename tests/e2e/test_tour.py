@@ -183,5 +183,6 @@ def test_the_visitors_front_page_weighs_under_300_kb(page):
     page.goto(page.base_url + "/")
     page.wait_for_load_state("networkidle")
     total = sum(sizes.values())
+    print(f"front page for a visitor: {total} bytes in {len(sizes)} responses")  # noqa: T201
     assert any(url.endswith(".css") for url in sizes), sizes  # the count saw the page's files
     assert total < WEIGHT_LIMIT, f"{total} bytes: {sorted(sizes.items(), key=lambda i: -i[1])}"
