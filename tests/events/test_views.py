@@ -152,7 +152,7 @@ def test_multi_date_course_lists_every_session(client):
     event = EventFactory(kind=Event.Kind.COURSE, sessions=sessions)
     text = client.get(en("events:detail", event.slug)).content.decode()
     assert "over 3 dates" in text
-    assert text.count("bi-calendar-event") == 3
+    assert text.count('bi bi-calendar-event" aria-hidden="true"') == 3
 
 
 def test_draft_is_404_for_visitors_and_members_but_visible_to_staff(client):
