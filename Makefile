@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bi
 
 export PYTHONDONTWRITEBYTECODE=1
 
-.PHONY: help install install-test run stop lock test test-fast lint lint-imports format bench soak wrk bandit bench-search bench-mail chromium messages vendor clean scale-demo screenshots
+.PHONY: help install install-test run stop lock test test-fast vnu lint lint-imports format bench soak wrk bandit bench-search bench-mail chromium messages vendor clean scale-demo screenshots
 
 help:
 	@echo "make run    start the portal with demo data at http://127.0.0.1:8000/ (PORT=8001 for another port)"
@@ -62,6 +62,18 @@ lock: install
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --extra test --universal --python-version 3.12 \
 	  --generate-hashes $(if $(UPGRADE),--upgrade) -o requirements/dev.txt
 
+# The W3C Nu HTML Checker (npm package vnu-jar; ~33 MB, so installed, not vendored) for
+# tests/measure/test_html_valid.py, run with the machine's Java (Debian's default-jre-headless).
+VNU_VERSION ?= 26.9.27
+VNU_DIR := $(CURDIR)/var/tools/vnu
+vnu:
+	@test -f $(VNU_DIR)/node_modules/vnu-jar/build/dist/vnu.jar || { mkdir -p $(VNU_DIR) && \
+	  cd $(VNU_DIR) && npm install --silent --no-save --no-audit --no-fund vnu-jar@$(VNU_VERSION); } \
+	  || echo "vnu-jar could not be installed: the HTML check will fail (skipped only without java)"
+	@command -v java >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends default-jre-headless >/dev/null; \
+	  else echo "java is missing: install Debian's default-jre-headless (the HTML check will be skipped)"; fi; }
+
 # Debian's Chromium for the browser tests; Playwright never downloads a browser of its own.
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
@@ -87,7 +99,7 @@ format: install
 
 # The whole suite in two steps: everything but the browser and worker tests spread over the
 # cores (pytest-xdist, as make test-fast), then the browser and worker tests one at a time.
-test: install chromium lint lint-imports
+test: install chromium vnu lint lint-imports
 	DEBUG=on $(PY) manage.py makemigrations --check --dry-run
 	DEBUG=on $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist load -p no:cacheprovider \
 	  -m "not e2e and not integration" --ignore=tests/e2e $(PYTEST_ARGS)
@@ -99,7 +111,7 @@ test: install chromium lint lint-imports
 # migrations instead of building them again); PYTEST_ARGS=--create-db builds them afresh.
 # `make test` stays the whole suite, as CI runs it.
 TEST_WORKERS ?= auto
-test-fast: install
+test-fast: install vnu
 	DEBUG=on $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist load --reuse-db -p no:cacheprovider \
 	  -m "not e2e and not integration" --ignore=tests/e2e $(PYTEST_ARGS)
 

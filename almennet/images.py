@@ -85,3 +85,26 @@ class ImageValidator:
 
 
 validate_image = ImageValidator()
+
+
+# --- cover images (events, projects, publications) ----------------------------------------------
+# Each of those models has `cover_image` (an ImageField checked by validate_image) and
+# `cover_alt_text`; a cover without its description is refused by the model and the database.
+COVER_ALT_REQUIRED = _("Describe the image for people who cannot see it.")
+
+
+def cover_alt_constraint(name: str):
+    """The database's half of the rule: no cover image without a description."""
+    from django.db import models
+
+    return models.CheckConstraint(
+        condition=models.Q(cover_image="") | ~models.Q(cover_alt_text=""),
+        name=name,
+        violation_error_message=COVER_ALT_REQUIRED,
+    )
+
+
+def cover_alt_check(instance) -> None:
+    """The model's half, for forms and the admin: the error lands on the description field."""
+    if instance.cover_image and not (instance.cover_alt_text or "").strip():
+        raise ValidationError({"cover_alt_text": COVER_ALT_REQUIRED}, code="cover_alt_required")

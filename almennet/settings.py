@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "simple_history",
+    "sorl.thumbnail",
     "almennet",
     "members",
     "events",
@@ -172,6 +173,8 @@ TEMPLATES = [
                 "members.context_processors.association_figures",
                 "siteinfo.context_processors.site_info",
             ],
+            # html_datetime for <time datetime>: valid HTML where date:"c" is not.
+            "builtins": ["almennet.templatetags.html_time"],
         },
     },
 ]
@@ -388,6 +391,14 @@ STORAGES = {
     },
 }
 MEDIA_URL = "/media/"
+# Cover images in responsive sizes (almennet/templatetags/covers.py): made by sorl-thumbnail on
+# first view, written to the default storage (MEDIA_ROOT, or the public bucket with S3) under
+# cache/, and remembered in the database through the cache.
+THUMBNAIL_STORAGE = "default"
+THUMBNAIL_FORMAT = "WEBP"
+THUMBNAIL_QUALITY = 80
+THUMBNAIL_UPSCALE = False
+THUMBNAIL_PRESERVE_FORMAT = False
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 # Publication files: outside MEDIA_ROOT, served only through the download view's access check.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private-media"))

@@ -80,6 +80,7 @@ class EventAdmin(ActionsLinkMixin, DanishSlugsMixin, SimpleHistoryAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "summary", "body", "is_published"]}),
         (_("Venue"), {"fields": ["venue_name", "venue_address", "region"]}),
+        (_("Cover"), {"fields": ["cover_image", "cover_alt_text"]}),
         (
             _("Sign-up"),
             {

@@ -90,9 +90,9 @@ class SignupForm(forms.Form):
         self.helper.form_id = "signup-form"
         # With htmx the sign-up box is swapped in place; without it the form posts as usual.
         self.helper.attrs = {
-            "hx-post": self.helper.form_action,
-            "hx-target": "#signup",
-            "hx-swap": "outerHTML",
+            "data-hx-post": self.helper.form_action,
+            "data-hx-target": "#signup",
+            "data-hx-swap": "outerHTML",
         }
         self.helper.add_input(
             Submit(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from almennet.html import sanitise_html
+from almennet.images import cover_alt_check, cover_alt_constraint, validate_image
 from almennet.lazy import ByPath
 from almennet.regions import Region
 
@@ -102,6 +103,19 @@ class Event(models.Model):
     signup_closes_at = models.DateTimeField(_("sign-up closes"), null=True, blank=True)
     cancellation_deadline = models.DateTimeField(_("cancellation deadline"), null=True, blank=True)
     requires_approval = models.BooleanField(_("admission needs approval"), default=False)
+    cover_image = models.ImageField(
+        _("cover image"),
+        upload_to="events/covers/%Y/",
+        blank=True,
+        validators=[validate_image],
+        help_text=_("JPEG, PNG or WebP, landscape; shown cut to 16:9 in lists and on the page."),
+    )
+    cover_alt_text = models.CharField(
+        _("cover description for screen readers"),
+        max_length=250,
+        blank=True,
+        help_text=_("Required with an image: what it shows, for people who cannot see it."),
+    )
     is_published = models.BooleanField(_("published"), default=False)
     contact = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -126,6 +140,7 @@ class Event(models.Model):
                 condition=Q(member_price__gte=0) & Q(non_member_price__gte=0),
                 name="event_prices_not_negative",
             ),
+            cover_alt_constraint("event_cover_has_description"),
         ]
 
     def __str__(self):
@@ -142,6 +157,7 @@ class Event(models.Model):
         super().clean()
         if self.slug in RESERVED_SLUGS:
             raise ValidationError({"slug": _("This address is reserved; choose another slug.")})
+        cover_alt_check(self)
         # The admin checks against the sessions in its form (they may be changing in the same
         # save); elsewhere the saved sessions count.
         if getattr(self, "sessions_checked_by_form", False):

@@ -35,7 +35,14 @@ def event_list(request):
     return render(
         request,
         "events/list.html",
-        {"filter": events, "page": page, "past": past, "query": query.urlencode()},
+        {
+            "filter": events,
+            "page": page,
+            "past": past,
+            "query": query.urlencode(),
+            # A phone shows the filter form folded unless a filter is in use.
+            "is_filtered": any(value for key, value in query.items() if key != "past"),
+        },
     )
 
 

@@ -72,7 +72,8 @@ class ProjectAdminForm(forms.ModelForm):
         # The admin's fieldsets decide what is shown; these are the editable ones.
         fields = [
             "title", "slug", "summary", "description", "status", "starts_on", "ends_on",
-            "owner", "contact", "budget", "events", "is_published",
+            "owner", "contact", "budget", "events", "is_published", "cover_image",
+            "cover_alt_text",
         ]  # fmt: skip
 
     def clean_status(self):
@@ -105,6 +106,7 @@ class ProjectAdmin(DanishSlugsMixin, PublishingAdmin):
     list_select_related = ["owner"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "description"]}),
+        (_("Cover"), {"fields": ["cover_image", "cover_alt_text"]}),
         (_("Status"), {"fields": ["status", "status_changed_on", "starts_on", "ends_on"]}),
         (_("Organisation and money"), {"fields": ["owner", "contact", "budget"]}),
         (_("Links"), {"fields": ["events"]}),

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from almennet.html import sanitise_html
-from almennet.images import validate_image
+from almennet.images import cover_alt_check, cover_alt_constraint, validate_image
 
 
 class ProjectQuerySet(models.QuerySet):
@@ -84,6 +84,19 @@ class Project(models.Model):
     events = models.ManyToManyField(
         "events.Event", blank=True, related_name="projects", verbose_name=_("related events")
     )
+    cover_image = models.ImageField(
+        _("cover image"),
+        upload_to="projects/covers/%Y/",
+        blank=True,
+        validators=[validate_image],
+        help_text=_("JPEG, PNG or WebP, landscape; shown cut to 16:9 in lists and on the page."),
+    )
+    cover_alt_text = models.CharField(
+        _("cover description for screen readers"),
+        max_length=250,
+        blank=True,
+        help_text=_("Required with an image: what it shows, for people who cannot see it."),
+    )
     is_published = models.BooleanField(_("published"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -106,6 +119,7 @@ class Project(models.Model):
                 condition=Q(budget__isnull=True) | Q(budget__gte=0),
                 name="project_budget_not_negative",
             ),
+            cover_alt_constraint("project_cover_has_description"),
         ]
 
     def __str__(self):
@@ -124,6 +138,10 @@ class Project(models.Model):
 
     def get_absolute_url(self):
         return reverse("projects:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        cover_alt_check(self)
 
     @property
     def year_span(self) -> str:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from almennet.html import sanitise_html
-from almennet.images import validate_image
+from almennet.images import cover_alt_check, cover_alt_constraint, validate_image
 from almennet.lazy import ByPath
 from almennet.storage import private_storage
 
@@ -78,7 +78,10 @@ class Publication(models.Model):
         validators=[validate_image],
     )
     cover_alt_text = models.CharField(
-        _("cover description for screen readers"), max_length=250, blank=True
+        _("cover description for screen readers"),
+        max_length=250,
+        blank=True,
+        help_text=_("Required with an image: what it shows, for people who cannot see it."),
     )
     organisations = models.ManyToManyField(
         "members.Organisation",
@@ -110,6 +113,7 @@ class Publication(models.Model):
         verbose_name = _("publication")
         verbose_name_plural = _("publications")
         ordering = ["-published_on", "-id"]
+        constraints = [cover_alt_constraint("publication_cover_has_description")]
 
     def __str__(self):
         return self.title
@@ -120,6 +124,10 @@ class Publication(models.Model):
 
     def get_absolute_url(self):
         return reverse("publications:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        cover_alt_check(self)
 
     @property
     def author_list(self) -> list[str]:

@@ -198,7 +198,7 @@ def test_multi_date_course_lists_every_session(client):
     event = EventFactory(kind=Event.Kind.COURSE, sessions=sessions)
     text = client.get(en("events:detail", event.slug)).content.decode()
     assert "over 3 dates" in text
-    assert text.count("bi-calendar-event") == 3
+    assert text.count('bi bi-calendar-event" aria-hidden="true"') == 3
 
 
 def test_draft_is_404_for_visitors_and_members_but_visible_to_staff(client):
@@ -635,7 +635,7 @@ def test_sign_up_form_posts_with_htmx_and_without(client):
     event = EventFactory()
     text = client.get(en("events:detail", event.slug)).content.decode()
     action = en("events:signup", event.slug)
-    assert f'action="{action}"' in text and f'hx-post="{action}"' in text
+    assert f'action="{action}"' in text and f'data-hx-post="{action}"' in text
 
 
 def test_check_in_tap_updates_the_count_and_shows_its_message_at_once(client, secretary):

@@ -52,7 +52,8 @@ def test_the_admin_refuses_a_move_outside_the_table(client):
     data = {
         name: value
         for name, value in form.initial.items()
-        if value is not None and not isinstance(value, list)
+        # A file field's initial (the cover image) is not something a browser posts back.
+        if value is not None and not isinstance(value, list) and name != "cover_image"
     }
     data.update(
         {

@@ -188,3 +188,28 @@ def test_a_signed_link_stops_working_when_it_expires(client, settings, monkeypat
         status, _headers, body = s3.http_get(link)
         assert status == 403
         assert b"Request has expired" in body
+
+
+def test_cover_sizes_are_made_into_the_public_bucket(moto, client):
+    """sorl-thumbnail writes the responsive sizes of a cover to the same storage as the
+    uploads: with S3 the pages link to the bucket, and the sizes are there."""
+    from django.utils.functional import empty
+    from sorl.thumbnail import default as sorl_default
+
+    from tests.almennet.test_covers import _covers, image_upload
+
+    sorl_default.storage._wrapped = empty  # the storage of this test's settings
+    try:
+        publication = PublicationFactory(
+            is_published=True, cover_image=image_upload(), cover_alt_text="Rapportens forside"
+        )
+        html = client.get(publication.get_absolute_url()).content.decode()
+    finally:
+        sorl_default.storage._wrapped = empty
+    [(_src, sizes)] = _covers(html)
+    assert sorted(sizes) == [480, 800, 1200]
+    for url in sizes.values():
+        assert url.startswith(f"{moto}/{s3.PUBLIC_BUCKET}/cache/"), url
+        status, headers, body = s3.http_get(url)
+        assert status == 200
+        assert body[:4] == b"RIFF" and body[8:12] == b"WEBP"

@@ -6,7 +6,15 @@ from django.db import transaction
 
 # Each app's demo data is devtools/demo/<app>.py with a function seed(*, stdout) that is
 # idempotent (get_or_create by a natural key). Order follows the dependencies between apps.
-APPS_IN_ORDER = ["members", "events", "projects", "publications", "strategy", "newsletters"]
+APPS_IN_ORDER = [
+    "members",
+    "events",
+    "projects",
+    "publications",
+    "strategy",
+    "newsletters",
+    "images",
+]
 
 
 class Command(BaseCommand):
