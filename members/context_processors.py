@@ -1,11 +1,15 @@
 from django.utils.formats import number_format
 from django.utils.functional import SimpleLazyObject
 
+from almennet.page_cache import shared
+
 from .selectors import member_figures
 
 
 def _figures() -> dict:
-    figures = member_figures()
+    # Kept under the page cache's content version: any saved change to an organisation moves
+    # it, so the figures are never older than the last commit.
+    figures = shared("member-figures", member_figures)
     return {**figures, "homes_display": number_format(figures["homes"], force_grouping=True)}
 
 

@@ -129,9 +129,8 @@ def directory_totals(*, on: datetime.date | None = None) -> dict:
 def member_figures() -> dict:
     """How many member organisations and homes the association has today ("54
     medlemsorganisationer, 464.000 boliger" on the front page and in every page's footer): one
-    aggregate query. Not kept in the cache: visitors' pages are cached whole already
-    (almennet/page_cache.py), and a cached figure would make a page's query count depend on
-    what was rendered before it."""
+    aggregate query. The footer's context processor keeps it under the page cache's content
+    version (members/context_processors.py)."""
     return directory_totals()
 
 

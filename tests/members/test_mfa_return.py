@@ -80,7 +80,7 @@ def test_the_ballot_links_to_the_setup_with_the_way_back(client):
     )
     from strategy import services
 
-    services.round_open(round=voting_round, actor=staff_user())
+    services.round_open(voting_round=voting_round, actor=staff_user())
     client.force_login(voter)
     html = client.get(voting_round.get_absolute_url()).content.decode()
     path = voting_round.get_absolute_url()
