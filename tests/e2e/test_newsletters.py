@@ -25,7 +25,7 @@ def test_subscribe_confirm_and_unsubscribe_in_the_browser(page):
     path = re.search(r"https?://[^/\s]+(/\S*newsletter/confirm/\S+/)", mail.outbox[0].body)
     page.goto(page.base_url + path.group(1))
     page.get_by_role("button", name="Ja, send mig nyhedsbrevet").click()
-    page.get_by_role("heading", name="Tak").wait_for()
+    page.get_by_role("heading", name="Tak", exact=True).wait_for()
     subscriber = Subscriber.objects.get()
     assert subscriber.status == Subscriber.Status.CONFIRMED
     assert list(subscriber.consents.values_list("action", flat=True)) == [
