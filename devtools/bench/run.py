@@ -78,7 +78,7 @@ def signup_rows(base: str, plan: dict, args, env: dict, workdir: Path) -> dict:
             key = "signup_hot" if hot else "signup_spread"
             say(f"sign-up ({'one event' if hot else 'spread over events'}) for {args.seconds} s")
             try:
-                rows[key] = signup.measure(base, seconds=args.seconds, hot=hot)
+                rows[key] = signup.measure(base, seconds=args.seconds, hot=hot, env=env)
             except Exception as error:  # noqa: BLE001 - report and go on
                 rows[key] = {"error": str(error)}
         return rows
