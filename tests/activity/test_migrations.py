@@ -3,28 +3,11 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def _latest():
-    executor = MigrationExecutor(connection)
-    return executor.loader.graph.leaf_nodes()
-
-
-@pytest.fixture(autouse=True)
-def _today_after():
-    """Whatever happens, the tests after these get today's schema."""
-    yield
-    _migrate(_latest())
+from tests.migration_steps import latest as _latest
+from tests.migration_steps import migrate as _migrate
+from tests.migration_steps import today_afterwards  # noqa: F401 - autouse
 
 
 @pytest.mark.django_db(transaction=True)

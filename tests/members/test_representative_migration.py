@@ -4,28 +4,13 @@ organisation's council voter is the representative staff appointed."""
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from tests.migration_steps import migrate as _migrate
+from tests.migration_steps import today_afterwards  # noqa: F401 - autouse
 
 BEFORE = [("members", "0004_seat_exclusion_constraints")]
 AFTER = [("members", "0006_representatives_appointed_by_staff")]
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-@pytest.fixture(autouse=True)
-def _latest_schema_afterwards():
-    """Going back to members 0004 also takes back every later migration that depends on a
-    later members one (events' registration index, its covers...): the tests after this one
-    get today's schema back, whatever happened."""
-    yield
-    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
 
 @pytest.mark.django_db(transaction=True)

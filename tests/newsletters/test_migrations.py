@@ -3,20 +3,14 @@ renamed, newsletter mail becomes an outbox batch, content types (and so permissi
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from tests.migration_steps import latest as _latest
+from tests.migration_steps import migrate as _migrate
 
 OLD = [("mailings", "0002_historicalnewsletter")]
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 def _seed_old(apps) -> dict:
@@ -67,7 +61,7 @@ def test_the_split_keeps_every_row_and_permission():
     from outbox.models import Batch, OutboxAttachment, OutboxMessage, SuppressedAddress
 
     moved_type = ContentType.objects.get_for_model(OutboxMessage)
-    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    latest = _latest()
     try:
         old_apps = _migrate(OLD)
         assert ContentType.objects.get(pk=moved_type.pk).app_label == "mailings"

@@ -3,27 +3,14 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from tests.migration_steps import latest as _latest
+from tests.migration_steps import migrate as _migrate
+from tests.migration_steps import today_afterwards  # noqa: F401 - autouse
 
 BEFORE = [("strategy", "0004_confirm_priorities_permission")]
 AFTER = [("strategy", "0005_anonymous_ballots")]
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-@pytest.fixture(autouse=True)
-def _today_after():
-    """Whatever happens, the tests after this one get today's schema (strategy 0007 has since
-    moved AuditEntry into the action log)."""
-    yield
-    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
 
 @pytest.mark.django_db(transaction=True)
@@ -78,7 +65,7 @@ def test_ballots_receipts_and_tallies_survive_the_migration():
         round_id__in=rounds.values(), action="ballot.cast"
     ).exists()
     # Today's code reads today's schema (later migrations add columns).
-    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    _migrate(_latest())
     from strategy import selectors, services
     from strategy.models import Ballot as NewBallot
     from strategy.models import Voter as NewVoter

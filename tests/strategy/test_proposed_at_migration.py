@@ -4,25 +4,13 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from tests.migration_steps import migrate as _migrate
+from tests.migration_steps import today_afterwards  # noqa: F401 - autouse
 
 BEFORE = [("strategy", "0007_audit_and_status_history_to_action_log")]
 AFTER = [("strategy", "0008_focus_area_proposed_at")]
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-@pytest.fixture(autouse=True)
-def _today_after():
-    yield
-    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
 
 @pytest.mark.django_db(transaction=True)
