@@ -72,7 +72,11 @@ def test_audit_entries_and_status_history_move_to_the_action_log():
     voter = User.objects.create(email="vaelger@example.dk")
     area = FocusArea.objects.create(title="Klima", slug="klima")
     voting_round = VotingRound.objects.create(
-        title="Runde 1", opens_at=timezone.now(), closes_at=timezone.now()
+        # Two calls of now() can return the same microsecond; the round must close after it
+        # opens (round_closes_after_open).
+        title="Runde 1",
+        opens_at=timezone.now(),
+        closes_at=timezone.now() + datetime.timedelta(days=1),
     )
     start = timezone.now() - datetime.timedelta(days=10)
     closed = timezone.now() - datetime.timedelta(days=1)
