@@ -153,11 +153,6 @@ bench-mail: install
 	DEBUG=$${DEBUG:-on} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-on} $(PY) manage.py bench_mail $(BENCH_MAIL_ARGS)
 
-# The load generator (the `bench` extras) on top of the test install.
-$(VENV)/.installed-bench: $(VENV)/.installed pyproject.toml
-	$(PY) -m pip install --quiet -e '.[dev,test,bench]'
-	touch $@
-
 # Debian's wrk, the native load generator of `make bench` and `make soak`.
 wrk:
 	@command -v wrk >/dev/null 2>&1 || { \
@@ -168,13 +163,13 @@ wrk:
 # measures wrk's own ceiling and the bare view's, drives every read page with wrk -t2 -c32 and
 # the sign-up rush with a scripted client, and writes a table and var/bench/*.json (about 8
 # minutes at scale 1). BENCH_ARGS="--seconds 5 --scale 0.2 --only front,my_page --keep" etc.
-bench: $(VENV)/.installed-bench wrk
+bench: install wrk
 	$(PY) -m devtools.bench.run $(BENCH_ARGS)
 
 # Five minutes of mixed traffic (visitors' and members' pages) against gunicorn with two Celery
 # workers; each process's resident memory after the first and the last minute, and a failure
 # when one grew by more than 20%. SOAK_ARGS="--minutes 2 --reuse" etc.
-soak: $(VENV)/.installed-bench wrk
+soak: install wrk
 	$(PY) -m devtools.bench.soak $(SOAK_ARGS)
 
 # Bandit over the project's own code at medium severity and up: every finding listed, then the

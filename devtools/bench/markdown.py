@@ -21,11 +21,10 @@ LABELS = [
     ("event_detail_member", "event page, member"),
     ("my_page", "my page, member"),
     ("my_events", "/events/mine/, member"),
-    ("signup", "sign-up POST (50 locust users)"),
     ("signup_hot", "sign-up, one event"),
     ("signup_spread", "sign-up, twenty events"),
 ]
-SIGNUPS = {"signup", "signup_hot", "signup_spread"}
+SIGNUPS = {"signup_hot", "signup_spread"}
 
 
 def _ms(row: dict, key: str) -> str:
@@ -44,7 +43,7 @@ def markdown(report: dict) -> str:
         f"{machine.get('load_average_1m_before', '?')} at the start, "
         f"{' / '.join(str(x) for x in after)} (1/5/15 min) at the end; "
         f"{report['settings']['gunicorn_workers']} sync gunicorn workers, "
-        f"{report['settings'].get('generator', 'locust')}, "
+        f"{report['settings'].get('generator', 'wrk')}, "
         f"{report['settings']['seconds_per_page']} s per page; whole run "
         f"{report['total_seconds']:.0f} s.",
         "",

@@ -14,16 +14,14 @@ When the bare view gets close to the generator's own ceiling, the generator, not
 was the limit: then no "share of ceiling" is printed (the shares would measure wrk).
 
 Members' pages carry a real session: members log in through the portal's login form. The
-sign-up rows come from devtools/bench/signup.py's measure() when it exists, else from the
-locust sign-up scenario; either way the seat check (none oversold, no doubles) fails the run.
+sign-up rows come from devtools/bench/signup.py's scripted clients (log in, GET the form, POST
+with CSRF); the seat check (none oversold, no doubles) fails the run.
 Results go to stdout and to var/bench/bench-<time>.json and var/bench/latest.json (see
 devtools/bench/server.py for the database and Redis used).
 """
 
 import argparse
 import datetime
-import importlib
-import importlib.util
 import json
 import os
 import shutil
@@ -33,7 +31,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from devtools.bench import server
+from devtools.bench import server, signup
 from devtools.bench.server import OUT, ROOT, say
 from devtools.bench.wrk import log_in, run_wrk, trivial_server, wrk_path
 
@@ -65,42 +63,17 @@ EXTRA_COMMANDS = ["bench_search", "bench_mail"]
 MEMBER_LOGINS = 4
 
 
-def signup_rows(base: str, plan: dict, args, env: dict, workdir: Path) -> dict:
-    """The sign-up rush: devtools/bench/signup.py (one hot event, and spread) when present,
-    else the locust sign-up scenario of locustfile.py."""
-    try:
-        signup = importlib.import_module("devtools.bench.signup")
-    except ImportError:
-        signup = None
+def signup_rows(base: str, args, env: dict) -> dict:
+    """The sign-up rush (devtools/bench/signup.py): scripted clients on one hot event, then
+    spread over twenty."""
     rows = {}
-    if signup is not None:
-        for hot in (True, False):
-            key = "signup_hot" if hot else "signup_spread"
-            say(f"sign-up ({'one event' if hot else 'spread over events'}) for {args.seconds} s")
-            try:
-                rows[key] = signup.measure(base, seconds=args.seconds, hot=hot, env=env)
-            except Exception as error:  # noqa: BLE001 - report and go on
-                rows[key] = {"error": str(error)}
-        return rows
-    if not (plan["sessions"] and plan["signup_events"]):
-        return {"signup": {"error": "no sessions or events in the seeded data"}}
-    if shutil.which("locust") is None and importlib.util.find_spec("locust") is None:
-        return {"signup": {"error": "locust is not installed (pip install -e '.[bench]')"}}
-    say(f"sign-up POST: {args.signup_users} locust users for {args.seconds} s")
-    from devtools.bench.signup_locust import run_locust
-
-    try:
-        rows["signup"] = run_locust(
-            scenario="signup",
-            base=base,
-            plan_path=OUT / "plan.json",
-            users=args.signup_users,
-            seconds=args.seconds,
-            env=env,
-            workdir=workdir,
-        )
-    except Exception as error:  # noqa: BLE001 - report and go on
-        rows["signup"] = {"error": str(error)}
+    for hot in (True, False):
+        key = "signup_hot" if hot else "signup_spread"
+        say(f"sign-up ({'one event' if hot else 'spread over events'}) for {args.seconds} s")
+        try:
+            rows[key] = signup.measure(base, seconds=args.seconds, hot=hot, env=env)
+        except Exception as error:  # noqa: BLE001 - report and go on
+            rows[key] = {"error": str(error)}
     return rows
 
 
@@ -158,17 +131,16 @@ def judge_signup(results: dict, url: str, plan: dict) -> bool:
     """Seat check for every sign-up row; False when a seat was oversold or doubled."""
     clean_run = True
     oversold_rows = oversold(url)
-    for key in ("signup", "signup_hot", "signup_spread"):
+    for key in ("signup_hot", "signup_spread"):
         row = results.get(key)
         if not row or "error" in row:
             continue
-        if "p95_ms" in row and "requests_per_s" in row:  # signup.measure()'s keys
-            row.setdefault("rps", row["requests_per_s"])
-            row.setdefault("median_ms", row.get("p50_ms", 0))
+        row.setdefault("rps", row["requests_per_s"])
+        row.setdefault("median_ms", row["p50_ms"])
         row["oversold_events"] = [list(r) for r in oversold_rows]
         row["outcome"] = signup_outcome(url, [e["id"] for e in plan["signup_events"]])
-        doubles = row["outcome"]["double_registrations"] + _number(row.get("doubles"))
-        no_oversell = not oversold_rows and not _number(row.get("oversold"))
+        doubles = row["outcome"]["double_registrations"] + row["doubles"]
+        no_oversell = not oversold_rows and not row["oversold"]
         clean = doubles == 0 and row["outcome"]["waiting_position_clashes"] == 0
         met_p95 = row["p95_ms"] < SIGNUP_P95_TARGET_MS
         row["targets"] = {"p95_under_200ms": met_p95, "no_seat_oversold": no_oversell}
@@ -184,13 +156,6 @@ def judge_signup(results: dict, url: str, plan: dict) -> bool:
     return clean_run
 
 
-def _number(value) -> int:
-    """signup.measure()'s oversold/doubles: a count, a flag or a list of cases."""
-    if isinstance(value, list | tuple | set | dict):
-        return len(value)
-    return int(value or 0)
-
-
 def table(results: dict, ceiling: float, generator_limited: bool) -> str:
     lines = [
         f"{'page':<26} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6} "
@@ -202,7 +167,6 @@ def table(results: dict, ceiling: float, generator_limited: bool) -> str:
         ("bare", "bare view (ceiling)", ""),
         ("bare_c64", "bare view, 64 connections", ""),
         *READ_PAGES,
-        ("signup", "sign-up POST (locust)", ""),
         ("signup_hot", "sign-up, one event", ""),
         ("signup_spread", "sign-up, twenty events", ""),
     ]
@@ -215,7 +179,7 @@ def table(results: dict, ceiling: float, generator_limited: bool) -> str:
             continue
         if key == "generator":
             share = ""
-        elif generator_limited and key not in ("signup", "signup_hot", "signup_spread"):
+        elif generator_limited and key not in ("signup_hot", "signup_spread"):
             share = "refused"
         else:
             share = f"{row['rps'] / ceiling:.0%}" if ceiling else "-"
@@ -309,7 +273,7 @@ def main(argv=None) -> int:  # noqa: C901, PLR0915 - one linear script
     with server.Gunicorn(env, workers) as gunicorn:
         results = measure_reads(gunicorn.base, plan, args, workdir, workers)
         if not args.no_signup and not args.only:
-            results.update(signup_rows(gunicorn.base, plan, args, env, workdir))
+            results.update(signup_rows(gunicorn.base, args, env))
         say("bare view again (the ceiling is the better of the two)")
         again = run_wrk(
             gunicorn.base, ["/bench/bare"], seconds=args.seconds, workdir=workdir, name="again"
