@@ -10,9 +10,15 @@ class MembersConfig(AppConfig):
 
     def ready(self):
         from allauth.mfa import signals as mfa_signals
+        from allauth.mfa.models import Authenticator
+        from django.db.models.signals import post_delete, post_save
 
         from . import dashboard, registry
-        from .security import on_authenticator_added, on_authenticator_removed
+        from .security import (
+            on_authenticator_added,
+            on_authenticator_removed,
+            on_authenticator_saved,
+        )
 
         mfa_signals.authenticator_added.connect(
             on_authenticator_added, dispatch_uid="members_factor_added"
@@ -20,6 +26,12 @@ class MembersConfig(AppConfig):
         mfa_signals.authenticator_removed.connect(
             on_authenticator_removed, dispatch_uid="members_factor_removed"
         )
+        for signal in (post_save, post_delete):
+            signal.connect(
+                on_authenticator_saved,
+                sender=Authenticator,
+                dispatch_uid=f"members_factors_{signal is post_save}",
+            )
         dashboard.register()
         _register_mail_kinds()
         registry.register_engagement_metric(

@@ -29,6 +29,23 @@ def second_factor_ids(*, user) -> list[int]:
     )
 
 
+def second_factors_sync(*, user_id: int) -> str:
+    """Store the user's current second factors on the user row (``User.second_factors``, which
+    the session check reads) and return them. Called when a factor is saved or deleted."""
+    from .models import User
+
+    factors = ",".join(map(str, second_factor_ids(user=User(pk=user_id))))
+    User.objects.filter(pk=user_id).exclude(second_factors=factors).update(second_factors=factors)
+    return factors
+
+
+def on_authenticator_saved(sender, instance, **kwargs):
+    factors = second_factors_sync(user_id=instance.user_id)
+    # The caller's user object (allauth's, a test's) checks sessions with the new value too.
+    if sender.user.is_cached(instance):
+        instance.user.second_factors = factors
+
+
 def session_passed_second_factor(*, request) -> bool:
     """True when this session's login (or a later re-authentication) included a second
     factor of the logged-in user."""
@@ -56,6 +73,7 @@ def on_authenticator_added(sender, request=None, user=None, authenticator=None, 
         from allauth.account.internal.flows.login import record_authentication
 
         record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type)
+    user.second_factors = second_factors_sync(user_id=user.pk)
     update_session_auth_hash(request, user)
 
 
@@ -64,4 +82,5 @@ def on_authenticator_removed(sender, request=None, user=None, **kwargs):
         return
     if request.user.pk != user.pk:
         return
+    user.second_factors = second_factors_sync(user_id=user.pk)
     update_session_auth_hash(request, user)

@@ -6,8 +6,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from tests.migration_steps import (
+    latest,
+    today_afterwards,  # noqa: F401 - autouse
+)
 from tests.migration_steps import migrate as _migrate
-from tests.migration_steps import today_afterwards  # noqa: F401 - autouse
 
 BEFORE = [("members", "0004_seat_exclusion_constraints")]
 AFTER = [("members", "0006_representatives_appointed_by_staff")]
@@ -69,6 +72,8 @@ def test_self_declared_representatives_lose_the_role_and_staff_choices_vote():
     ).exists()
     from members.models import User as NewUser
     from members.selectors import user_can_see_engagement_report
+
+    _migrate(latest())  # the live models below have today's columns
 
     assert not user_can_see_engagement_report(user=NewUser.objects.get(pk=intruder.user_id))
     assert user_can_see_engagement_report(user=NewUser.objects.get(pk=real.user_id))
