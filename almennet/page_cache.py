@@ -33,6 +33,7 @@ inner middleware set.
 import hashlib
 from urllib.parse import urlencode
 
+from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -91,15 +92,26 @@ def _is_tracking(name: str) -> bool:
     return name.startswith("utm_") or name in TRACKING_PARAMS
 
 
+# Within one request the version is read from the cache once (a member's page asks for it for
+# the footer, the event and its HTML); a move made by this process clears it at once.
+_request = Local()
+
+
 def content_version() -> int:
+    version = getattr(_request, "version", None)
+    if version is not None:
+        return version
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, 1, timeout=None)
         version = cache.get(VERSION_KEY, 1)
+    if getattr(_request, "active", False):
+        _request.version = version
     return version
 
 
 def _version_move() -> None:
+    _request.version = None
     try:
         cache.incr(VERSION_KEY)
     except CacheUnavailable:
@@ -154,6 +166,13 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        _request.active, _request.version = True, None
+        try:
+            return self._answer(request)
+        finally:
+            _request.active, _request.version = False, None
+
+    def _answer(self, request):
         # Content may have changed while the cache was down, unrecorded: pages stored before
         # the outage are stale now.
         recovered = getattr(cache, "recovered_from_outage", None)

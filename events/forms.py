@@ -1,10 +1,10 @@
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from almennet.forms import BootstrapFieldsMixin
 from almennet.widgets import RichTextarea
+from members.selectors import Standing, user_standing
 from members.validators import validate_ean
 
 from .models import Event
@@ -16,9 +16,10 @@ from .services import (
 )
 
 
-class SignupForm(forms.Form):
+class SignupForm(BootstrapFieldsMixin, forms.Form):
     """The participant's answers. The price and the event are never fields: the price comes
-    from the members rule and the event from the URL."""
+    from the members rule and the event from the URL. Rendered by
+    events/includes/_signup_form.html (the member's event page is a hot path)."""
 
     organisation = forms.ModelChoiceField(
         label=_("On behalf of"), queryset=None, required=False, empty_label=None
@@ -59,15 +60,15 @@ class SignupForm(forms.Form):
 
     BILLING_FIELDS = ("billing_ean", "requisition_number", "billing_reference", "billing_email")
 
-    def __init__(self, *args, event: Event, user, **kwargs):
+    def __init__(self, *args, event: Event, user, standing: Standing | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        organisations = user_signup_organisations(user=user)
+        self.standing = standing = standing or user_standing(user=user)
         # The organisation the service picks when none is chosen: the form shows the same one
         # and pre-fills its invoice details.
-        default = signup_default_organisation(user=user) if organisations else None
+        default = signup_default_organisation(user=user, standing=standing)
         self.invoice_organisation = default
-        if len(organisations) > 1:
-            self.fields["organisation"].queryset = organisations
+        if len(standing.organisations) > 1:
+            self.fields["organisation"].queryset = user_signup_organisations(user=user)
             self.fields["organisation"].initial = default
         else:
             del self.fields["organisation"]
@@ -85,22 +86,8 @@ class SignupForm(forms.Form):
                     "The invoice goes to %(name)s. Filled in from the organisation; leave "
                     "empty to be invoiced by mail."
                 ) % {"name": default.name}
-        self.helper = FormHelper()
-        self.helper.form_action = reverse("events:signup", kwargs={"slug": event.slug})
-        self.helper.form_id = "signup-form"
-        # With htmx the sign-up box is swapped in place; without it the form posts as usual.
-        self.helper.attrs = {
-            "data-hx-post": self.helper.form_action,
-            "data-hx-target": "#signup",
-            "data-hx-swap": "outerHTML",
-        }
-        self.helper.add_input(
-            Submit(
-                "submit",
-                _("Apply") if event.requires_approval else _("Sign up"),
-                css_class="btn-primary",
-            )
-        )
+        self.action = reverse("events:signup", kwargs={"slug": event.slug})
+        self.submit_label = _("Apply") if event.requires_approval else _("Sign up")
 
 
 class EventAdminForm(forms.ModelForm):

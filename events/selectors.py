@@ -39,16 +39,11 @@ def event_for_viewer_shared(*, slug: str, user):
     return shared("event", lambda: event_for_viewer(slug=slug, user=user), slug)
 
 
-def event_shared_parts(*, event: Event, user, is_member: bool) -> dict:
+def event_shared_parts(*, event: Event, user) -> dict:
     """What every viewer of a kind (member or not; staff apart) sees alike on the event page:
-    its sessions and what other apps link to it, kept under the content version."""
-
-    def build():
-        return {"sessions": list(event.sessions.all()), **event_related(event=event, user=user)}
-
-    if user.is_authenticated and user.is_staff:
-        return build()
-    return shared("event-parts", build, event.pk, is_member)
+    its sessions and what other apps link to it. events.views renders them once per content
+    version and kind of viewer and shares the HTML."""
+    return {"sessions": list(event.sessions.all()), **event_related(event=event, user=user)}
 
 
 def event_for_signup(*, slug: str, user):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from activity.services import actions_scrub, record
 from members.models import Affiliation, Organisation
-from members.selectors import user_is_member
+from members.selectors import Standing, user_is_member, user_standing
 from members.validators import validate_ean
 
 from . import mail
@@ -113,13 +113,12 @@ def user_signup_organisations(*, user):
     return Organisation.objects.filter(id__in=ids).order_by("name")
 
 
-def _signup_organisation(*, user, chosen) -> Organisation | None:
-    allowed = user_signup_organisations(user=user)
+def _signup_organisation(*, user, chosen, standing: Standing | None = None) -> Organisation | None:
+    standing = standing or user_standing(user=user)
     if chosen in (None, ""):
-        members_first = sorted(allowed, key=lambda o: (not o.has_active_membership(), o.name))
-        return members_first[0] if members_first else None
+        return standing.default_organisation
     chosen_id = chosen.pk if isinstance(chosen, Organisation) else chosen
-    organisation = allowed.filter(pk=chosen_id).first() if str(chosen_id).isdigit() else None
+    organisation = next((o for o in standing.organisations if str(o.pk) == str(chosen_id)), None)
     if organisation is None:
         raise ValidationError(
             _("Choose one of the organisations you are affiliated with."), code="organisation"
@@ -127,17 +126,18 @@ def _signup_organisation(*, user, chosen) -> Organisation | None:
     return organisation
 
 
-def signup_price(*, event: Event, user) -> tuple[str, Decimal]:
+def signup_price(*, event: Event, user, standing: Standing | None = None) -> tuple[str, Decimal]:
     """The price category and price for this user, by the members rule, never from input."""
-    if user_is_member(user=user):
+    is_member = standing.is_member if standing is not None else user_is_member(user=user)
+    if is_member:
         return Registration.PriceCategory.MEMBER, event.member_price
     return Registration.PriceCategory.NON_MEMBER, event.non_member_price
 
 
-def signup_default_organisation(*, user) -> Organisation | None:
+def signup_default_organisation(*, user, standing: Standing | None = None) -> Organisation | None:
     """The organisation a sign-up is made for when the person does not choose: a member
     organisation first, then by name."""
-    return _signup_organisation(user=user, chosen=None)
+    return _signup_organisation(user=user, chosen=None, standing=standing)
 
 
 def signup_billing_initial(*, organisation: Organisation | None, user=None) -> dict[str, str]:
@@ -186,7 +186,15 @@ def _signup_billing(*, organisation, price: Decimal, answers: Mapping[str, Any])
 # --- sign-up ---------------------------------------------------------------------------------
 
 
-def _signup(*, event: Event, user, answers: Mapping[str, Any], actor, by_staff: bool):
+def _signup(
+    *,
+    event: Event,
+    user,
+    answers: Mapping[str, Any],
+    actor,
+    by_staff: bool,
+    standing: Standing | None = None,
+):
     if user is None or not user.is_authenticated:
         raise ValidationError(_("Log in to sign up."), code="anonymous")
     answers = dict(answers or {})
@@ -201,8 +209,12 @@ def _signup(*, event: Event, user, answers: Mapping[str, Any], actor, by_staff: 
     # by the one-active-registration constraint below.
     if Registration.objects.active().filter(event=event, user=user).exists():
         raise ValidationError(_("You are already signed up for this event."), code="twice")
-    organisation = _signup_organisation(user=user, chosen=answers.get("organisation"))
-    category, price = signup_price(event=event, user=user)
+    # One query for the organisation and the price (none when the form has read it already).
+    standing = standing or user_standing(user=user)
+    organisation = _signup_organisation(
+        user=user, chosen=answers.get("organisation"), standing=standing
+    )
+    category, price = signup_price(event=event, user=user, standing=standing)
     billing = _signup_billing(organisation=organisation, price=price, answers=answers)
     registration = Registration(
         event=event,
@@ -251,11 +263,25 @@ def _mail_kind_for(registration: Registration) -> str:
     }[registration.status]
 
 
-def event_signup(*, event: Event, user, answers: Mapping[str, Any] | None = None) -> Registration:
+def event_signup(
+    *,
+    event: Event,
+    user,
+    answers: Mapping[str, Any] | None = None,
+    standing: Standing | None = None,
+) -> Registration:
     """Sign the user up: confirmed while seats are free, else on the waiting list in arrival
     order; pending for events that need approval. The price comes from the members rule.
-    Raises ValidationError (sign-up closed, twice, foreign organisation); queues the mail."""
-    return _signup(event=event, user=user, answers=answers or {}, actor=user, by_staff=False)
+    Raises ValidationError (sign-up closed, twice, foreign organisation); queues the mail.
+    `standing` is the user's, read this request (user_standing), if the caller has it."""
+    return _signup(
+        event=event,
+        user=user,
+        answers=answers or {},
+        actor=user,
+        by_staff=False,
+        standing=standing,
+    )
 
 
 def registration_add_by_staff(

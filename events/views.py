@@ -7,11 +7,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from members.selectors import user_is_member
+from almennet.page_cache import shared
+from members.selectors import user_standing
 
 from . import check_in as check_in_service
 from . import pdf, selectors, services
@@ -50,7 +52,8 @@ def _detail_context(request, event: Event, form=None) -> dict:
     user = request.user
     registration = selectors.user_registration_for(event=event, user=user)
     problem = services.event_signup_problem(event=event)
-    is_member = user_is_member(user=user)
+    standing = user_standing(user=user)  # membership, organisations and price: one query
+    is_member = standing.is_member
     context = {
         "event": event,
         "registration": registration,
@@ -58,14 +61,34 @@ def _detail_context(request, event: Event, form=None) -> dict:
         "signup_problem": problem,
         "past": bool(event.last_end and event.last_end < timezone.now()),
         "is_member": is_member,
-        **selectors.event_shared_parts(event=event, user=user, is_member=is_member),
     }
+    context["shared_html"] = _shared_html(event=event, user=user, context=context)
     if user.is_authenticated and registration is None and problem is None:
-        context["form"] = form or SignupForm(event=event, user=user)
-        context["your_price"] = services.signup_price(event=event, user=user)[1]
+        context["form"] = form or SignupForm(event=event, user=user, standing=standing)
+        context["your_price"] = services.signup_price(event=event, user=user, standing=standing)[1]
     if user.is_authenticated and not context["is_member"] and not event.is_free:
         context["pending_affiliations"] = selectors.user_pending_affiliation_names(user=user)
     return context
+
+
+def _shared_html(*, event: Event, user, context: dict) -> dict:
+    """The event page's description, dates, related lists and practical card, rendered once per
+    content version, language and kind of viewer (member or not) and shared; staff, who also
+    see drafts, get their own. Only the sign-up box is rendered per request."""
+
+    def build() -> dict:
+        parts = {
+            **context,
+            **selectors.event_shared_parts(event=event, user=user),
+        }
+        return {
+            "article": render_to_string("events/includes/_detail_article.html", parts),
+            "practical": render_to_string("events/includes/_detail_practical.html", parts),
+        }
+
+    if user.is_authenticated and user.is_staff:
+        return build()
+    return shared("event-html", build, event.pk, translation.get_language(), context["is_member"])
 
 
 @require_GET
@@ -88,7 +111,7 @@ def event_signup(request, slug):
         return render(request, template, _detail_context(request, event, form), status=400)
     try:
         registration = services.event_signup(
-            event=event, user=request.user, answers=form.cleaned_data
+            event=event, user=request.user, answers=form.cleaned_data, standing=form.standing
         )
     except ValidationError as error:
         text, level = " ".join(error.messages), "danger"

@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from almennet.forms import BootstrapFieldsMixin
+
 from .models import Affiliation, Organisation, User
 
 
@@ -20,13 +22,13 @@ class SignupExtraForm(forms.Form):
         user.save(update_fields=["first_name", "last_name", "language"])
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(BootstrapFieldsMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "phone", "job_title", "language"]
 
 
-class AffiliationRequestForm(forms.Form):
+class AffiliationRequestForm(BootstrapFieldsMixin, forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),
         queryset=Organisation.objects.order_by("name"),

@@ -1,9 +1,12 @@
 """Who someone is and what they may do. Every other app asks these functions."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from almennet.periods import period_includes
 
 from .models import Affiliation, Organisation, Seat, User
 
@@ -18,6 +21,69 @@ def user_is_member(*, user, on: datetime.date | None = None) -> bool:
     if not _is_real_user(user):
         return False
     return Affiliation.objects.counting_as_member(on).filter(user=user).exists()
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a person stands on a day, read in one query: the organisations of their current
+    confirmed affiliations (by name), and which of them are members that day. A page or a
+    sign-up asks it once and passes it on, instead of asking the database per question."""
+
+    organisations: tuple[Organisation, ...]
+    on: datetime.date
+    # Member organisations the person represents in the representative council that day.
+    represented: tuple[Organisation, ...] = ()
+
+    @classmethod
+    def of(cls, affiliations, on: datetime.date) -> "Standing":
+        """From the person's affiliations (with their organisations), whatever their state:
+        the same rule as Affiliation.objects.current() and counting_as_member()."""
+        current = [
+            a
+            for a in affiliations
+            if a.confirmed_at and period_includes(a.starts_on, a.ends_on, on)
+        ]
+        by_pk = {a.organisation.pk: a.organisation for a in current}
+        return cls(
+            organisations=tuple(sorted(by_pk.values(), key=lambda o: o.name)),
+            on=on,
+            represented=tuple(
+                a.organisation
+                for a in current
+                if a.role == Affiliation.Role.REPRESENTATIVE
+                and a.organisation.has_active_membership(on)
+            ),
+        )
+
+    @property
+    def member_organisations(self) -> tuple[Organisation, ...]:
+        return tuple(o for o in self.organisations if o.has_active_membership(self.on))
+
+    @property
+    def is_member(self) -> bool:
+        """As user_is_member(): a current, confirmed affiliation to a member organisation."""
+        return bool(self.member_organisations)
+
+    @property
+    def is_representative(self) -> bool:
+        """As user_is_representative()."""
+        return bool(self.represented)
+
+    @property
+    def default_organisation(self) -> Organisation | None:
+        """The organisation to act for when none is chosen: a member one first, then by name."""
+        members_first = sorted(
+            self.organisations, key=lambda o: (not o.has_active_membership(self.on), o.name)
+        )
+        return members_first[0] if members_first else None
+
+
+def user_standing(*, user, on: datetime.date | None = None) -> Standing:
+    on = on or today()
+    if not _is_real_user(user):
+        return Standing(organisations=(), on=on)
+    current = Affiliation.objects.current(on).filter(user=user).select_related("organisation")
+    return Standing.of(current, on)
 
 
 def user_member_organisations(*, user, on: datetime.date | None = None):

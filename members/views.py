@@ -10,10 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from almennet.page_cache import shared
 
 from . import registry, selectors, services
 from .filters import DirectoryFilter
@@ -101,16 +103,29 @@ def _my_page(request, *, profile_form=None, affiliation_form=None, status=200):
     affiliations = list(
         Affiliation.objects.filter(user=user).select_related("organisation").order_by("-starts_on")
     )
+    standing = selectors.Standing.of(affiliations, timezone.localdate())
     return render(
         request,
         "members/me.html",
         {
             "profile_form": profile_form or ProfileForm(instance=user),
-            "affiliation_form": affiliation_form or AffiliationRequestForm(),
+            "affiliation_form": affiliation_form,
+            # Unbound, the request form (a list of every organisation) is the same for everyone
+            # on a day: rendered once per content version, language and day, and shared.
+            "affiliation_fields": None
+            if affiliation_form
+            else shared(
+                "affiliation-request-form",
+                lambda: render_to_string(
+                    "includes/_form_fields.html", {"form": AffiliationRequestForm()}
+                ),
+                translation.get_language(),
+                timezone.localdate(),
+            ),
             "affiliations": affiliations,
             "seats": list(user.seats.select_related("organisation").order_by("-starts_on")),
-            "is_member": selectors.user_is_member(user=user),
-            "can_see_engagement": selectors.user_can_see_engagement_report(user=user),
+            "is_member": standing.is_member,
+            "can_see_engagement": user.is_staff or standing.is_representative,
             "panels": _render_panels(registry.my_page_panels(), request, user=user),
             "today": timezone.localdate(),
             "next_url": _next_url(request),

@@ -26,9 +26,9 @@ def test_a_members_second_view_of_an_event_asks_only_for_what_is_personal(
     client.force_login(member)
     first = client.get(f"/en/events/{event.slug}/")
     assert "5 places left" in first.content.decode()
-    # session, user, second-factor check, the member's registration, the first start (sign-up
-    # rule), membership, the form's organisations, the price's membership check.
-    with django_assert_num_queries(8):
+    # session, user (its second factors come with it), the member's registration, and where
+    # the member stands (membership, the form's organisations and the price: one query).
+    with django_assert_num_queries(4):
         second = client.get(f"/en/events/{event.slug}/")
     assert second.status_code == 200
     assert "5 places left" in second.content.decode()
@@ -63,8 +63,8 @@ def test_the_front_page_lists_are_shared_per_kind_of_viewer(
     EventFactory(title="Kursusdag om tryghed")
     client.force_login(AffiliationFactory().user)
     assert "Kursusdag om tryghed" in client.get("/en/").content.decode()
-    # session, user, second-factor check, membership.
-    with django_assert_num_queries(4):
+    # session, user (its second factors come with it), membership.
+    with django_assert_num_queries(3):
         assert "Kursusdag om tryghed" in client.get("/en/").content.decode()
 
 
