@@ -3,6 +3,8 @@ sessions and related lists, the front page's lists) under the page cache's conte
 (almennet/page_cache.py's shared()): fewer queries on the second view, and a committed change,
 such as another member's sign-up, shows at once."""
 
+import re
+
 import pytest
 from django.db import transaction
 
@@ -84,3 +86,32 @@ def test_the_shared_front_page_is_kept_apart_per_kind_of_viewer_and_language(cli
     client.force_login(AffiliationFactory(confirmed_at=None).user)
     not_yet = client.get("/").content.decode()
     assert "Offentlig guide om fugt" in not_yet and "Medlemsrapport om fugt" not in not_yet
+
+
+def test_the_shared_event_page_is_kept_apart_per_kind_of_viewer_and_language(client, page_cache):
+    from devtools.factories.publications import PublicationFactory
+
+    event = EventFactory()
+    event.publications.add(
+        PublicationFactory(title="Medlemsrapport om fugt", is_member_only=True, is_published=True)
+    )
+    client.force_login(AffiliationFactory().user)
+    for _ in range(2):
+        assert "Medlemsrapport om fugt" in client.get(f"/events/{event.slug}/").content.decode()
+    english = client.get(f"/en/events/{event.slug}/").content.decode()
+    assert "Practical information" in english and "Praktisk information" not in english
+    client.force_login(AffiliationFactory(confirmed_at=None).user)
+    not_yet = client.get(f"/events/{event.slug}/").content.decode()
+    assert event.title in not_yet and "Medlemsrapport om fugt" not in not_yet
+
+
+def test_a_signup_form_with_bad_input_shows_the_error_on_its_field(client, page_cache):
+    member = AffiliationFactory().user
+    event = EventFactory(member_price=100, non_member_price=200)
+    client.force_login(member)
+    response = client.post(f"/en/events/{event.slug}/signup/", {"billing_email": "ikke-en-adresse"})
+    assert response.status_code == 400
+    text = response.content.decode()
+    field = re.search(r'<input[^>]*name="billing_email"[^>]*>', text).group(0)
+    assert "is-invalid" in field and 'aria-invalid="true"' in field
+    assert "Enter a valid email address." in text
