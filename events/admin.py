@@ -18,7 +18,7 @@ from almennet.admin import DanishSlugsMixin
 from almennet.text import danish_slugify
 from members.spreadsheets import FormulaSafeResource, LabelledExportForm
 
-from . import participants, services
+from . import participants, pricing, services
 from .forms import EventAdminForm, EventSessionFormSet, ParticipantsMailForm
 from .models import Event, EventSession, Registration, SessionAttendance
 
@@ -547,9 +547,7 @@ def _add_form_clean(form):
         organisation = cleaned.get("organisation")
         if (
             organisation
-            and not services.user_signup_organisations(user=user)
-            .filter(pk=organisation.pk)
-            .exists()
+            and not pricing.user_signup_organisations(user=user).filter(pk=organisation.pk).exists()
         ):
             raise ValidationError(
                 {"organisation": _("This person is not affiliated with that organisation.")}

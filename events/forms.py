@@ -8,12 +8,8 @@ from members.selectors import Standing, user_standing
 from members.validators import validate_ean
 
 from .models import Event
-from .services import (
-    event_capacity_problem,
-    signup_billing_initial,
-    signup_default_organisation,
-    user_signup_organisations,
-)
+from .pricing import signup_billing_initial, signup_default_organisation, user_signup_organisations
+from .services import event_capacity_problem
 
 
 class SignupForm(BootstrapFieldsMixin, forms.Form):

@@ -7,23 +7,20 @@ sign-ups can never both see the last seat free (pretix's "lock late").
 
 import datetime
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Min
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from activity.services import actions_scrub, record
-from members.models import Affiliation, Organisation
-from members.selectors import Standing, user_is_member, user_standing
-from members.validators import validate_ean
+from members.selectors import Standing, user_standing
 
 from . import mail
 from .models import Event, Registration, SessionAttendance
+from .pricing import signup_billing, signup_organisation, signup_price
 
 Status = Registration.Status
 
@@ -107,82 +104,6 @@ def event_signup_problem(*, event: Event, user=None, now=None) -> str | None:
     return None
 
 
-def user_signup_organisations(*, user):
-    """Organisations the user may sign up on behalf of: their current confirmed affiliations."""
-    ids = Affiliation.objects.current().filter(user=user).values("organisation_id")
-    return Organisation.objects.filter(id__in=ids).order_by("name")
-
-
-def _signup_organisation(*, user, chosen, standing: Standing | None = None) -> Organisation | None:
-    standing = standing or user_standing(user=user)
-    if chosen in (None, ""):
-        return standing.default_organisation
-    chosen_id = chosen.pk if isinstance(chosen, Organisation) else chosen
-    organisation = next((o for o in standing.organisations if str(o.pk) == str(chosen_id)), None)
-    if organisation is None:
-        raise ValidationError(
-            _("Choose one of the organisations you are affiliated with."), code="organisation"
-        )
-    return organisation
-
-
-def signup_price(*, event: Event, user, standing: Standing | None = None) -> tuple[str, Decimal]:
-    """The price category and price for this user, by the members rule, never from input."""
-    is_member = standing.is_member if standing is not None else user_is_member(user=user)
-    if is_member:
-        return Registration.PriceCategory.MEMBER, event.member_price
-    return Registration.PriceCategory.NON_MEMBER, event.non_member_price
-
-
-def signup_default_organisation(*, user, standing: Standing | None = None) -> Organisation | None:
-    """The organisation a sign-up is made for when the person does not choose: a member
-    organisation first, then by name."""
-    return _signup_organisation(user=user, chosen=None, standing=standing)
-
-
-def signup_billing_initial(*, organisation: Organisation | None, user=None) -> dict[str, str]:
-    """What the sign-up form pre-fills for a paid seat: the organisation's EAN, invoice contact
-    and invoice address (the person's own address when there is no organisation)."""
-    if organisation is None:
-        return {
-            "billing_ean": "",
-            "billing_reference": "",
-            "billing_email": getattr(user, "email", "") or "",
-        }
-    return {
-        "billing_ean": organisation.ean,
-        "billing_reference": organisation.invoice_contact_name,
-        "billing_email": organisation.invoice_contact_email,
-    }
-
-
-def _signup_billing(*, organisation, price: Decimal, answers: Mapping[str, Any]) -> dict:
-    """The invoice details stored on a paid seat (nothing for a free one): the answers, or the
-    organisation's EAN and invoice contact where the participant left them empty."""
-    if not price:
-        return {}
-    initial = signup_billing_initial(organisation=organisation)
-    ean = "".join(str(answers.get("billing_ean") or initial["billing_ean"]).split())
-    if ean:
-        validate_ean(ean)
-    email = str(answers.get("billing_email") or initial["billing_email"]).strip()
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            raise ValidationError(
-                {"billing_email": _("Enter a valid e-mail address for the invoice.")}
-            ) from None
-    return {
-        "billing_ean": ean,
-        "requisition_number": str(answers.get("requisition_number") or "").strip()[:50],
-        "billing_reference": str(
-            answers.get("billing_reference") or initial["billing_reference"]
-        ).strip()[:100],
-        "billing_email": email[:254],
-    }
-
-
 # --- sign-up ---------------------------------------------------------------------------------
 
 
@@ -211,11 +132,11 @@ def _signup(
         raise ValidationError(_("You are already signed up for this event."), code="twice")
     # One query for the organisation and the price (none when the form has read it already).
     standing = standing or user_standing(user=user)
-    organisation = _signup_organisation(
+    organisation = signup_organisation(
         user=user, chosen=answers.get("organisation"), standing=standing
     )
     category, price = signup_price(event=event, user=user, standing=standing)
-    billing = _signup_billing(organisation=organisation, price=price, answers=answers)
+    billing = signup_billing(organisation=organisation, price=price, answers=answers)
     registration = Registration(
         event=event,
         user=user,

@@ -1,4 +1,5 @@
 import datetime
+import hashlib
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -16,7 +17,7 @@ from almennet.page_cache import shared
 from members.selectors import user_standing
 
 from . import check_in as check_in_service
-from . import pdf, selectors, services
+from . import pdf, pricing, selectors, services
 from .calendar import event_ics, events_feed_ics
 from .filters import EventFilter
 from .forms import SignupForm, WalkInForm
@@ -65,10 +66,32 @@ def _detail_context(request, event: Event, form=None) -> dict:
     context["shared_html"] = _shared_html(event=event, user=user, context=context)
     if user.is_authenticated and registration is None and problem is None:
         context["form"] = form or SignupForm(event=event, user=user, standing=standing)
-        context["your_price"] = services.signup_price(event=event, user=user, standing=standing)[1]
+        if form is None:
+            context["form_fields_html"] = _unbound_fields_html(context["form"])
+        context["your_price"] = pricing.signup_price(event=event, user=user, standing=standing)[1]
     if user.is_authenticated and not context["is_member"] and not event.is_free:
         context["pending_affiliations"] = selectors.user_pending_affiliation_names(user=user)
     return context
+
+
+def _unbound_fields_html(form: SignupForm) -> str:
+    """The empty sign-up form's fields are the same for everyone with the same choices and
+    pre-filled values (the organisation's invoice details): rendered once per such form,
+    language and content version. The CSRF token is outside them."""
+    shape = [
+        (name, str(bound.value() or ""), str(bound.help_text), bound.field.widget.attrs)
+        for name, bound in ((name, form[name]) for name in form.fields)
+    ]
+    if "organisation" in form.fields:
+        shape.append([o.pk for o in form.standing.organisations])
+    digest = hashlib.sha256(repr(shape).encode()).hexdigest()
+    return shared(
+        "signup-fields",
+        lambda: render_to_string("includes/_form_fields.html", {"form": form}),
+        form.action,
+        translation.get_language(),
+        digest,
+    )
 
 
 def _shared_html(*, event: Event, user, context: dict) -> dict:
