@@ -18,7 +18,7 @@ def my_page_panel_context(*, user) -> dict | None:
     now = timezone.now()
     registrations = [
         r
-        for r in selectors.user_registrations(user=user).exclude(status="cancelled")
+        for r in selectors.user_registration_list(user=user).exclude(status="cancelled")
         if r.event_end and r.event_end >= now
     ]
     registrations.reverse()

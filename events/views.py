@@ -193,7 +193,7 @@ def events_feed(request):
 @login_required
 @require_GET
 def my_registrations(request):
-    registrations = list(selectors.user_registrations(user=request.user))
+    registrations = list(selectors.user_registration_list(user=request.user))
     now = timezone.now()
     upcoming = [r for r in registrations if r.event_end and r.event_end >= now]
     upcoming.reverse()

@@ -3,6 +3,7 @@
 from django.db.models import Q
 
 from events.models import Registration
+from events.selectors import REGISTRATION_LIST_FIELDS
 from members.models import Affiliation
 
 from .models import Invoice, InvoiceLine
@@ -56,7 +57,8 @@ def user_registration_billing(*, user, limit: int = 20) -> list[dict]:
     owed now, and the invoice (number and status) that billed it, if any."""
     registrations = list(
         Registration.objects.filter(user=user, price__gt=0)
-        .select_related("event", "organisation")
+        .select_related("event")
+        .only(*REGISTRATION_LIST_FIELDS)  # what the panel shows, not the event's every column
         .order_by("-created_at")[:limit]
     )
     lines = (
