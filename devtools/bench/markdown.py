@@ -21,6 +21,10 @@ LABELS = [
     ("event_detail_member", "event page, member"),
     ("my_page", "my page, member"),
     ("my_events", "/events/mine/, member"),
+    ("front_member_per_worker", "front page, member, one connection per worker"),
+    ("event_detail_member_per_worker", "event page, member, one connection per worker"),
+    ("my_page_per_worker", "my page, member, one connection per worker"),
+    ("my_events_per_worker", "/events/mine/, member, one connection per worker"),
     ("signup_hot", "sign-up, one event"),
     ("signup_spread", "sign-up, twenty events"),
 ]
