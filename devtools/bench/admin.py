@@ -288,7 +288,11 @@ def measure(
             cwd=ROOT, env=env, check=True,
         )  # fmt: skip
         plan.update(server.plan_load(plan_path))
-    browser = staff_log_in(base, plan["staff"], env)
+    try:
+        browser = staff_log_in(base, plan["staff"], env)
+    except (RuntimeError, OSError, server.subprocess.CalledProcessError) as error:
+        return [{"model": "admin", "what": "login", "path": "/accounts/login/",
+                 "error": str(error)[:200], "over_target": True}]  # fmt: skip
     say("staff logged in through the login form and TOTP")
     rows = []
     pages = targets(browser, database)
