@@ -218,11 +218,15 @@ def filter_choices(page: str) -> list[str]:
     return found
 
 
-def targets(browser: Browser, database: str) -> list[tuple[str, str, str]]:
-    """(model, what, path) for every page to time."""
+def targets(
+    browser: Browser, database: str, only: set[str] | None = None
+) -> list[tuple[str, str, str]]:
+    """(model, what, path) for every page to time (of the models labelled in `only`)."""
     terms = search_terms(database)
     found = []
     for label, path, table, searches in MODELS:
+        if only and label not in only:
+            continue
         changelist = f"/admin/{path}/"
         status, _location, page = browser.request(changelist)
         if status != 200:
@@ -242,6 +246,8 @@ def targets(browser: Browser, database: str) -> list[tuple[str, str, str]]:
         if row is not None:
             found.append((label, "change page", f"{changelist}{row}/change/"))
     for label, path, table in HISTORY:
+        if only and f"{label} history" not in only:
+            continue
         row = middle_id(database, table)
         if row is not None:
             found.append((f"{label} history", "history page", f"/admin/{path}/{row}/history/"))
@@ -275,6 +281,7 @@ def measure(
     database: str | None = None,
     repeats: int = REPEATS,
     plan_path: Path = OUT / "plan.json",
+    only: set[str] | None = None,
 ) -> list[dict]:
     """One row per admin URL: model, what, path, status, median and max ms of ``repeats``
     fetches after a warm-up, and whether it misses the 300 ms target."""
@@ -295,7 +302,7 @@ def measure(
                  "error": str(error)[:200], "over_target": True}]  # fmt: skip
     say("staff logged in through the login form and TOTP")
     rows = []
-    pages = targets(browser, database)
+    pages = targets(browser, database, only)
     say(f"admin: {len(pages)} pages, {repeats} timed fetches each after a warm-up")
     for model, what, path in pages:
         row = {"model": model, "what": what, "path": path}
@@ -344,13 +351,9 @@ def main(argv=None) -> int:
     env = server.environment(url=url, redis_url=redis_url, workdir=workdir, reuse=True)
     server.prepare_static_and_cache(env, redis_url)
     plan = server.plan_load(plan_path)
-    global MODELS, HISTORY  # noqa: PLW0603 - a command-line narrowing of the module's list
-    if args.only:
-        wanted = set(args.only.split(","))
-        MODELS = [m for m in MODELS if m[0] in wanted]
-        HISTORY = [h for h in HISTORY if f"{h[0]} history" in wanted]
+    only = set(args.only.split(",")) if args.only else None
     with server.Gunicorn(env, args.workers) as gunicorn:
-        rows = measure(gunicorn.base, plan, env=env, database=url, repeats=args.repeats)
+        rows = measure(gunicorn.base, plan, env=env, database=url, repeats=args.repeats, only=only)
     load_after = [round(x, 2) for x in os.getloadavg()]
     print(
         f"\nAdmin at size, {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC; load "
