@@ -41,6 +41,35 @@ def inline_add_text_install() -> None:
     helpers.InlineAdminFormSet.inline_formset_data = inline_formset_data
 
 
+def action_checkbox_install() -> None:
+    """Each changelist row's selection checkbox, written as the same HTML directly. Django
+    renders a `CheckboxInput` through the form renderer's template for every row: about a
+    millisecond each, a hundred of them on every page of the registrations (of 200 ms)."""
+    import functools
+
+    from django.contrib.admin import ModelAdmin, helpers
+    from django.utils.html import format_html
+    from django.utils.translation import gettext
+
+    original = ModelAdmin.action_checkbox
+    if getattr(original, "is_portal_version", False):
+        return
+
+    @functools.wraps(original)
+    def action_checkbox(self, obj):
+        label = format_html(gettext("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            label,
+        )
+
+    action_checkbox.is_portal_version = True
+    action_checkbox.django_version = original
+    ModelAdmin.action_checkbox = action_checkbox
+
+
 # The admin's search box, one lookup per prefix of a search field (as Django's own).
 _SEARCH_LOOKUPS = {"^": "istartswith", "=": "iexact", "@": "search"}
 
