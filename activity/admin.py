@@ -3,10 +3,13 @@ ActionsLinkMixin, which puts a "Handlinger" link to one object's rows on its cha
 
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+
+from almennet.admin import SubquerySearchMixin
 
 from .models import Action
 from .selectors import actions_visible_to
@@ -14,20 +17,22 @@ from .verbs import VOTING_VERBS, Verb
 
 
 class ActorFilter(admin.SimpleListFilter):
-    """Only the people who appear in the log (not every user), or the system."""
+    """Only the people who appear in the log (not every user), or the system.
+
+    The first 200 by address, found along the people's e-mail index with an index probe of
+    the log each (a DISTINCT over the log's actors read every row: 100,000 sign-ups)."""
 
     title = _("actor")
     parameter_name = "actor"
+    SHOWN = 200
 
     def lookups(self, request, model_admin):
+        people = Action._meta.get_field("actor").related_model._default_manager
+        acted = actions_visible_to(user=request.user).filter(actor=OuterRef("pk"))
         rows = (
-            actions_visible_to(user=request.user)
-            .filter(actor__isnull=False)
-            .values_list("actor_id", "actor__email")
-            .distinct()
-            .order_by("actor__email")
+            people.filter(Exists(acted)).order_by("email").values_list("pk", "email")[: self.SHOWN]
         )
-        return [("system", _("System")), *((str(pk), email) for pk, email in rows[:200])]
+        return [("system", _("System")), *((str(pk), email) for pk, email in rows)]
 
     def queryset(self, request, queryset):
         if self.value() == "system":
@@ -52,13 +57,17 @@ class VerbFilter(admin.SimpleListFilter):
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(SubquerySearchMixin, admin.ModelAdmin):
     list_display = [
         "created_at", "verb_label", "target_type", "target_label", "actor", "client_address",
     ]  # fmt: skip
     list_filter = [VerbFilter, "target_type", ActorFilter, "created_at"]
-    search_fields = ["target_label", "actor__email", "verb", "target_id"]
-    date_hierarchy = "created_at"
+    # What a row is about, who did it, or an object's id exactly; the verb has its filter.
+    # Each is indexed (trigram, the actor's address in a subquery): no scan of the log.
+    search_fields = ["target_label", "actor__email", "=target_id"]
+    # No date hierarchy: it asked for the distinct days of the whole log on every page (the
+    # date filter stays), nor an exact count of all matches under a search.
+    show_full_result_count = False
     list_select_related = ["actor", "target_type"]
     readonly_fields = [
         "created_at", "actor", "verb_label", "target_type", "target_id", "target_label", "data",

@@ -4,6 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from almennet.trigram import upper_trigram_index
+
 from .verbs import Verb
 
 
@@ -41,7 +43,16 @@ class Action(models.Model):
         verbose_name = _("action")
         verbose_name_plural = _("action log")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["target_type", "target_id"], name="action_target")]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"], name="action_target"),
+            # The admin's order, newest first, along one index (created_at alone leaves a sort
+            # of every row that shares a moment, as bulk sign-ups and imports do).
+            models.Index(fields=["created_at", "id"], name="action_created"),
+            # The admin's search: what the row is about, or an object's id exactly (a trigram
+            # index serves = too, so PostgreSQL can OR the two).
+            upper_trigram_index("target_label", name="action_target_label_trgm"),
+            upper_trigram_index("target_id", name="action_target_id_trgm"),
+        ]
         permissions = [("view_voting_actions", _("Can see the voting rows of the action log"))]
 
     def __str__(self):

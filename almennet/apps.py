@@ -10,10 +10,11 @@ class AlmennetConfig(AppConfig):
     def ready(self):
         from outbox.registry import register_mail_kind
 
-        from .admin import inline_add_text_install
+        from .admin import action_checkbox_install, inline_add_text_install
         from .page_cache import content_changed
 
         inline_add_text_install()
+        action_checkbox_install()
 
         register_mail_kind(
             "account/mail/allauth", _("Account mail (log-in, password, email address)")

@@ -14,6 +14,7 @@ from almennet.html import sanitise_html
 from almennet.images import cover_alt_check, cover_alt_constraint, validate_image
 from almennet.lazy import ByPath
 from almennet.regions import Region
+from almennet.trigram import upper_trigram_index
 
 # Paths under /events/ that an event's slug must not shadow.
 RESERVED_SLUGS = {"mine", "statistics", "feed"}
@@ -142,6 +143,8 @@ class Event(models.Model):
             ),
             cover_alt_constraint("event_cover_has_description"),
         ]
+        # The admin's registration search by event title (the event list itself is small).
+        indexes = [upper_trigram_index("title", name="event_title_trgm")]
 
     def __str__(self):
         return self.title

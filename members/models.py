@@ -22,6 +22,7 @@ from almennet.periods import (
     today,
 )
 from almennet.regions import Region
+from almennet.trigram import upper_trigram_index
 
 from .validators import validate_logo
 
@@ -78,6 +79,12 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["first_name", "last_name", "email"]
+        # The admin's searches of people, their registrations, affiliations and actions.
+        indexes = [
+            upper_trigram_index("email", name="user_email_trgm"),
+            upper_trigram_index("first_name", name="user_first_name_trgm"),
+            upper_trigram_index("last_name", name="user_last_name_trgm"),
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.email

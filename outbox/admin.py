@@ -11,9 +11,7 @@ class MailKindFilter(admin.SimpleListFilter):
     parameter_name = "template"
 
     def lookups(self, request, model_admin):
-        templates = (
-            OutboxMessage.objects.order_by("template").values_list("template", flat=True).distinct()
-        )
+        templates = OutboxMessage.objects.templates_used()
         kinds = registry.mail_kinds()
         return [(t, kinds.get(t, t)) for t in templates]
 
@@ -26,9 +24,11 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     """The delivery log: one row per mail and recipient."""
 
     list_display = ["to", "subject", "status", "attempts", "created_at", "sent_at", "batch"]
-    list_filter = ["status", "batch", MailKindFilter]
-    search_fields = ["to", "subject", "message_id"]
-    date_hierarchy = "created_at"
+    search_fields = ["to", "subject", "message_id"]  # each with a trigram index
+    # A date filter, not a date hierarchy: the hierarchy asks for the distinct days of every
+    # mail ever sent on each page; and no exact count of all matches under a search.
+    list_filter = ["status", "batch", MailKindFilter, ("created_at", admin.DateFieldListFilter)]
+    show_full_result_count = False
     list_select_related = ["batch"]
     # Bodies and headers carry links that act for the recipient (password reset, e-mail
     # confirmation, unsubscribe): the log shows what happened to a mail, not its content.
@@ -40,6 +40,12 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     ]  # fmt: skip
 
     actions = ["retry_now"]
+
+    def get_queryset(self, request):
+        # The bodies (a newsletter's HTML) are never shown here.
+        return (
+            super().get_queryset(request).defer("body_text", "body_html", "headers", "render_data")
+        )
 
     def has_add_permission(self, request):
         return False

@@ -11,6 +11,7 @@ from almennet.html import sanitise_html
 from almennet.images import cover_alt_check, cover_alt_constraint, validate_image
 from almennet.lazy import ByPath
 from almennet.storage import private_storage
+from almennet.trigram import upper_trigram_index
 
 
 def publication_file_path(instance, filename: str) -> str:
@@ -114,6 +115,13 @@ class Publication(models.Model):
         verbose_name_plural = _("publications")
         ordering = ["-published_on", "-id"]
         constraints = [cover_alt_constraint("publication_cover_has_description")]
+        # The admin's search (title, summary, authors): one index each, so PostgreSQL can OR
+        # them (a field without one would make the whole search a scan of the table).
+        indexes = [
+            upper_trigram_index("title", name="publication_title_trgm"),
+            upper_trigram_index("summary", name="publication_summary_trgm"),
+            upper_trigram_index("authors", name="publication_authors_trgm"),
+        ]
 
     def __str__(self):
         return self.title

@@ -31,7 +31,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from devtools.bench import server, signup
+from devtools.bench import admin, server, signup
 from devtools.bench.server import OUT, ROOT, say
 from devtools.bench.wrk import log_in, run_wrk, trivial_server, wrk_path
 
@@ -286,6 +286,7 @@ def main(argv=None) -> int:  # noqa: C901, PLR0915 - one linear script
         results = measure_reads(gunicorn.base, plan, args, workdir, workers)
         if not args.no_signup and not args.only:
             results.update(signup_rows(gunicorn.base, args, env))
+        admin_rows = [] if args.only else admin.measure(gunicorn.base, plan, env=env, database=url)
         say("bare view again (the ceiling is the better of the two)")
         again = run_wrk(
             gunicorn.base, ["/bench/bare"], seconds=args.seconds, workdir=workdir, name="again"
@@ -341,6 +342,7 @@ def main(argv=None) -> int:  # noqa: C901, PLR0915 - one linear script
         "generator_limited": generator_limited,
         "results": results,
         "app_benchmarks": extra,
+        "admin": admin_rows,
         "total_seconds": round(time.perf_counter() - started, 1),
     }
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -368,6 +370,8 @@ def main(argv=None) -> int:  # noqa: C901, PLR0915 - one linear script
             "REFUSED: the bare view reached the generator's own ceiling (or it could not be"
             " measured), so wrk, not the server, was the limit; no shares are printed."
         )
+    if admin_rows:
+        print("\n" + admin.table(admin_rows))
     for command, lines in extra.items():
         print(f"\nmanage.py {command}:")
         print("\n".join("  " + line for line in lines))

@@ -157,6 +157,7 @@ MUNICIPALITIES = [
     "Roskilde",
 ]
 REGIONS = ["hovedstaden", "sjaelland", "syddanmark", "midtjylland", "nordjylland"]
+STAFF_EMAIL = "sekretariat@bench.almennet.dk"
 PASSWORD = "bench-password-not-secret"  # noqa: S105 - throwaway users in a throwaway database
 
 rng = random.Random(2026)  # noqa: S311 - reproducible test data, not security
@@ -787,6 +788,92 @@ class Seeder:
             cursor.execute("ANALYZE")
         return counts
 
+    # the secretariat's logs ---------------------------------------------------------------------
+    def mail_log(self):
+        """A confirmation mail per registration in the delivery log, as the sign-ups wrote
+        them (rendered, sent): the outbox admin's changelist at the size it reaches."""
+        from django.db import connection
+
+        from outbox.models import OutboxMessage
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                INSERT INTO outbox_outboxmessage (
+                    "to", user_id, language, template, subject, body_text, body_html, headers,
+                    render_with, render_data, message_id, dedup_key, status, attempts,
+                    next_attempt_at, last_error, created_at, sent_at)
+                SELECT u.email, u.id, 'da', 'events/mail/confirmation',
+                    'Bekræftelse: ' || e.title, 'Du er tilmeldt ' || e.title || '.', '', '{}',
+                    '', '{}', 'bench-' || r.id || '@bench.almennet.dk',
+                    'events:registration:' || r.id || ':confirmation', 'sent', 1,
+                    r.created_at, '', r.created_at, r.created_at
+                FROM events_registration r
+                JOIN members_user u ON u.id = r.user_id
+                JOIN events_event e ON e.id = r.event_id
+                """
+            )
+            count = cursor.rowcount
+        reset_sequences([OutboxMessage])
+        return count
+
+    def action_log(self):
+        """A "signed up" row per registration in the action log (record() writes one per
+        sign-up), its actor the participant."""
+        from django.contrib.contenttypes.models import ContentType
+        from django.db import connection
+
+        from activity.models import Action
+        from events.models import Registration
+
+        kind = ContentType.objects.get_for_model(Registration)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                INSERT INTO activity_action (
+                    created_at, verb, target_type_id, target_id, target_label, data, actor_id)
+                SELECT r.created_at, 'registration.signed_up', %s, r.id::text,
+                    concat_ws(' ', u.first_name, u.last_name) || ': ' || e.title, '{}', u.id
+                FROM events_registration r
+                JOIN members_user u ON u.id = r.user_id
+                JOIN events_event e ON e.id = r.event_id
+                """,
+                [kind.pk],
+            )
+            count = cursor.rowcount
+        reset_sequences([Action])
+        return count
+
+    def staff(self):
+        """A secretariat user with TOTP, for the admin measurement (devtools/bench/admin.py):
+        it logs in through the login form and the second factor with the code computed from
+        this secret (in the plan). Seeded again, it gets a fresh secret."""
+        from allauth.account.models import EmailAddress
+        from allauth.mfa.models import Authenticator
+        from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+        from django.contrib.auth.models import Group
+
+        from members.models import User
+
+        email = STAFF_EMAIL
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email=email, password=PASSWORD, first_name="Sekretariat", last_name="Bench"
+            )
+        user.is_staff = user.is_superuser = True
+        user.save(update_fields=["is_staff", "is_superuser"])
+        # The secretariat's own group where staff_groups made it; superuser either way.
+        user.groups.add(*Group.objects.filter(name__icontains="sekretariat"))
+        EmailAddress.objects.update_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+        Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).delete()
+        secret = generate_totp_secret()
+        TOTP.activate(user, secret)
+        self.plan["staff"] = {"email": email, "password": PASSWORD, "totp_secret": secret}
+        return 1
+
     # sessions for the load generator ------------------------------------------------------------
     def sessions(self):
         """Logged-in members for the sign-up POST: a session each (as Django's login writes it)
@@ -833,8 +920,11 @@ class Seeder:
         self.part("publications", self.publications)
         self.part("strategy", self.strategy)
         self.part("newsletters", self.newsletters)
-        self.part("search_index", self.search_index)
+        self.part("mail_log", self.mail_log)
+        self.part("action_log", self.action_log)
+        self.part("search_index", self.search_index)  # and ANALYZE
         self.part("sessions", self.sessions)
+        self.part("staff", self.staff)
         paths = self.plan["paths"]
         paths["front"] = ["/"]
         paths["event_list"] = ["/events/"]
@@ -858,10 +948,26 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--plan", type=Path, required=True)
+    parser.add_argument(
+        "--add",
+        help="only these parts (comma-separated, e.g. staff,mail_log) on an already seeded "
+        "database, added to its plan",
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "devtools.bench.settings")
     django.setup()
-    plan = Seeder(args.scale).run()
+    if args.add:
+        seeder = Seeder(args.scale)
+        seeder.plan = json.loads(args.plan.read_text())
+        for name in args.add.split(","):
+            seeder.part(name, getattr(seeder, name))
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        plan = seeder.plan
+    else:
+        plan = Seeder(args.scale).run()
     args.plan.parent.mkdir(parents=True, exist_ok=True)
     args.plan.write_text(json.dumps(plan, indent=1))
     return 0
