@@ -240,7 +240,9 @@ def measure_reads(base: str, plan: dict, args, workdir: Path, workers: int) -> d
         if status != 200:
             results[key] = {"error": f"{paths[0]} answers {status}, not 200"}
             continue
-        server.warm_up(base, paths, workers, cookie, every=kind == "visitor")
+        # Every path once first, for members too: what their pages share (an event's HTML, the
+        # sign-up form's fields, the footer) is warm on a site that has been up for a minute.
+        server.warm_up(base, paths, workers, cookie, every=kind in ("visitor", "member"))
         results[key] = wrk(key, paths, cookie)
         if kind == "member":
             # At 32 connections on 4 workers the p95 is mostly the queue (Little's law: 32

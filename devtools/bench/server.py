@@ -311,7 +311,7 @@ def warm_up(
 ) -> None:
     """A few requests per worker, so template compilation and first connections are not
     counted; with ``every``, each path once more (visitors' pages: the page cache is warm, as
-    on a site that has been up for a minute)."""
+    on a site that has been up for a minute; members' pages: what they share is warm)."""
     headers = {"Cookie": cookie} if cookie else {}
     count = max(workers * 3, min(len(paths), 40))
     if every:
