@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
-        ('members', '0007_seat_constraint_btree_gist'),
+        ('members', '0008_user_second_factors'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('events', '0010_event_title_trigram'),
-        ('members', '0008_user_search_trigram'),
+        ('members', '0009_user_search_trigram'),
         ('projects', '0003_covers'),
         ('publications', '0005_covers'),
     ]
