@@ -168,7 +168,7 @@ def table(results: dict, ceiling: float, generator_limited: bool) -> str:
         ("bare_c64", "bare view, 64 connections", ""),
         *READ_PAGES,
         *[
-            (f"{key}_per_worker", f"{label[:17]}, 1/worker", "")
+            (f"{key}_per_worker", f"{label.split(',')[0]}, member, 1/worker", "")
             for key, label, kind in READ_PAGES
             if kind == "member"
         ],
