@@ -267,3 +267,14 @@ def shared(name: str, build, *parts):
         value = build()
         cache.set(key, value, settings.PAGE_CACHE_SECONDS)
     return value
+
+
+def personal(name: str, build, user, *parts):
+    """What one person sees of their own rows (where they stand, their registrations), kept
+    like shared() under the content version: their rows are content, so a committed change to
+    them moves the version, and a copy is never older than the last commit. Unlike shared(),
+    None is kept too (most members have no registration for a given event). Anonymous users
+    and staff get ``build()``."""
+    if not getattr(user, "is_authenticated", False) or user.is_staff:
+        return build()
+    return shared(f"personal-{name}", lambda: (build(),), user.pk, *parts)[0]

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from almennet.page_cache import shared
+from almennet.page_cache import personal, shared
 from members.selectors import user_standing
 
 from . import check_in as check_in_service
@@ -51,7 +51,12 @@ def event_list(request):
 
 def _detail_context(request, event: Event, form=None) -> dict:
     user = request.user
-    registration = selectors.user_registration_for(event=event, user=user)
+    registration = personal(
+        "registration",
+        lambda: selectors.user_registration_for(event=event, user=user),
+        user,
+        event.pk,
+    )
     problem = services.event_signup_problem(event=event)
     standing = user_standing(user=user)  # membership, organisations and price: one query
     is_member = standing.is_member
@@ -193,7 +198,11 @@ def events_feed(request):
 @login_required
 @require_GET
 def my_registrations(request):
-    registrations = list(selectors.user_registration_list(user=request.user))
+    registrations = personal(
+        "registrations",
+        lambda: list(selectors.user_registration_list(user=request.user)),
+        request.user,
+    )
     now = timezone.now()
     upcoming = [r for r in registrations if r.event_end and r.event_end >= now]
     upcoming.reverse()

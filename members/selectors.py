@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from almennet.page_cache import personal
 from almennet.periods import period_includes
 
 from .models import Affiliation, Organisation, Seat, User
@@ -79,11 +80,17 @@ class Standing:
 
 
 def user_standing(*, user, on: datetime.date | None = None) -> Standing:
+    """Kept under the content version (almennet.page_cache.personal): affiliations and
+    organisations are content, so a confirmed affiliation moves it once committed."""
     on = on or today()
     if not _is_real_user(user):
         return Standing(organisations=(), on=on)
-    current = Affiliation.objects.current(on).filter(user=user).select_related("organisation")
-    return Standing.of(current, on)
+
+    def build() -> Standing:
+        current = Affiliation.objects.current(on).filter(user=user).select_related("organisation")
+        return Standing.of(current, on)
+
+    return personal("standing", build, user, on)
 
 
 def user_member_organisations(*, user, on: datetime.date | None = None):

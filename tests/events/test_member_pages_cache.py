@@ -28,9 +28,9 @@ def test_a_members_second_view_of_an_event_asks_only_for_what_is_personal(
     client.force_login(member)
     first = client.get(f"/en/events/{event.slug}/")
     assert "5 places left" in first.content.decode()
-    # session, user (its second factors come with it), the member's registration, and where
-    # the member stands (membership, the form's organisations and the price: one query).
-    with django_assert_num_queries(4):
+    # session and user (its second factors come with it); the member's registration and where
+    # the member stands are kept under the content version too (almennet.page_cache.personal).
+    with django_assert_num_queries(2):
         second = client.get(f"/en/events/{event.slug}/")
     assert second.status_code == 200
     assert "5 places left" in second.content.decode()
@@ -115,3 +115,30 @@ def test_a_signup_form_with_bad_input_shows_the_error_on_its_field(client, page_
     field = re.search(r'<input[^>]*name="billing_email"[^>]*>', text).group(0)
     assert "is-invalid" in field and 'aria-invalid="true"' in field
     assert "Enter a valid email address." in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_members_own_sign_up_shows_at_once_on_the_event_and_their_list(client, page_cache):
+    member = AffiliationFactory().user
+    event = EventFactory(capacity=5, title="Kursus i tryghed")
+    client.force_login(member)
+    assert 'id="signup-form"' in client.get(f"/en/events/{event.slug}/").content.decode()
+    assert "Kursus i tryghed" not in client.get("/en/events/mine/").content.decode()
+    assert client.post(f"/en/events/{event.slug}/signup/", {}).status_code == 302
+    page = client.get(f"/en/events/{event.slug}/").content.decode()
+    assert "You are signed up." in page and 'id="signup-form"' not in page
+    assert "Kursus i tryghed" in client.get("/en/events/mine/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_confirmed_affiliation_gives_the_member_price_at_once(client, page_cache):
+    from django.utils import timezone
+
+    affiliation = AffiliationFactory(confirmed_at=None)
+    event = EventFactory(member_price=100, non_member_price=900)
+    client.force_login(affiliation.user)
+    assert "Your price: DKK 900.00" in client.get(f"/en/events/{event.slug}/").content.decode()
+    with transaction.atomic():
+        affiliation.confirmed_at = timezone.now()
+        affiliation.save()
+    assert "Your price: DKK 100.00" in client.get(f"/en/events/{event.slug}/").content.decode()
