@@ -2,6 +2,7 @@
 ActionsLinkMixin, which puts a "Handlinger" link to one object's rows on its change page."""
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
@@ -27,7 +28,7 @@ class ActorFilter(admin.SimpleListFilter):
     SHOWN = 200
 
     def lookups(self, request, model_admin):
-        people = Action._meta.get_field("actor").related_model._default_manager
+        people = get_user_model()._default_manager  # the actor is settings.AUTH_USER_MODEL
         acted = actions_visible_to(user=request.user).filter(actor=OuterRef("pk"))
         rows = (
             people.filter(Exists(acted)).order_by("email").values_list("pk", "email")[: self.SHOWN]

@@ -173,10 +173,14 @@ def representative_conflict(*, affiliation: Affiliation) -> str | None:
     }
 
 
-def user_can_see_engagement_report(*, user) -> bool:
+def user_can_see_engagement_report(*, user, standing: Standing | None = None) -> bool:
+    """Staff and representatives; `standing` (user_standing, or Standing.of the person's
+    affiliations) answers without a query when the caller has it."""
     if not _is_real_user(user):
         return False
-    return user.is_staff or user_is_representative(user=user)
+    if user.is_staff:
+        return True
+    return standing.is_representative if standing else user_is_representative(user=user)
 
 
 # --- the directory ---------------------------------------------------------------------

@@ -128,7 +128,9 @@ def _my_page(request, *, profile_form=None, affiliation_form=None, status=200):
             "affiliations": affiliations,
             "seats": list(user.seats.select_related("organisation").order_by("-starts_on")),
             "is_member": standing.is_member,
-            "can_see_engagement": user.is_staff or standing.is_representative,
+            "can_see_engagement": selectors.user_can_see_engagement_report(
+                user=user, standing=standing
+            ),
             "panels": _render_panels(registry.my_page_panels(), request, user=user),
             "today": timezone.localdate(),
             "next_url": _next_url(request),

@@ -60,3 +60,15 @@ def test_standing_is_one_query_and_prefers_a_member_organisation():
         assert standing.default_organisation.name == "B"
         assert standing.is_member
     assert len(queries.captured_queries) == 1
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_the_engagement_report_rule_answers_alike_from_a_standing(state):
+    from members.selectors import user_can_see_engagement_report
+
+    user = UserFactory()
+    AffiliationFactory(user=user, **STATES[state])
+    standing = user_standing(user=user)
+    assert user_can_see_engagement_report(
+        user=user, standing=standing
+    ) == user_can_see_engagement_report(user=user)
