@@ -28,9 +28,20 @@ the path as LocaleMiddleware does under i18n_patterns without a prefix for the d
 (``/en/...`` is English, everything else Danish); the few paths outside i18n_patterns are never
 cached. A miss goes through the whole stack, so the cacheability checks see the cookies the
 inner middleware set.
+
+Registrations are the one kind of row that changes by the hundred in a busy minute (a sign-up
+rush), so they move narrower versions instead of the content version: the **seats** version
+(every page that shows seat counts: visitors' pages and the default of shared()) and two
+**scopes**, ``event:<id>`` and ``user:<id>``. What does not show registrations (an event's text,
+the footer, the empty sign-up form) is kept under the content version alone (``on=CONTENT``),
+an event's seat counts under the content version and the event's scope, and a member's own rows
+(personal()) under the content version and the member's scope; so one member's sign-up leaves
+the other members' copies of the event page's parts standing. A scope starts at the clock's
+nanoseconds, so one that was evicted never comes back at a number a stale copy was kept under.
 """
 
 import hashlib
+import time
 from urllib.parse import urlencode
 
 from asgiref.local import Local
@@ -43,6 +54,12 @@ from django.urls import Resolver404, resolve
 from .cache import CacheUnavailable
 
 VERSION_KEY = "page-cache:version"
+SEATS_KEY = "page-cache:seats"
+SCOPE_KEY = "page-cache:scope:"
+# What a copy is kept under (shared(on=...)): the content version, the seats version, scopes.
+CONTENT = "content"
+SEATS = "seats"
+EVERYTHING = (CONTENT, SEATS)
 # The apps whose rows visitors' pages show. The mail outbox is no content.
 CONTENT_APPS = {
     "members",
@@ -59,6 +76,10 @@ INVISIBLE_MODELS = {
     "strategy.announcement",
     "newsletters.subscriber",
     "newsletters.consent",
+}
+# Rows whose committed changes move the seats version and these scopes, not the content version.
+SCOPED_MODELS = {
+    "events.registration": lambda row: (f"event:{row.event_id}", f"user:{row.user_id}"),
 }
 # Saves that touch only these fields of a model change nothing a visitor sees.
 INVISIBLE_FIELDS = {"members.user": {"last_login"}}
@@ -92,34 +113,81 @@ def _is_tracking(name: str) -> bool:
     return name.startswith("utm_") or name in TRACKING_PARAMS
 
 
-# Within one request the version is read from the cache once (a member's page asks for it for
-# the footer, the event and its HTML); a move made by this process clears it at once.
+# Within one request each version is read from the cache once (a member's page asks for them
+# for the footer, the event and its HTML); a move made by this process forgets them at once.
 _request = Local()
 
 
+def _version_key(name: str) -> str:
+    if name == CONTENT:
+        return VERSION_KEY
+    if name == SEATS:
+        return SEATS_KEY
+    return SCOPE_KEY + name
+
+
+def _versions(names) -> list[int]:
+    known = getattr(_request, "versions", None)
+    if known is None:
+        known = {}
+        if getattr(_request, "active", False):
+            _request.versions = known
+    missing = [_version_key(name) for name in names if _version_key(name) not in known]
+    if missing:
+        known.update(cache.get_many(missing))
+        for key in missing:
+            if key not in known:
+                # A new or evicted version starts at the clock (the content version at 1, as it
+                # always has: evicted, it is moved when the cache comes back or by the next change).
+                start = 1 if key == VERSION_KEY else time.time_ns()
+                cache.add(key, start, timeout=None)
+                known[key] = cache.get(key, start)
+    return [known[_version_key(name)] for name in names]
+
+
+def version(name: str) -> int:
+    """The current number of a version: CONTENT, SEATS or a scope ("event:<id>", "user:<id>")."""
+    return _versions((name,))[0]
+
+
 def content_version() -> int:
-    version = getattr(_request, "version", None)
-    if version is not None:
-        return version
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
-    if getattr(_request, "active", False):
-        _request.version = version
-    return version
+    return version(CONTENT)
+
+
+def _version_stamp(on) -> str:
+    return ".".join(str(version) for version in _versions(on))
+
+
+def _forget_versions() -> None:
+    _request.versions = None
+
+
+def _move(keys) -> None:
+    _forget_versions()
+    for key in keys:
+        try:
+            cache.incr(key)
+        except CacheUnavailable:
+            # Nothing is served from a cache that is down; when it is back, the first request of
+            # each process that saw the outage moves the version (AnonymousPageCacheMiddleware).
+            return
+        except ValueError:
+            cache.add(key, 2 if key == VERSION_KEY else time.time_ns(), timeout=None)
 
 
 def _version_move() -> None:
-    _request.version = None
-    try:
-        cache.incr(VERSION_KEY)
-    except CacheUnavailable:
-        # Nothing is served from a cache that is down; when it is back, the first request of
-        # each process that saw the outage moves the version (AnonymousPageCacheMiddleware).
-        return
-    except ValueError:
-        cache.add(VERSION_KEY, 2, timeout=None)
+    _move((VERSION_KEY,))
+
+
+class _ScopedMove:
+    """The seats version and the scopes one transaction's registrations touched, moved once
+    after it commits."""
+
+    def __init__(self):
+        self.keys = {SEATS_KEY}
+
+    def __call__(self):
+        _move(sorted(self.keys))
 
 
 def _is_visible_change(sender, kwargs) -> bool:
@@ -135,11 +203,27 @@ def _is_visible_change(sender, kwargs) -> bool:
 
 def content_changed(sender=None, **kwargs) -> None:
     """Signal receiver: content a visitor can see changed, so every cached page is stale once
-    the change commits."""
+    the change commits (a registration: what shows seat counts or the event's or the person's
+    registrations)."""
     if sender is not None and not _is_visible_change(sender, kwargs):
         return
     using = kwargs.get("using") or DEFAULT_DB_ALIAS
     connection = connections[using]
+    scopes = SCOPED_MODELS.get(sender._meta.label_lower) if sender is not None else None
+    instance = kwargs.get("instance")
+    if scopes is not None and isinstance(instance, sender):
+        keys = {SCOPE_KEY + scope for scope in scopes(instance)}
+        pending = connection.in_atomic_block and next(
+            (entry[1] for entry in connection.run_on_commit if isinstance(entry[1], _ScopedMove)),
+            None,
+        )
+        if pending:
+            pending.keys |= keys
+            return
+        move = _ScopedMove()
+        move.keys |= keys
+        transaction.on_commit(move, using=using)
+        return
     # One move per transaction, however many rows it writes.
     if connection.in_atomic_block and any(
         entry[1] is _version_move for entry in connection.run_on_commit
@@ -166,11 +250,11 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        _request.active, _request.version = True, None
+        _request.active, _request.versions = True, None
         try:
             return self._answer(request)
         finally:
-            _request.active, _request.version = False, None
+            _request.active, _request.versions = False, None
 
     def _answer(self, request):
         # Content may have changed while the cache was down, unrecorded: pages stored before
@@ -250,18 +334,20 @@ class AnonymousPageCacheMiddleware:
         query = urlencode(sorted((name, request.GET.getlist(name)) for name in params), True)
         digest = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
         language = _language_and_path(request.path_info)[0]
-        return f"page-cache:{content_version()}:{language}:{digest}"
+        return f"page-cache:{_version_stamp(EVERYTHING)}:{language}:{digest}"
 
 
-def shared(name: str, build, *parts):
-    """What is the same for every viewer of a kind (a member's front page lists, an event with
-    its seat counts and sessions), built once and kept under the content version: a committed
-    change a visitor can see moves the version after commit (content_changed), so a copy is
-    never older than the last commit, as for the visitors' pages. Off with the page cache
-    (PAGE_CACHE_SECONDS = 0), and answered by ``build()`` when the cache is down."""
+def shared(name: str, build, *parts, on=EVERYTHING):
+    """What is the same for every viewer of a kind (a member's front page lists, an event's
+    text and sessions), built once and kept under the content version and the seats version: a
+    committed change a visitor can see moves one of them after commit (content_changed), so a
+    copy is never older than the last commit, as for the visitors' pages. ``on`` narrows it
+    for what shows no registrations (``(CONTENT,)``) or one event's or person's (``(CONTENT,
+    "event:<id>")``). Off with the page cache (PAGE_CACHE_SECONDS = 0), and answered by
+    ``build()`` when the cache is down."""
     if not settings.PAGE_CACHE_SECONDS:
         return build()
-    key = f"shared:{content_version()}:{name}:" + ":".join(str(part) for part in parts)
+    key = f"shared:{_version_stamp(on)}:{name}:" + ":".join(str(part) for part in parts)
     value = cache.get(key)
     if value is None:
         value = build()
@@ -271,10 +357,12 @@ def shared(name: str, build, *parts):
 
 def personal(name: str, build, user, *parts):
     """What one person sees of their own rows (where they stand, their registrations), kept
-    like shared() under the content version: their rows are content, so a committed change to
-    them moves the version, and a copy is never older than the last commit. Unlike shared(),
-    None is kept too (most members have no registration for a given event). Anonymous users
-    and staff get ``build()``."""
+    like shared() under the content version and the person's scope: their rows are content or
+    registrations, so a committed change to them moves one of the two, and a copy is never
+    older than the last commit. Unlike shared(), None is kept too (most members have no
+    registration for a given event). Anonymous users and staff get ``build()``."""
     if not getattr(user, "is_authenticated", False) or user.is_staff:
         return build()
-    return shared(f"personal-{name}", lambda: (build(),), user.pk, *parts)[0]
+    return shared(
+        f"personal-{name}", lambda: (build(),), user.pk, *parts, on=(CONTENT, f"user:{user.pk}")
+    )[0]

@@ -7,7 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from almennet.page_cache import shared
+from almennet.page_cache import CONTENT, shared
 from almennet.related import related_lists
 
 from .models import Event, EventSession, Registration, SessionAttendance
@@ -32,11 +32,35 @@ def event_for_viewer(*, slug: str, user):
 
 def event_for_viewer_shared(*, slug: str, user):
     """event_for_viewer() for the event page: for everybody but staff (who also see drafts)
-    the event with its seat counts is the same, so it is kept under the content version
-    (almennet/page_cache.py's shared(); a sign-up or any other committed change moves it)."""
+    the event with its seat counts is the same, so it is shared (almennet/page_cache.py): the
+    event under the content version, its seat counts under the content version and the event's
+    scope, which its registrations move, so a sign-up renews the counts of that event only."""
     if user.is_authenticated and user.is_staff:
         return event_for_viewer(slug=slug, user=user)
-    return shared("event", lambda: event_for_viewer(slug=slug, user=user), slug)
+
+    def build_event():
+        events = Event.objects.with_start().published()
+        return get_object_or_404(events, slug=slug)
+
+    event = shared("event", build_event, slug, on=(CONTENT,))
+    counts = shared(
+        "event-seats",
+        lambda: event_seat_counts(event=event),
+        event.pk,
+        on=(CONTENT, f"event:{event.pk}"),
+    )
+    for name, value in counts.items():
+        setattr(event, name, value)
+    return event
+
+
+SEAT_COUNTS = ("confirmed_count", "waiting_count", "seats_left")
+
+
+def event_seat_counts(*, event: Event) -> dict:
+    """confirmed_count, waiting_count and seats_left of one event, as with_seat_counts() gives
+    them."""
+    return Event.objects.filter(pk=event.pk).with_seat_counts().values(*SEAT_COUNTS).get()
 
 
 def event_shared_parts(*, event: Event, user) -> dict:

@@ -10,10 +10,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from almennet.page_cache import personal, shared
+from almennet.page_cache import CONTENT, personal, shared
 from members.selectors import user_standing
 
 from . import check_in as check_in_service
@@ -96,18 +97,26 @@ def _unbound_fields_html(form: SignupForm) -> str:
         form.action,
         translation.get_language(),
         digest,
+        on=(CONTENT,),
     )
+
+
+# Where the practical card's seat counts go: the card is shared under the content version
+# alone, the counts (which every sign-up changes) are filled in per request.
+SEATS_SLOT = "<!-- seats -->"
 
 
 def _shared_html(*, event: Event, user, context: dict) -> dict:
     """The event page's description, dates, related lists and practical card, rendered once per
     content version, language and kind of viewer (member or not) and shared; staff, who also
-    see drafts, get their own. Only the sign-up box is rendered per request."""
+    see drafts, get their own. The seat counts in the card and the sign-up box are rendered
+    per request, so a sign-up leaves the shared parts standing."""
 
     def build() -> dict:
         parts = {
             **context,
             **selectors.event_shared_parts(event=event, user=user),
+            "seats_slot": mark_safe(SEATS_SLOT),  # noqa: S308 - a constant comment
         }
         return {
             "article": render_to_string("events/includes/_detail_article.html", parts),
@@ -115,8 +124,24 @@ def _shared_html(*, event: Event, user, context: dict) -> dict:
         }
 
     if user.is_authenticated and user.is_staff:
-        return build()
-    return shared("event-html", build, event.pk, translation.get_language(), context["is_member"])
+        html = build()
+    else:
+        html = shared(
+            "event-html",
+            build,
+            event.pk,
+            translation.get_language(),
+            context["is_member"],
+            context["past"],
+            on=(CONTENT,),
+        )
+    seats = render_to_string(
+        "events/includes/_seats.html", {"event": event, "past": context["past"]}
+    )
+    return {
+        "article": html["article"],
+        "practical": mark_safe(html["practical"].replace(SEATS_SLOT, seats)),  # noqa: S308 - our own HTML
+    }
 
 
 @require_GET

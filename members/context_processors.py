@@ -1,7 +1,7 @@
 from django.utils.formats import number_format
 from django.utils.functional import SimpleLazyObject
 
-from almennet.page_cache import shared
+from almennet.page_cache import CONTENT, shared
 
 from .selectors import member_figures
 
@@ -9,7 +9,7 @@ from .selectors import member_figures
 def _figures() -> dict:
     # Kept under the page cache's content version: any saved change to an organisation moves
     # it, so the figures are never older than the last commit.
-    figures = shared("member-figures", member_figures)
+    figures = shared("member-figures", member_figures, on=(CONTENT,))
     return {**figures, "homes_display": number_format(figures["homes"], force_grouping=True)}
 
 

@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from almennet.page_cache import shared
+from almennet.page_cache import CONTENT, shared
 
 from . import registry, selectors, services
 from .filters import DirectoryFilter
@@ -124,6 +124,7 @@ def _my_page(request, *, profile_form=None, affiliation_form=None, status=200):
                 ),
                 translation.get_language(),
                 timezone.localdate(),
+                on=(CONTENT,),
             ),
             "affiliations": affiliations,
             "seats": list(user.seats.select_related("organisation").order_by("-starts_on")),

@@ -1,12 +1,12 @@
 from django.utils.functional import SimpleLazyObject
 
-from almennet.page_cache import shared
+from almennet.page_cache import CONTENT, shared
 
 
 def _site_settings():
     from .selectors import site_settings
 
-    return shared("site-settings", site_settings)
+    return shared("site-settings", site_settings, on=(CONTENT,))
 
 
 def site_info(request):

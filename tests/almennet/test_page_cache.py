@@ -95,10 +95,13 @@ def test_rows_no_visitor_sees_leave_the_cache_alone(page_cache):
     page_cache_module.content_changed(sender=Event.history.model)  # a field-history row
     assert page_cache_module.content_version() == version
 
-    registration = Registration.objects.create(event=event, user=user)  # places left change
-    assert page_cache_module.content_version() == version + 1
+    seats = page_cache_module.version(page_cache_module.SEATS)
+    # Places left change: the seats version moves, the content version stays.
+    registration = Registration.objects.create(event=event, user=user)
+    assert page_cache_module.version(page_cache_module.SEATS) == seats + 1
     record(user, "registration.signed_up", registration)  # the action log
-    assert page_cache_module.content_version() == version + 1
+    assert page_cache_module.content_version() == version
+    assert page_cache_module.version(page_cache_module.SEATS) == seats + 1
 
 
 def test_tracking_parameters_share_the_page_and_junk_is_not_stored(client, page_cache):
@@ -187,3 +190,64 @@ def test_a_hit_carries_what_the_inner_middleware_added_and_skips_their_work(
 def test_paths_outside_the_language_prefixes_are_never_cached(client, page_cache):
     client.get("/healthz")
     assert "X-Page-Cache" not in client.get("/healthz")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_registrations_move_the_seats_and_their_event_and_person_once_after_commit(page_cache):
+    from events.models import Registration
+
+    first, second, other_event = _event("Seminar"), _event("Kursusdag"), _event("Netværksmøde")
+    one, two, bystander = member_user(), member_user(), member_user()
+    names = (
+        page_cache_module.CONTENT,
+        page_cache_module.SEATS,
+        f"event:{first.pk}",
+        f"event:{second.pk}",
+        f"event:{other_event.pk}",
+        f"user:{one.pk}",
+        f"user:{two.pk}",
+        f"user:{bystander.pk}",
+    )
+    before = {name: page_cache_module.version(name) for name in names}
+    with transaction.atomic():
+        Registration.objects.create(event=first, user=one)
+        Registration.objects.create(event=second, user=two)
+        # Nothing moves before the commit.
+        assert {name: page_cache_module.version(name) for name in names} == before
+    after = {name: page_cache_module.version(name) for name in names}
+    moved = {name for name in names if after[name] != before[name]}
+    assert moved == {
+        page_cache_module.SEATS,
+        f"event:{first.pk}",
+        f"event:{second.pk}",
+        f"user:{one.pk}",
+        f"user:{two.pk}",
+    }
+    assert after[page_cache_module.SEATS] == before[page_cache_module.SEATS] + 1  # once
+
+
+def test_an_evicted_scope_never_comes_back_at_a_number_a_copy_was_kept_under(page_cache):
+    from django.core.cache import cache
+
+    numbers = [page_cache_module.version("event:4711")]
+    page_cache_module._move([page_cache_module.SCOPE_KEY + "event:4711"])
+    numbers.append(page_cache_module.version("event:4711"))
+    cache.delete(page_cache_module.SCOPE_KEY + "event:4711")  # evicted under memory pressure
+    assert page_cache_module.version("event:4711") > max(numbers)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_visitor_sees_a_committed_sign_up_in_the_places_left_at_once(client, page_cache):
+    from events.models import Registration
+
+    event = _event("Seminar")
+    event.capacity = 5
+    event.save()
+    assert "5 pladser tilbage" in client.get(f"/events/{event.slug}/").content.decode()
+    assert client.get(f"/events/{event.slug}/")["X-Page-Cache"] == "hit"
+    Registration.objects.create(
+        event=event, user=member_user(), status=Registration.Status.CONFIRMED
+    )
+    response = client.get(f"/events/{event.slug}/")
+    assert response["X-Page-Cache"] == "miss"
+    assert "4 pladser tilbage" in response.content.decode()

@@ -142,3 +142,22 @@ def test_a_confirmed_affiliation_gives_the_member_price_at_once(client, page_cac
         affiliation.confirmed_at = timezone.now()
         affiliation.save()
     assert "Your price: DKK 100.00" in client.get(f"/en/events/{event.slug}/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_another_members_sign_up_renews_only_the_seat_count(
+    client, page_cache, django_assert_num_queries
+):
+    """A sign-up moves the event's scope, not the content version: the member's next view
+    reads the seat counts afresh (one query) and keeps the shared text, form and own rows."""
+    member, other = AffiliationFactory().user, AffiliationFactory().user
+    event = EventFactory(capacity=5)
+    client.force_login(member)
+    client.get(f"/en/events/{event.slug}/")
+    with transaction.atomic():
+        RegistrationFactory(event=event, user=other, status=Registration.Status.CONFIRMED)
+    # session, user and the event's seat counts
+    with django_assert_num_queries(3):
+        page = client.get(f"/en/events/{event.slug}/").content.decode()
+    assert "4 places left" in page
+    assert 'id="signup-form"' in page
