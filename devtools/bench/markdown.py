@@ -25,10 +25,15 @@ LABELS = [
     ("event_detail_member_per_worker", "event page, member, one connection per worker"),
     ("my_page_per_worker", "my page, member, one connection per worker"),
     ("my_events_per_worker", "/events/mine/, member, one connection per worker"),
-    ("signup_hot", "sign-up, one event"),
-    ("signup_spread", "sign-up, twenty events"),
+    ("front_member_paced", "front page, member, paced to 11% of the bare view"),
+    ("event_detail_member_paced", "event page, member, paced to 11% of the bare view"),
+    ("my_page_paced", "my page, member, paced to 11% of the bare view"),
+    ("my_events_paced", "/events/mine/, member, paced to 11% of the bare view"),
+    ("signup_hot", "sign-up, one event, as fast as 50 clients can"),
+    ("signup_spread", "sign-up, twenty events, as fast as 50 clients can"),
+    ("signup_paced", "sign-up, one event, 50 clients offering 100/s"),
 ]
-SIGNUPS = {"signup_hot", "signup_spread"}
+SIGNUPS = {"signup_hot", "signup_spread", "signup_paced"}
 
 
 def _ms(row: dict, key: str) -> str:

@@ -3,6 +3,7 @@ database is checked for seats sold twice over, double registrations and a broken
 
     measure(base_url, seconds=20, hot=True)   # one hot event
     measure(base_url, seconds=20, hot=False)  # spread over twenty events
+    measure(base_url, seconds=20, hot=True, rate=100)  # the same users, paced: 100 a second
 
 Each of `users` client threads (50) plays one person after another: GET the event page (the
 form and its CSRF token), POST the sign-up with the token, as a browser does (cookies are sent
@@ -10,6 +11,13 @@ by hand: production cookies are Secure and the server is plain HTTP on 127.0.0.1
 few clients log in through the real login form; allauth allows only 30 logins a minute from
 one address, so the thousands of other people get a session written as Django's login writes
 it, as `devtools/bench/seed.py` does. Only the POSTs are counted and timed.
+
+Without `rate` the clients go as fast as the server lets them (each starts the next person the
+moment the last POST is answered): that finds the most sign-ups a second the server manages,
+and the latency is then mostly waiting in line (50 waiting / the rate). With `rate` the same 50
+clients keep a timetable that together offers `rate` sign-ups a second (each client one person
+every 50/rate seconds, the clients evenly staggered; a client that falls behind starts the
+next person at once): the latency one person meets while 50 people sign up at that pace.
 
 The people and events are made, and the outcome checked, by this module run as a script
 (`python -m devtools.bench.signup prepare|check`) in the environment of the server under test
@@ -239,11 +247,13 @@ def measure(
     seconds: float,
     hot: bool,
     users: int = 50,
+    rate: float | None = None,
     env: dict | None = None,
 ) -> dict:
     """Sign people up for `seconds` with `users` concurrent clients, on one hot event or
-    spread over twenty; then check the database. `env` is the server's environment (its
-    settings module and database); default: this process's environment."""
+    spread over twenty, as fast as they can or (`rate`) at that many sign-ups a second in all;
+    then check the database. `env` is the server's environment (its settings module and
+    database); default: this process's environment."""
     env = dict(env or os.environ)
     run = secrets.token_hex(3)
     # Enough people for 250 sign-ups a second; the seats run out halfway at 100 a second so
@@ -261,8 +271,10 @@ def measure(
     timings: list[list[float]] = [[] for _ in range(users)]
     failures: list[str] = []
     logins = {"real": 0, "refused": 0}
-    barrier = threading.Barrier(users + 1)
+    clock: dict[str, float] = {}
+    barrier = threading.Barrier(users + 1, action=lambda: clock.setdefault("start", time.time()))
     stop = threading.Event()
+    interval = users / rate if rate else 0.0  # each client's time between two people
 
     def client(number: int) -> None:
         mine = timings[number]
@@ -276,7 +288,12 @@ def measure(
                 logins["refused"] += 1
                 logged_in = None
         barrier.wait()
+        next_at = clock["start"] + interval * number / users
         for index, person in enumerate(queues[number]):
+            if rate:
+                if stop.wait(max(0.0, next_at - time.time())):
+                    return
+                next_at += interval
             if stop.is_set():
                 return
             if index == 0 and logged_in is not None:
@@ -320,8 +337,10 @@ def measure(
         thread.join(timeout=120)
     latencies = sorted(t * 1000 for column in timings for t in column)
     outcome = _script(["check", "--events", ",".join(str(e["id"]) for e in events)], env)
+    name = "sign-up, one hot event" if hot else f"sign-up, {SPREAD_EVENTS} events"
     return {
-        "name": "sign-up, one hot event" if hot else f"sign-up, {SPREAD_EVENTS} events",
+        "name": name + (f", {rate:g} a second offered" if rate else ""),
+        "offered_per_s": rate,
         "requests_per_s": round(len(latencies) / elapsed, 1),
         "p50_ms": round(_percentile(latencies, 0.50), 1),
         "p95_ms": round(_percentile(latencies, 0.95), 1),
@@ -356,11 +375,18 @@ def main(argv=None) -> int:
     measure_parser.add_argument("--seconds", type=float, default=20)
     measure_parser.add_argument("--users", type=int, default=50)
     measure_parser.add_argument("--spread", action="store_true")
+    measure_parser.add_argument("--rate", type=float, help="sign-ups a second offered in all")
     args = parser.parse_args(argv)
     if args.command == "measure":
         print(
             json.dumps(
-                measure(args.base_url, seconds=args.seconds, hot=not args.spread, users=args.users)
+                measure(
+                    args.base_url,
+                    seconds=args.seconds,
+                    hot=not args.spread,
+                    users=args.users,
+                    rate=args.rate,
+                )
             )
         )
         return 0
