@@ -77,10 +77,9 @@ INVISIBLE_MODELS = {
     "newsletters.subscriber",
     "newsletters.consent",
 }
-# Rows whose committed changes move the seats version and these scopes, not the content version.
-SCOPED_MODELS = {
-    "events.registration": lambda row: (f"event:{row.event_id}", f"user:{row.user_id}"),
-}
+# Rows whose committed changes move scopes (register_scopes): model label or app label ->
+# (the version names a row moves, whether they are moved instead of the content version).
+_scopes: dict[str, tuple] = {}
 # Saves that touch only these fields of a model change nothing a visitor sees.
 INVISIBLE_FIELDS = {"members.user": {"last_login"}}
 NEVER_CACHED_PREFIXES = ("/admin/", "/accounts/", "/i18n/")
@@ -179,15 +178,35 @@ def _version_move() -> None:
     _move((VERSION_KEY,))
 
 
+def register_scopes(label: str, scopes, *, instead_of_content: bool = False) -> None:
+    """Committed saves and deletes of rows of `label` ("app.model", or "app" for all its
+    models) move the versions `scopes(row)` names (SEATS, "event:<id>", "invoices"...), once per
+    transaction; with `instead_of_content` they move them instead of the content version.
+    The apps register their rows from AppConfig.ready() (events: registrations)."""
+    _scopes[label.lower()] = (scopes, instead_of_content)
+
+
 class _ScopedMove:
-    """The seats version and the scopes one transaction's registrations touched, moved once
-    after it commits."""
+    """The versions one transaction's scoped rows touched, moved once after it commits."""
 
     def __init__(self):
-        self.keys = {SEATS_KEY}
+        self.keys: set[str] = set()
 
     def __call__(self):
         _move(sorted(self.keys))
+
+
+def _scoped_move(connection, using: str, keys: set[str]) -> None:
+    pending = connection.in_atomic_block and next(
+        (entry[1] for entry in connection.run_on_commit if isinstance(entry[1], _ScopedMove)),
+        None,
+    )
+    if pending:
+        pending.keys |= keys
+        return
+    move = _ScopedMove()
+    move.keys |= keys
+    transaction.on_commit(move, using=using)
 
 
 def _is_visible_change(sender, kwargs) -> bool:
@@ -205,25 +224,19 @@ def content_changed(sender=None, **kwargs) -> None:
     """Signal receiver: content a visitor can see changed, so every cached page is stale once
     the change commits (a registration: what shows seat counts or the event's or the person's
     registrations)."""
-    if sender is not None and not _is_visible_change(sender, kwargs):
-        return
     using = kwargs.get("using") or DEFAULT_DB_ALIAS
     connection = connections[using]
-    scopes = SCOPED_MODELS.get(sender._meta.label_lower) if sender is not None else None
-    instance = kwargs.get("instance")
-    if scopes is not None and isinstance(instance, sender):
-        keys = {SCOPE_KEY + scope for scope in scopes(instance)}
-        pending = connection.in_atomic_block and next(
-            (entry[1] for entry in connection.run_on_commit if isinstance(entry[1], _ScopedMove)),
-            None,
-        )
-        if pending:
-            pending.keys |= keys
+    if sender is not None:
+        meta = sender._meta
+        registered = _scopes.get(meta.label_lower) or _scopes.get(meta.app_label)
+        instance = kwargs.get("instance")
+        if registered is not None and isinstance(instance, sender):
+            scopes, instead_of_content = registered
+            _scoped_move(connection, using, {_version_key(name) for name in scopes(instance)})
+            if instead_of_content:
+                return
+        if not _is_visible_change(sender, kwargs):
             return
-        move = _ScopedMove()
-        move.keys |= keys
-        transaction.on_commit(move, using=using)
-        return
     # One move per transaction, however many rows it writes.
     if connection.in_atomic_block and any(
         entry[1] is _version_move for entry in connection.run_on_commit
@@ -355,14 +368,14 @@ def shared(name: str, build, *parts, on=EVERYTHING):
     return value
 
 
-def personal(name: str, build, user, *parts):
+def personal(name: str, build, user, *parts, also=()):
     """What one person sees of their own rows (where they stand, their registrations), kept
-    like shared() under the content version and the person's scope: their rows are content or
-    registrations, so a committed change to them moves one of the two, and a copy is never
-    older than the last commit. Unlike shared(), None is kept too (most members have no
-    registration for a given event). Anonymous users and staff get ``build()``."""
+    like shared() under the content version and the person's scope (and the versions in
+    `also`): their rows are content or registrations, so a committed change to them moves one
+    of these, and a copy is never older than the last commit. Unlike shared(), None is kept
+    too (most members have no registration for a given event). Anonymous users and staff get
+    ``build()``."""
     if not getattr(user, "is_authenticated", False) or user.is_staff:
         return build()
-    return shared(
-        f"personal-{name}", lambda: (build(),), user.pk, *parts, on=(CONTENT, f"user:{user.pk}")
-    )[0]
+    on = (CONTENT, f"user:{user.pk}", *also)
+    return shared(f"personal-{name}", lambda: (build(),), user.pk, *parts, on=on)[0]

@@ -7,11 +7,19 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self):
+        from almennet import page_cache
         from members import registry
 
         from . import dashboard, personal_data, selectors
 
         dashboard.register()
+        # A sign-up changes the seat counts, its event's and its person's rows: it moves those
+        # versions, not the content version (a rush would otherwise empty every shared copy).
+        page_cache.register_scopes(
+            "events.registration",
+            lambda row: (page_cache.SEATS, f"event:{row.event_id}", f"user:{row.user_id}"),
+            instead_of_content=True,
+        )
 
         registry.register_engagement_metric(
             registry.EngagementMetric(
@@ -49,6 +57,7 @@ class EventsConfig(AppConfig):
                 template="events/includes/_my_page_panel.html",
                 context=personal_data.my_page_panel_context,
                 order=10,
+                cached_under=(),  # registrations (the person's scope) and events (content)
             )
         )
         registry.register_personal_data(

@@ -7,9 +7,13 @@ class InvoicingConfig(AppConfig):
     verbose_name = _("Invoicing")
 
     def ready(self):
+        from almennet import page_cache
         from members import registry
 
         from . import panels
+
+        # Invoices are no content, but a member's panel shows which invoice billed what.
+        page_cache.register_scopes("invoicing", lambda row: ("invoices",))
 
         registry.register_organisation_panel(
             registry.Panel(
@@ -27,6 +31,7 @@ class InvoicingConfig(AppConfig):
                 template="invoicing/includes/_my_page_panel.html",
                 context=panels.my_page_panel_context,
                 order=15,
+                cached_under=("invoices",),
             )
         )
         registry.register_personal_data(

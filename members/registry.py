@@ -26,13 +26,17 @@ class EngagementMetric:
 @dataclass(frozen=True)
 class Panel:
     """A section on an organisation page or my page, rendered from `template` with the
-    dict that `context` returns (None hides the panel)."""
+    dict that `context` returns (None hides the panel). A my-page panel with `cached_under`
+    is kept per person, as HTML, under the content version, the person's scope and the
+    versions named there (almennet.page_cache.personal); it must then show nothing that a
+    committed change does not move one of them for. None: rendered on every request."""
 
     key: str
     title: Any
     template: str
     context: Callable[..., dict | None]
     order: int = 100
+    cached_under: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

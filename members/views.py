@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from almennet.page_cache import CONTENT, shared
+from almennet.page_cache import CONTENT, personal, shared
 
 from . import registry, selectors, services
 from .filters import DirectoryFilter
@@ -27,19 +27,26 @@ from .spreadsheets import cell_neutralise
 def _render_panels(panels, request, **context) -> list[dict]:
     """The other apps' panels. Rendered without the request: a panel shows its own context and
     the viewer (`user`), and so skips the context processors that the page around it has run
-    already (four panels paid for them four times over). A panel holds no form."""
+    already (four panels paid for them four times over). A panel holds no form. A panel that
+    says what it is `cached_under` is kept per person and language as HTML
+    (almennet.page_cache.personal)."""
+    user = request.user
+    language = translation.get_language()
     rendered = []
     for panel in panels:
-        panel_context = panel.context(**context)
-        if panel_context is None:
-            continue
-        rendered.append(
-            {
-                "key": panel.key,
-                "title": panel.title,
-                "html": render_to_string(panel.template, {"user": request.user, **panel_context}),
-            }
-        )
+
+        def build(panel=panel) -> str | None:
+            panel_context = panel.context(**context)
+            if panel_context is None:
+                return None
+            return render_to_string(panel.template, {"user": user, **panel_context})
+
+        if panel.cached_under is None:
+            html = build()
+        else:
+            html = personal(f"panel-{panel.key}", build, user, language, also=panel.cached_under)
+        if html is not None:
+            rendered.append({"key": panel.key, "title": panel.title, "html": html})
     return rendered
 
 
@@ -103,15 +110,32 @@ def _next_url(request) -> str:
 
 def _my_page(request, *, profile_form=None, affiliation_form=None, status=200):
     user = request.user
-    affiliations = list(
-        Affiliation.objects.filter(user=user).select_related("organisation").order_by("-starts_on")
-    )
+
+    def own_rows() -> tuple[list, list]:
+        affiliations = Affiliation.objects.filter(user=user).select_related("organisation")
+        seats = user.seats.select_related("organisation").order_by("-starts_on")
+        return list(affiliations.order_by("-starts_on")), list(seats)
+
+    # Affiliations and seats are content: kept per person like their other own rows.
+    affiliations, seats = personal("my-page-rows", own_rows, user)
     standing = selectors.Standing.of(affiliations, timezone.localdate())
     return render(
         request,
         "members/me.html",
         {
-            "profile_form": profile_form or ProfileForm(instance=user),
+            "profile_form": profile_form,
+            # Unbound, the profile form's fields show the person's own row (content): rendered
+            # once per person, language and content version.
+            "profile_fields": None
+            if profile_form
+            else personal(
+                "profile-fields",
+                lambda: render_to_string(
+                    "includes/_form_fields.html", {"form": ProfileForm(instance=user)}
+                ),
+                user,
+                translation.get_language(),
+            ),
             "affiliation_form": affiliation_form,
             # Unbound, the request form (a list of every organisation) is the same for everyone
             # on a day: rendered once per content version, language and day, and shared.
@@ -127,7 +151,7 @@ def _my_page(request, *, profile_form=None, affiliation_form=None, status=200):
                 on=(CONTENT,),
             ),
             "affiliations": affiliations,
-            "seats": list(user.seats.select_related("organisation").order_by("-starts_on")),
+            "seats": seats,
             "is_member": standing.is_member,
             "can_see_engagement": selectors.user_can_see_engagement_report(
                 user=user, standing=standing

@@ -9,6 +9,7 @@ class NewslettersConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete
 
+        from almennet import page_cache
         from members import registry
         from outbox import registry as outbox_registry
 
@@ -17,6 +18,8 @@ class NewslettersConfig(AppConfig):
         post_delete.connect(
             _batch_delete, sender=Newsletter, dispatch_uid="newsletters.batch_delete"
         )
+        # Subscribers are no content, but a member's panel shows their subscription.
+        page_cache.register_scopes("newsletters.subscriber", lambda row: ("subscribers",))
 
         registry.register_my_page_panel(
             registry.Panel(
@@ -25,6 +28,7 @@ class NewslettersConfig(AppConfig):
                 template="newsletters/includes/_my_subscriptions.html",
                 context=_my_subscriptions_context,
                 order=60,
+                cached_under=("subscribers",),
             )
         )
         registry.register_personal_data(

@@ -84,6 +84,7 @@ def register_all() -> None:
             template="strategy/includes/_my_votes.html",
             context=my_votes_context,
             order=60,
+            cached_under=(),  # votes and rounds are content
         )
     )
     register_personal_data(

@@ -115,3 +115,18 @@ def test_panels_use_a_constant_number_of_queries(client, organisation, represent
         services.event_invoice(event=other)
     many = page_queries(org_url), page_queries(me_url)
     assert many == few
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_issued_invoice_shows_on_my_page_at_once_with_the_page_cache(client, settings):
+    """My page keeps the panel per person (almennet.page_cache.personal); any committed change
+    to invoicing's rows moves the "invoices" version it is kept under."""
+    settings.PAGE_CACHE_SECONDS = 60
+    person = UserFactory()
+    event = late_deadline_event(title="Kursus i byggesager")
+    sign_up(event, person)
+    client.force_login(person)
+    assert "Ikke faktureret endnu" in client.get(reverse("members:me")).content.decode()
+    services.event_invoice(event=event)
+    text = client.get(reverse("members:me")).content.decode()
+    assert "F000001" in text and "Udstedt" in text
