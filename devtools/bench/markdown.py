@@ -8,6 +8,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]  # the checkout
 LABELS = [
     ("generator", "wrk's own ceiling (a do-nothing responder)"),
+    ("generator_paced", "the paced generator against the same responder"),
     ("bare", "bare Django view (ceiling)"),
     ("bare_c64", "bare Django view, 64 connections"),
     ("front", "front page, visitor"),
@@ -25,10 +26,10 @@ LABELS = [
     ("event_detail_member_per_worker", "event page, member, one connection per worker"),
     ("my_page_per_worker", "my page, member, one connection per worker"),
     ("my_events_per_worker", "/events/mine/, member, one connection per worker"),
-    ("front_member_paced", "front page, member, paced to 11% of the bare view"),
-    ("event_detail_member_paced", "event page, member, paced to 11% of the bare view"),
-    ("my_page_paced", "my page, member, paced to 11% of the bare view"),
-    ("my_events_paced", "/events/mine/, member, paced to 11% of the bare view"),
+    ("front_member_paced", "front page, member, sent at 11% of the bare view"),
+    ("event_detail_member_paced", "event page, member, sent at 11% of the bare view"),
+    ("my_page_paced", "my page, member, sent at 11% of the bare view"),
+    ("my_events_paced", "/events/mine/, member, sent at 11% of the bare view"),
     ("signup_hot", "sign-up, one event, as fast as 50 clients can"),
     ("signup_spread", "sign-up, twenty events, as fast as 50 clients can"),
     ("signup_paced", "sign-up, one event, 50 clients offering 100/s"),
@@ -63,7 +64,7 @@ def markdown(report: dict) -> str:
         row = report["results"].get(key)
         if not row or "error" in row:
             continue
-        if key == "generator":
+        if key.startswith("generator"):
             share = ""
         elif limited and key not in SIGNUPS:
             share = "refused"

@@ -30,10 +30,8 @@ MARKER = "BENCH-JSON "
 LUA = textwrap.dedent(
     """
     -- Cycles through the paths in the file named by the first argument; a second argument is
-    -- sent as the Cookie header; a third is a mean pause in ms before each request (each
-    -- connection then offers one request per pause plus answer: a paced run). Each thread
-    -- starts at a different place in the list.
-    local paths, cookie, index, pause = {}, nil, 0, 0
+    -- sent as the Cookie header. Each thread starts at a different place in the list.
+    local paths, cookie, index = {}, nil, 0
     local thread_count = 0
     function setup(thread)
       thread_count = thread_count + 1
@@ -44,13 +42,7 @@ LUA = textwrap.dedent(
         if #line > 0 then paths[#paths + 1] = line end
       end
       if args[2] and #args[2] > 0 then cookie = args[2] end
-      pause = tonumber(args[3] or "0") or 0
       index = (tonumber(offset) or 0) % #paths
-      math.randomseed(tonumber(offset) or 1)
-    end
-    function delay()
-      if pause <= 0 then return 0 end
-      return math.floor(math.random() * 2 * pause)
     end
     function request()
       index = index % #paths + 1
@@ -86,12 +78,9 @@ def run_wrk(
     cookie: str = "",
     threads: int = 2,
     connections: int = 32,
-    pause_ms: float = 0,
 ) -> dict:
     """One wrk run; requests/s, latency percentiles in ms and the errors (any status but 200
-    counts as one). With `pause_ms` each connection waits that long on average (uniformly
-    between 0 and twice it) before each request: a paced run at about connections / (pause +
-    answer time) requests a second."""
+    counts as one)."""
     script = workdir / "paths.lua"
     script.write_text(LUA)
     path_file = workdir / f"{name}.paths"
@@ -110,7 +99,6 @@ def run_wrk(
         "--",
         str(path_file),
         cookie,
-        f"{pause_ms:.1f}",
     ]
     done = subprocess.run(  # noqa: S603 - wrk with our own arguments
         command, capture_output=True, text=True, timeout=seconds + 60
@@ -136,7 +124,6 @@ def run_wrk(
         # first answer is a 200, so a redirect to the login page is caught before the run).
         "failures": socket_errors + raw["status"],
         "connections": connections,
-        "pause_ms": round(pause_ms, 1),
         "seconds": round(duration, 1),
     }
 
