@@ -10,7 +10,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from members.context_processors import association_figures
-from members.selectors import user_is_member
+from members.selectors import user_standing
 
 from . import selectors
 from .page_cache import shared
@@ -63,7 +63,8 @@ def home(request):
     (member or not) in a language, so it is rendered once per content version (moved after
     each committed change, almennet/page_cache.py) and shared; only the menu is personal."""
     user = request.user
-    is_member = user_is_member(user=user)
+    # Where the person stands is kept per person (members.selectors.user_standing): no query.
+    is_member = user_standing(user=user).is_member
 
     def render_content():
         # Rendered without the request, so the figures the footer's context processor gives

@@ -65,8 +65,9 @@ def test_the_front_page_lists_are_shared_per_kind_of_viewer(
     EventFactory(title="Kursusdag om tryghed")
     client.force_login(AffiliationFactory().user)
     assert "Kursusdag om tryghed" in client.get("/en/").content.decode()
-    # session, user (its second factors come with it), membership.
-    with django_assert_num_queries(3):
+    # session and user (its second factors come with it); where the member stands is kept per
+    # person (members.selectors.user_standing).
+    with django_assert_num_queries(2):
         assert "Kursusdag om tryghed" in client.get("/en/").content.decode()
 
 
@@ -161,3 +162,25 @@ def test_another_members_sign_up_renews_only_the_seat_count(
         page = client.get(f"/en/events/{event.slug}/").content.decode()
     assert "4 places left" in page
     assert 'id="signup-form"' in page
+
+
+def test_the_seat_counts_kept_for_the_event_page_agree_with_the_event_list(page_cache):
+    """event_seat_counts counts one event as with_seat_counts() counts any number."""
+    from events.models import Event
+    from events.selectors import event_seat_counts
+
+    event = EventFactory(capacity=3)
+    for status in ("confirmed", "attended", "no_show", "cancelled"):
+        RegistrationFactory(event=event, status=status)
+    for position in (1, 2):
+        RegistrationFactory(event=event, status="waiting", waiting_position=position)
+    listed = Event.objects.with_seat_counts().get(pk=event.pk)
+    assert (
+        event_seat_counts(event=event)
+        == {
+            "confirmed_count": listed.confirmed_count,
+            "waiting_count": listed.waiting_count,
+            "seats_left": listed.seats_left,
+        }
+        == {"confirmed_count": 3, "waiting_count": 2, "seats_left": 0}
+    )
