@@ -40,8 +40,16 @@ async def _fetch(host: str, port: int, path: str, cookie: str) -> int:
         writer.write((head + "\r\n").encode())
         await writer.drain()
         status_line = await reader.readline()
-        while await reader.read(65536):
-            pass
+        length = None
+        while (line := await reader.readline()) not in (b"\r\n", b"\n", b""):
+            name, _sep, value = line.decode("latin-1").partition(":")
+            if name.strip().lower() == "content-length":
+                length = int(value.strip())
+        if length is not None:
+            await reader.readexactly(length)  # a server may keep the connection open
+        else:
+            while await reader.read(65536):  # to the end: we asked it to close
+                pass
     finally:
         writer.close()
     parts = status_line.split()
@@ -62,8 +70,10 @@ async def _run(
     async def one(index: int, due: float) -> None:
         async with slots:
             try:
-                status = await _fetch(host, port, paths[index % len(paths)], cookie)
-            except OSError:
+                status = await asyncio.wait_for(
+                    _fetch(host, port, paths[index % len(paths)], cookie), timeout=30
+                )
+            except (OSError, TimeoutError, asyncio.IncompleteReadError, ValueError):
                 failures["socket"] += 1
                 return
         latencies.append(loop.time() - due)  # from when it was due: a late start counts

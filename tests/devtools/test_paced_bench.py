@@ -60,3 +60,26 @@ def test_a_request_that_waits_for_a_slow_server_counts_its_wait(server):
     assert result["requests"] == 20
     assert result["median_ms"] >= 300
     assert result["p95_ms"] >= 700
+
+
+def test_a_server_that_keeps_the_connection_open_does_not_stall_it():
+    """The do-nothing responder of run.py keeps connections open whatever the client asks: the
+    answer ends at its Content-Length."""
+    import socketserver
+
+    class KeepOpen(socketserver.BaseRequestHandler):
+        def handle(self):
+            self.request.recv(65536)
+            self.request.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+            time.sleep(5)  # and never closes before the client does
+
+    class Server(socketserver.ThreadingTCPServer):
+        daemon_threads = True
+
+    with Server(("127.0.0.1", 0), KeepOpen) as httpd:
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        started = time.perf_counter()
+        result = paced.run(f"http://127.0.0.1:{httpd.server_address[1]}", ["/"], rate=20, seconds=1)
+        httpd.shutdown()
+    assert result["requests"] == 20 and result["failures"] == 0
+    assert time.perf_counter() - started < 4
