@@ -38,6 +38,9 @@ an event's seat counts under the content version and the event's scope, and a me
 (personal()) under the content version and the member's scope; so one member's sign-up leaves
 the other members' copies of the event page's parts standing. A scope starts at the clock's
 nanoseconds, so one that was evicted never comes back at a number a stale copy was kept under.
+The apps say which rows move which versions (register_scopes(), from their AppConfig.ready()):
+events its registrations; invoicing and newsletters rows that no visitor sees but that a
+member's own panel on my page shows ("invoices", "subscribers").
 """
 
 import hashlib
