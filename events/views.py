@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -135,19 +136,84 @@ def _shared_html(*, event: Event, user, context: dict) -> dict:
             context["past"],
             on=(CONTENT,),
         )
-    seats = render_to_string(
-        "events/includes/_seats.html", {"event": event, "past": context["past"]}
-    )
     return {
         "article": html["article"],
-        "practical": mark_safe(html["practical"].replace(SEATS_SLOT, seats)),  # noqa: S308 - our own HTML
+        "practical": html["practical"],  # with SEATS_SLOT: _seats_fill() fills it in
     }
+
+
+def _seats_fill(page: str, *, event: Event, past: bool) -> str:
+    seats = render_to_string("events/includes/_seats.html", {"event": event, "past": past})
+    return page.replace(SEATS_SLOT, seats)
+
+
+# A logged-in member's event page is the same for every member of a kind (member or not) but
+# for the sign-up box, the messages and the CSRF token: the rest (header, text, practical card,
+# footer) is rendered once per content version, language and kind as a shell with these slots,
+# and filled in per request.
+SIGNUP_SLOT = "<!-- signup -->"
+MESSAGES_SLOT = "<!-- messages -->"
+CSRF_SLOT = "--csrf-token--"
+
+
+def _uses_shell(request) -> bool:
+    # Staff see drafts and their own box; a query string changes the language switcher's link.
+    user = request.user
+    return user.is_authenticated and not user.is_staff and not request.GET
+
+
+def _detail_render(request, template: str, event: Event, context: dict, status: int = 200):
+    """The page (or its sign-up box) rendered whole, the practical card's seats filled in."""
+    practical = _seats_fill(context["shared_html"]["practical"], event=event, past=context["past"])
+    context["shared_html"]["practical"] = mark_safe(practical)  # noqa: S308 - our own HTML
+    return render(request, template, context, status=status)
+
+
+def _detail_page(request, event: Event, context: dict) -> HttpResponse:
+    if not _uses_shell(request):
+        return _detail_render(request, "events/detail.html", event, context)
+
+    def build() -> str:
+        slots = {
+            "signup_slot": mark_safe(SIGNUP_SLOT),  # noqa: S308 - a constant comment
+            "messages_slot": mark_safe(MESSAGES_SLOT),  # noqa: S308 - a constant comment
+            "csrf_token": CSRF_SLOT,
+        }
+        return render_to_string("events/detail.html", {**context, **slots}, request)
+
+    shell = shared(
+        "event-page-shell",
+        build,
+        event.pk,
+        translation.get_language(),
+        context["is_member"],
+        context["past"],
+        # the "Go to sign-up" bar at the foot of a phone's screen
+        bool(context["registration"] or context["signup_problem"]),
+        request.path,
+        on=(CONTENT,),
+    )
+    token = get_token(request)
+    signup = render_to_string(
+        "events/detail.html#signup",
+        {**context, "csrf_token": token, "user": request.user, "request": request},
+    )
+    messages_html = render_to_string(
+        "includes/messages.html", {"messages": messages.get_messages(request)}
+    )
+    page = (
+        _seats_fill(shell, event=event, past=context["past"])
+        .replace(SIGNUP_SLOT, signup)
+        .replace(MESSAGES_SLOT, messages_html)
+        .replace(CSRF_SLOT, token)
+    )
+    return HttpResponse(page)
 
 
 @require_GET
 def event_detail(request, slug):
     event = selectors.event_for_viewer_shared(slug=slug, user=request.user)
-    return render(request, "events/detail.html", _detail_context(request, event))
+    return _detail_page(request, event, _detail_context(request, event))
 
 
 @login_required
@@ -161,7 +227,8 @@ def event_signup(request, slug):
     if not form.is_valid():
         template = "events/detail.html#signup" if is_htmx else "events/detail.html"
         event = selectors.event_for_viewer(slug=slug, user=request.user)
-        return render(request, template, _detail_context(request, event, form), status=400)
+        context = _detail_context(request, event, form)
+        return _detail_render(request, template, event, context, status=400)
     try:
         registration = services.event_signup(
             event=event, user=request.user, answers=form.cleaned_data, standing=form.standing

@@ -184,3 +184,45 @@ def test_the_seat_counts_kept_for_the_event_page_agree_with_the_event_list(page_
         }
         == {"confirmed_count": 3, "waiting_count": 2, "seats_left": 0}
     )
+
+
+def _token(page: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_members_share_the_pages_shell_but_not_their_box_token_or_messages(page_cache):
+    """A member's event page is a shell shared per kind of viewer with the sign-up box, the
+    messages and the CSRF token filled in per request (events.views._detail_page)."""
+    from django.test import Client
+
+    event = EventFactory(capacity=5, title="Fællesmøde om drift")
+    first, second = AffiliationFactory().user, AffiliationFactory().user
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(first)
+    page = browser.get(f"/en/events/{event.slug}/").content.decode()
+    answer = browser.post(f"/en/events/{event.slug}/signup/", {"csrfmiddlewaretoken": _token(page)})
+    assert answer.status_code == 302
+    page = browser.get(f"/en/events/{event.slug}/").content.decode()
+    assert "You are signed up. A confirmation" in page  # the message, once
+    assert "4 places left" in page and "registration-status" in page
+    assert (
+        "You are signed up. A confirmation"
+        not in browser.get(f"/en/events/{event.slug}/").content.decode()
+    )
+
+    # The second member's view builds the shell without a registration; the third's is put
+    # together from it.
+    builder = Client()
+    builder.force_login(second)
+    builder.get(f"/en/events/{event.slug}/")
+    third = AffiliationFactory().user
+    other = Client(enforce_csrf_checks=True)
+    other.force_login(third)
+    page = other.get(f"/en/events/{event.slug}/").content.decode()
+    assert "Fællesmøde om drift" in page and "4 places left" in page
+    assert "registration-status" not in page and 'id="signup-form"' in page
+    assert "--csrf-token--" not in page and "<!-- signup -->" not in page
+    answer = other.post(f"/en/events/{event.slug}/signup/", {"csrfmiddlewaretoken": _token(page)})
+    assert answer.status_code == 302
+    assert Registration.objects.filter(event=event).count() == 2
