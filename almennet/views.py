@@ -13,7 +13,8 @@ from members.context_processors import association_figures
 from members.selectors import user_standing
 
 from . import selectors
-from .page_cache import shared
+from .page_cache import EVERYTHING, shared
+from .shell import render_member_page
 
 
 @require_GET
@@ -73,7 +74,15 @@ def home(request):
         return render_to_string("includes/home_content.html", context)
 
     content = shared("front-page-html", render_content, is_member, translation.get_language())
-    return render(request, "home.html", {"content": content})
+    # Around it, a member's page is a shell shared per kind too (almennet.shell).
+    return render_member_page(
+        request,
+        "home.html",
+        {"content": content},
+        name="home",
+        parts=(is_member,),
+        on=EVERYTHING,
+    )
 
 
 # Pages no search engine should index: the admin, accounts, personal pages, invoices, the

@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -15,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from almennet import shell
 from almennet.page_cache import CONTENT, personal, shared
 from members.selectors import user_standing
 
@@ -148,18 +148,9 @@ def _seats_fill(page: str, *, event: Event, past: bool) -> str:
 
 
 # A logged-in member's event page is the same for every member of a kind (member or not) but
-# for the sign-up box, the messages and the CSRF token: the rest (header, text, practical card,
-# footer) is rendered once per content version, language and kind as a shell with these slots,
-# and filled in per request.
+# for the sign-up box, the seat counts, the messages and the CSRF token: almennet.shell keeps the
+# rest (header, text, practical card, footer) once per content version, language and kind.
 SIGNUP_SLOT = "<!-- signup -->"
-MESSAGES_SLOT = "<!-- messages -->"
-CSRF_SLOT = "--csrf-token--"
-
-
-def _uses_shell(request) -> bool:
-    # Staff see drafts and their own box; a query string changes the language switcher's link.
-    user = request.user
-    return user.is_authenticated and not user.is_staff and not request.GET
 
 
 def _detail_render(request, template: str, event: Event, context: dict, status: int = 200):
@@ -170,44 +161,26 @@ def _detail_render(request, template: str, event: Event, context: dict, status: 
 
 
 def _detail_page(request, event: Event, context: dict) -> HttpResponse:
-    if not _uses_shell(request):
+    if not shell.uses_shell(request):
         return _detail_render(request, "events/detail.html", event, context)
-
-    def build() -> str:
-        slots = {
-            "signup_slot": mark_safe(SIGNUP_SLOT),  # noqa: S308 - a constant comment
-            "messages_slot": mark_safe(MESSAGES_SLOT),  # noqa: S308 - a constant comment
-            "csrf_token": CSRF_SLOT,
-        }
-        return render_to_string("events/detail.html", {**context, **slots}, request)
-
-    shell = shared(
-        "event-page-shell",
-        build,
-        event.pk,
-        translation.get_language(),
-        context["is_member"],
-        context["past"],
-        # the "Go to sign-up" bar at the foot of a phone's screen
-        bool(context["registration"] or context["signup_problem"]),
-        request.path,
-        on=(CONTENT,),
+    seats = render_to_string(
+        "events/includes/_seats.html", {"event": event, "past": context["past"]}
     )
-    token = get_token(request)
-    signup = render_to_string(
-        "events/detail.html#signup",
-        {**context, "csrf_token": token, "user": request.user, "request": request},
+    signup = shell.render_partial(request, "events/detail.html#signup", context)
+    return shell.render_member_page(
+        request,
+        "events/detail.html",
+        {**context, "signup_slot": mark_safe(SIGNUP_SLOT)},  # noqa: S308 - a constant
+        name="event",
+        # the "Go to sign-up" bar at the foot of a phone's screen shows without a box state
+        parts=(
+            event.pk,
+            context["is_member"],
+            context["past"],
+            bool(context["registration"] or context["signup_problem"]),
+        ),
+        fills={SEATS_SLOT: seats, SIGNUP_SLOT: signup},
     )
-    messages_html = render_to_string(
-        "includes/messages.html", {"messages": messages.get_messages(request)}
-    )
-    page = (
-        _seats_fill(shell, event=event, past=context["past"])
-        .replace(SIGNUP_SLOT, signup)
-        .replace(MESSAGES_SLOT, messages_html)
-        .replace(CSRF_SLOT, token)
-    )
-    return HttpResponse(page)
 
 
 @require_GET
@@ -299,7 +272,13 @@ def my_registrations(request):
     upcoming = [r for r in registrations if r.event_end and r.event_end >= now]
     upcoming.reverse()
     past = [r for r in registrations if not (r.event_end and r.event_end >= now)]
-    return render(request, "events/mine.html", {"upcoming": upcoming, "past": past, "now": now})
+    return shell.render_member_page(
+        request,
+        "events/mine.html",
+        {"upcoming": upcoming, "past": past, "now": now},
+        name="my-registrations",
+        personal_partial="mine",
+    )
 
 
 @login_required

@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from almennet import shell
 from almennet.page_cache import CONTENT, personal, shared
 
 from . import registry, selectors, services
@@ -119,48 +120,49 @@ def _my_page(request, *, profile_form=None, affiliation_form=None, status=200):
     # Affiliations and seats are content: kept per person like their other own rows.
     affiliations, seats = personal("my-page-rows", own_rows, user)
     standing = selectors.Standing.of(affiliations, timezone.localdate())
-    return render(
-        request,
-        "members/me.html",
-        {
-            "profile_form": profile_form,
-            # Unbound, the profile form's fields show the person's own row (content): rendered
-            # once per person, language and content version.
-            "profile_fields": None
-            if profile_form
-            else personal(
-                "profile-fields",
-                lambda: render_to_string(
-                    "includes/_form_fields.html", {"form": ProfileForm(instance=user)}
-                ),
-                user,
-                translation.get_language(),
+    context = {
+        "profile_form": profile_form,
+        # Unbound, the profile form's fields show the person's own row (content): rendered
+        # once per person, language and content version.
+        "profile_fields": None
+        if profile_form
+        else personal(
+            "profile-fields",
+            lambda: render_to_string(
+                "includes/_form_fields.html", {"form": ProfileForm(instance=user)}
             ),
-            "affiliation_form": affiliation_form,
-            # Unbound, the request form (a list of every organisation) is the same for everyone
-            # on a day: rendered once per content version, language and day, and shared.
-            "affiliation_fields": None
-            if affiliation_form
-            else shared(
-                "affiliation-request-form",
-                lambda: render_to_string(
-                    "includes/_form_fields.html", {"form": AffiliationRequestForm()}
-                ),
-                translation.get_language(),
-                timezone.localdate(),
-                on=(CONTENT,),
+            user,
+            translation.get_language(),
+        ),
+        "affiliation_form": affiliation_form,
+        # Unbound, the request form (a list of every organisation) is the same for everyone
+        # on a day: rendered once per content version, language and day, and shared.
+        "affiliation_fields": None
+        if affiliation_form
+        else shared(
+            "affiliation-request-form",
+            lambda: render_to_string(
+                "includes/_form_fields.html", {"form": AffiliationRequestForm()}
             ),
-            "affiliations": affiliations,
-            "seats": seats,
-            "is_member": standing.is_member,
-            "can_see_engagement": selectors.user_can_see_engagement_report(
-                user=user, standing=standing
-            ),
-            "panels": _render_panels(registry.my_page_panels(), request, user=user),
-            "today": timezone.localdate(),
-            "next_url": _next_url(request),
-        },
-        status=status,
+            translation.get_language(),
+            timezone.localdate(),
+            on=(CONTENT,),
+        ),
+        "affiliations": affiliations,
+        "seats": seats,
+        "is_member": standing.is_member,
+        "can_see_engagement": selectors.user_can_see_engagement_report(
+            user=user, standing=standing
+        ),
+        "panels": _render_panels(registry.my_page_panels(), request, user=user),
+        "today": timezone.localdate(),
+        "next_url": _next_url(request),
+    }
+    if status != 200:
+        return render(request, "members/me.html", context, status=status)
+    # Everything on it is the member's own: a shell shared by every member around it.
+    return shell.render_member_page(
+        request, "members/me.html", context, name="my-page", personal_partial="me"
     )
 
 
