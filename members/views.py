@@ -28,24 +28,30 @@ from .spreadsheets import cell_neutralise
 def _render_panels(panels, request, **context) -> list[dict]:
     """The other apps' panels. Rendered without the request: a panel shows its own context and
     the viewer (`user`), and so skips the context processors that the page around it has run
-    already (four panels paid for them four times over). A panel holds no form. A panel that
-    says what it is `cached_under` is kept per person and language as HTML
-    (almennet.page_cache.personal)."""
+    already (four panels paid for them four times over). A panel holds no form. The panels that
+    say what they are `cached_under` are kept together per person and language as HTML
+    (almennet.page_cache.personal, under all their versions): one cache read for them all."""
     user = request.user
-    language = translation.get_language()
+
+    def html_of(panel) -> str | None:
+        panel_context = panel.context(**context)
+        if panel_context is None:
+            return None
+        return render_to_string(panel.template, {"user": user, **panel_context})
+
+    kept = [panel for panel in panels if panel.cached_under is not None]
+    versions = sorted({name for panel in kept for name in panel.cached_under})
+    kept_html = personal(
+        "panels",
+        lambda: {panel.key: html_of(panel) for panel in kept},
+        user,
+        translation.get_language(),
+        *(panel.key for panel in kept),
+        also=versions,
+    )
     rendered = []
     for panel in panels:
-
-        def build(panel=panel) -> str | None:
-            panel_context = panel.context(**context)
-            if panel_context is None:
-                return None
-            return render_to_string(panel.template, {"user": user, **panel_context})
-
-        if panel.cached_under is None:
-            html = build()
-        else:
-            html = personal(f"panel-{panel.key}", build, user, language, also=panel.cached_under)
+        html = kept_html[panel.key] if panel.cached_under is not None else html_of(panel)
         if html is not None:
             rendered.append({"key": panel.key, "title": panel.title, "html": html})
     return rendered
