@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -70,7 +71,10 @@ def _detail_context(request, event: Event, form=None) -> dict:
         "past": bool(event.last_end and event.last_end < timezone.now()),
         "is_member": is_member,
     }
-    context["shared_html"] = _shared_html(event=event, user=user, context=context)
+    # Read only when the page is rendered whole or its shell is built (almennet.shell).
+    context["shared_html"] = SimpleLazyObject(
+        lambda: _shared_html(event=event, user=user, context=context)
+    )
     if user.is_authenticated and registration is None and problem is None:
         context["form"] = form or SignupForm(event=event, user=user, standing=standing)
         if form is None:
