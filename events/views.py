@@ -142,13 +142,12 @@ def _shared_html(*, event: Event, user, context: dict) -> dict:
         )
     return {
         "article": html["article"],
-        "practical": html["practical"],  # with SEATS_SLOT: _seats_fill() fills it in
+        "practical": html["practical"],  # with SEATS_SLOT, filled in per request
     }
 
 
-def _seats_fill(page: str, *, event: Event, past: bool) -> str:
-    seats = render_to_string("events/includes/_seats.html", {"event": event, "past": past})
-    return page.replace(SEATS_SLOT, seats)
+def _seats_html(*, event: Event, past: bool) -> str:
+    return render_to_string("events/includes/_seats.html", {"event": event, "past": past})
 
 
 # A logged-in member's event page is the same for every member of a kind (member or not) but
@@ -159,7 +158,8 @@ SIGNUP_SLOT = "<!-- signup -->"
 
 def _detail_render(request, template: str, event: Event, context: dict, status: int = 200):
     """The page (or its sign-up box) rendered whole, the practical card's seats filled in."""
-    practical = _seats_fill(context["shared_html"]["practical"], event=event, past=context["past"])
+    seats = _seats_html(event=event, past=context["past"])
+    practical = context["shared_html"]["practical"].replace(SEATS_SLOT, seats)
     context["shared_html"]["practical"] = mark_safe(practical)  # noqa: S308 - our own HTML
     return render(request, template, context, status=status)
 
@@ -167,9 +167,7 @@ def _detail_render(request, template: str, event: Event, context: dict, status: 
 def _detail_page(request, event: Event, context: dict) -> HttpResponse:
     if not shell.uses_shell(request):
         return _detail_render(request, "events/detail.html", event, context)
-    seats = render_to_string(
-        "events/includes/_seats.html", {"event": event, "past": context["past"]}
-    )
+    seats = _seats_html(event=event, past=context["past"])
     signup = shell.render_partial(request, "events/detail.html#signup", context)
     return shell.render_member_page(
         request,
