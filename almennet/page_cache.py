@@ -363,6 +363,9 @@ def shared(name: str, build, *parts, on=EVERYTHING):
     ``build()`` when the cache is down."""
     if not settings.PAGE_CACHE_SECONDS:
         return build()
+    if CONTENT not in on:
+        # Always under the content version too: moving it (after a Redis outage) empties all.
+        on = (CONTENT, *on)
     key = f"shared:{_version_stamp(on)}:{name}:" + ":".join(str(part) for part in parts)
     value = cache.get(key)
     if value is None:

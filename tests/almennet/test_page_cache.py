@@ -251,3 +251,18 @@ def test_a_visitor_sees_a_committed_sign_up_in_the_places_left_at_once(client, p
     response = client.get(f"/events/{event.slug}/")
     assert response["X-Page-Cache"] == "miss"
     assert "4 pladser tilbage" in response.content.decode()
+
+
+def test_a_copy_kept_under_a_scope_is_stale_once_the_content_version_moves(page_cache):
+    """After a Redis outage the first request moves the content version (changes made during
+    the outage could not move their scopes): every copy, the scoped ones included, is stale."""
+    built = []
+
+    def build():
+        built.append(1)
+        return len(built)
+
+    assert page_cache_module.shared("t", build, on=("user:7",)) == 1
+    assert page_cache_module.shared("t", build, on=("user:7",)) == 1
+    page_cache_module._version_move()
+    assert page_cache_module.shared("t", build, on=("user:7",)) == 2
