@@ -134,7 +134,8 @@ def _versions(names) -> list[int]:
         known = {}
         if getattr(_request, "active", False):
             _request.versions = known
-    missing = [_version_key(name) for name in names if _version_key(name) not in known]
+    keys = [_version_key(name) for name in names]
+    missing = [key for key in keys if key not in known]
     if missing:
         known.update(cache.get_many(missing))
         for key in missing:
@@ -144,7 +145,7 @@ def _versions(names) -> list[int]:
                 start = 1 if key == VERSION_KEY else time.time_ns()
                 cache.add(key, start, timeout=None)
                 known[key] = cache.get(key, start)
-    return [known[_version_key(name)] for name in names]
+    return [known[key] for key in keys]
 
 
 def version(name: str) -> int:
@@ -189,8 +190,9 @@ def register_scopes(label: str, scopes, *, instead_of_content: bool = False) -> 
     _scopes[label.lower()] = (scopes, instead_of_content)
 
 
-class _ScopedMove:
-    """The versions one transaction's scoped rows touched, moved once after it commits."""
+class _PendingMove:
+    """The versions one transaction's rows touched, moved once after it commits, however many
+    rows it writes."""
 
     def __init__(self):
         self.keys: set[str] = set()
@@ -199,15 +201,16 @@ class _ScopedMove:
         _move(sorted(self.keys))
 
 
-def _scoped_move(connection, using: str, keys: set[str]) -> None:
+def _move_after_commit(using: str, keys: set[str]) -> None:
+    connection = connections[using]
     pending = connection.in_atomic_block and next(
-        (entry[1] for entry in connection.run_on_commit if isinstance(entry[1], _ScopedMove)),
+        (entry[1] for entry in connection.run_on_commit if isinstance(entry[1], _PendingMove)),
         None,
     )
     if pending:
         pending.keys |= keys
         return
-    move = _ScopedMove()
+    move = _PendingMove()
     move.keys |= keys
     transaction.on_commit(move, using=using)
 
@@ -228,24 +231,18 @@ def content_changed(sender=None, **kwargs) -> None:
     the change commits (a registration: what shows seat counts or the event's or the person's
     registrations)."""
     using = kwargs.get("using") or DEFAULT_DB_ALIAS
-    connection = connections[using]
     if sender is not None:
         meta = sender._meta
         registered = _scopes.get(meta.label_lower) or _scopes.get(meta.app_label)
         instance = kwargs.get("instance")
         if registered is not None and isinstance(instance, sender):
             scopes, instead_of_content = registered
-            _scoped_move(connection, using, {_version_key(name) for name in scopes(instance)})
+            _move_after_commit(using, {_version_key(name) for name in scopes(instance)})
             if instead_of_content:
                 return
         if not _is_visible_change(sender, kwargs):
             return
-    # One move per transaction, however many rows it writes.
-    if connection.in_atomic_block and any(
-        entry[1] is _version_move for entry in connection.run_on_commit
-    ):
-        return
-    transaction.on_commit(_version_move, using=using)
+    _move_after_commit(using, {VERSION_KEY})
 
 
 def _language_and_path(path: str) -> tuple[str, str]:

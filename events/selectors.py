@@ -22,12 +22,17 @@ def event_list(*, past: bool = False, now=None):
     return events.with_seat_counts()
 
 
-def event_for_viewer(*, slug: str, user):
-    """A published event (staff also see drafts), with its seat counts."""
-    events = Event.objects.with_start().with_seat_counts()
+def _visible_events(user):
+    """Published events (staff also see drafts), with their first start."""
+    events = Event.objects.with_start()
     if not (user.is_authenticated and user.is_staff):
         events = events.published()
-    return get_object_or_404(events, slug=slug)
+    return events
+
+
+def event_for_viewer(*, slug: str, user):
+    """A published event (staff also see drafts), with its seat counts."""
+    return get_object_or_404(_visible_events(user).with_seat_counts(), slug=slug)
 
 
 def event_for_viewer_shared(*, slug: str, user):
@@ -37,12 +42,12 @@ def event_for_viewer_shared(*, slug: str, user):
     scope, which its registrations move, so a sign-up renews the counts of that event only."""
     if user.is_authenticated and user.is_staff:
         return event_for_viewer(slug=slug, user=user)
-
-    def build_event():
-        events = Event.objects.with_start().published()
-        return get_object_or_404(events, slug=slug)
-
-    event = shared("event", build_event, slug, on=(CONTENT,))
+    event = shared(
+        "event",
+        lambda: get_object_or_404(_visible_events(user), slug=slug),
+        slug,
+        on=(CONTENT,),
+    )
     counts = shared(
         "event-seats",
         lambda: event_seat_counts(event=event),
@@ -56,14 +61,8 @@ def event_for_viewer_shared(*, slug: str, user):
 
 def event_seat_counts(*, event: Event) -> dict:
     """confirmed_count, waiting_count and seats_left of one event, as with_seat_counts() gives
-    them, counted in one aggregate over the event's registrations (in a sign-up rush every
-    view of the event asks again)."""
-    counts = Registration.objects.filter(event_id=event.pk).aggregate(
-        confirmed_count=Count("pk", filter=Q(status__in=Registration.SEAT_STATUSES)),
-        waiting_count=Count("pk", filter=Q(status=Status.WAITING)),
-    )
-    counts["seats_left"] = max(event.capacity - counts["confirmed_count"], 0)
-    return counts
+    them."""
+    return Event.objects.seat_counts_of(event)
 
 
 def event_shared_parts(*, event: Event, user) -> dict:
@@ -76,10 +75,7 @@ def event_shared_parts(*, event: Event, user) -> dict:
 def event_for_signup(*, slug: str, user):
     """The event a sign-up POST is for, by the same visibility rule as `event_for_viewer`,
     with its first start but without the seat counts (the service counts under the lock)."""
-    events = Event.objects.with_start()
-    if not (user.is_authenticated and user.is_staff):
-        events = events.published()
-    return get_object_or_404(events, slug=slug)
+    return get_object_or_404(_visible_events(user), slug=slug)
 
 
 def event_related(*, event: Event, user) -> dict:

@@ -93,6 +93,19 @@ def user_standing(*, user, on: datetime.date | None = None) -> Standing:
     return personal("standing", build, user, on)
 
 
+def user_affiliations_and_seats(*, user) -> tuple[list[Affiliation], list[Seat]]:
+    """Every affiliation (confirmed or not, ended too) and seat of the person, newest first,
+    with their organisations: what my page lists. Content, so kept per person
+    (almennet.page_cache.personal) like where they stand."""
+
+    def build() -> tuple[list, list]:
+        affiliations = Affiliation.objects.filter(user=user).select_related("organisation")
+        seats = Seat.objects.filter(user=user).select_related("organisation")
+        return list(affiliations.order_by("-starts_on")), list(seats.order_by("-starts_on"))
+
+    return personal("affiliations-and-seats", build, user)
+
+
 def user_member_organisations(*, user, on: datetime.date | None = None):
     """The member organisations the user currently acts for."""
     if not _is_real_user(user):

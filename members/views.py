@@ -117,14 +117,7 @@ def _next_url(request) -> str:
 
 def _my_page(request, *, profile_form=None, affiliation_form=None, status=200):
     user = request.user
-
-    def own_rows() -> tuple[list, list]:
-        affiliations = Affiliation.objects.filter(user=user).select_related("organisation")
-        seats = user.seats.select_related("organisation").order_by("-starts_on")
-        return list(affiliations.order_by("-starts_on")), list(seats)
-
-    # Affiliations and seats are content: kept per person like their other own rows.
-    affiliations, seats = personal("my-page-rows", own_rows, user)
+    affiliations, seats = selectors.user_affiliations_and_seats(user=user)
     standing = selectors.Standing.of(affiliations, timezone.localdate())
     context = {
         "profile_form": profile_form,
