@@ -108,6 +108,23 @@ class FailSafeRedisCache(RedisCache):
 
         return self._call("incr", key, unavailable, delta, version)
 
+    def incr_or_start(self, starts: dict[str, int]) -> None:
+        """Add one to each counter, a missing one first set to its start, in one round trip
+        (``incr`` followed by ``add`` costs two or three per counter). Raises CacheUnavailable
+        while the cache is down, as ``incr`` does."""
+        if not self.is_available:
+            raise CacheUnavailable("The cache is unavailable.")
+        try:
+            pipeline = self._cache.get_client(write=True).pipeline(transaction=False)
+            for key, start in starts.items():
+                key = self.make_and_validate_key(key)
+                pipeline.set(key, start, nx=True)
+                pipeline.incr(key)
+            pipeline.execute()
+        except RedisError as error:
+            self._failed(error)
+            raise CacheUnavailable("The cache is unavailable.") from error
+
     def get_many(self, keys, version=None):
         if not self.is_available:
             return {}

@@ -133,7 +133,7 @@ def _versions(names) -> list[int]:
     if known is None:
         known = {}
         if getattr(_request, "active", False):
-            _request.versions = known
+            _request.versions, _request.fresh = known, set()
     keys = [_version_key(name) for name in names]
     missing = [key for key in keys if key not in known]
     if missing:
@@ -143,9 +143,22 @@ def _versions(names) -> list[int]:
                 # A new or evicted version starts at the clock (the content version at 1, as it
                 # always has: evicted, it is moved when the cache comes back or by the next change).
                 start = 1 if key == VERSION_KEY else time.time_ns()
-                cache.add(key, start, timeout=None)
-                known[key] = cache.get(key, start)
+                if cache.add(key, start, timeout=None):
+                    known[key] = start
+                    if key != VERSION_KEY and known is getattr(_request, "versions", None):
+                        # Started by this request at the clock: nothing is kept under it yet
+                        # (a member's first page: their scope is new).
+                        _request.fresh.add(key)
+                else:
+                    known[key] = cache.get(key, start)
     return [known[key] for key in keys]
+
+
+def _nothing_kept_under(names) -> bool:
+    """Whether one of these versions was started by this request, so that a copy kept under it
+    cannot exist yet (shared() then builds without asking the cache)."""
+    fresh = getattr(_request, "fresh", None)
+    return bool(fresh) and any(_version_key(name) in fresh for name in names)
 
 
 def version(name: str) -> int:
@@ -162,20 +175,29 @@ def _version_stamp(on) -> str:
 
 
 def _forget_versions() -> None:
-    _request.versions = None
+    _request.versions, _request.fresh = None, None
 
 
 def _move(keys) -> None:
+    """Move each version by one; a missing one starts afresh (the content version at 2, a
+    scope at the clock), as it would have been read (_versions) and then moved."""
     _forget_versions()
-    for key in keys:
-        try:
-            cache.incr(key)
-        except CacheUnavailable:
-            # Nothing is served from a cache that is down; when it is back, the first request of
-            # each process that saw the outage moves the version (AnonymousPageCacheMiddleware).
+    starts = {key: 1 if key == VERSION_KEY else time.time_ns() for key in keys}
+    try:
+        if hasattr(cache, "incr_or_start"):  # Redis: one round trip for all of them
+            cache.incr_or_start(starts)
             return
-        except ValueError:
-            cache.add(key, 2 if key == VERSION_KEY else time.time_ns(), timeout=None)
+        for key, start in starts.items():
+            try:
+                cache.incr(key)
+            except CacheUnavailable:
+                raise
+            except ValueError:
+                cache.add(key, start + 1, timeout=None)
+    except CacheUnavailable:
+        # Nothing is served from a cache that is down; when it is back, the first request of
+        # each process that saw the outage moves the version (AnonymousPageCacheMiddleware).
+        return
 
 
 def _version_move() -> None:
@@ -263,11 +285,11 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        _request.active, _request.versions = True, None
+        _request.active, _request.versions, _request.fresh = True, None, None
         try:
             return self._answer(request)
         finally:
-            _request.active, _request.versions = False, None
+            _request.active, _request.versions, _request.fresh = False, None, None
 
     def _answer(self, request):
         # Content may have changed while the cache was down, unrecorded: pages stored before
@@ -364,7 +386,7 @@ def shared(name: str, build, *parts, on=EVERYTHING):
         # Always under the content version too: moving it (after a Redis outage) empties all.
         on = (CONTENT, *on)
     key = f"shared:{_version_stamp(on)}:{name}:" + ":".join(str(part) for part in parts)
-    value = cache.get(key)
+    value = None if _nothing_kept_under(on) else cache.get(key)
     if value is None:
         value = build()
         cache.set(key, value, settings.PAGE_CACHE_SECONDS)

@@ -31,12 +31,14 @@ def dedup_key(*, registration, kind: str) -> str:
 RENDERER = "events.registration"
 
 
-def registration_mail_queue(*, registration, kind: str) -> None:
+def registration_mail_queue(*, registration, kind: str, new_registration: bool = False) -> None:
     """Queue the mail of this kind for this registration's participant, once.
 
     Only its intent is written here (one small row, in the caller's transaction, which may
     hold the event's lock); the worker renders the text and the calendar file after commit
-    (`registration_mail_parts`), from the registration as it is then."""
+    (`registration_mail_parts`), from the registration as it is then. `new_registration`:
+    the caller inserted the registration in this transaction, so no mail for it is queued yet
+    (its key is new: no savepoint while the lock is held)."""
     from outbox.services import message_queue_deferred
 
     if kind not in KINDS:
@@ -50,6 +52,7 @@ def registration_mail_queue(*, registration, kind: str) -> None:
         renderer=RENDERER,
         data={"registration": registration.pk, "kind": kind},
         dedup_key=dedup_key(registration=registration, kind=kind),
+        key_is_new=new_registration,
     )
 
 

@@ -42,12 +42,7 @@ def event_for_viewer_shared(*, slug: str, user):
     scope, which its registrations move, so a sign-up renews the counts of that event only."""
     if user.is_authenticated and user.is_staff:
         return event_for_viewer(slug=slug, user=user)
-    event = shared(
-        "event",
-        lambda: get_object_or_404(_visible_events(user), slug=slug),
-        slug,
-        on=(CONTENT,),
-    )
+    event = _event_shared(slug=slug, user=user)
     counts = shared(
         "event-seats",
         lambda: event_seat_counts(event=event),
@@ -72,10 +67,25 @@ def event_shared_parts(*, event: Event, user) -> dict:
     return {"sessions": list(event.sessions.all()), **event_related(event=event, user=user)}
 
 
+def _event_shared(*, slug: str, user):
+    """A published event with its first start, kept under the content version (which every
+    committed change of an event moves): not for staff, who also see drafts."""
+    return shared(
+        "event",
+        lambda: get_object_or_404(_visible_events(user), slug=slug),
+        slug,
+        on=(CONTENT,),
+    )
+
+
 def event_for_signup(*, slug: str, user):
     """The event a sign-up POST is for, by the same visibility rule as `event_for_viewer`,
-    with its first start but without the seat counts (the service counts under the lock)."""
-    return get_object_or_404(_visible_events(user), slug=slug)
+    with its first start but without the seat counts (the service counts under the lock).
+    Members get the copy their event page read (the service locks the row and reads its
+    capacity afresh); staff read it from the database."""
+    if user.is_authenticated and user.is_staff:
+        return get_object_or_404(_visible_events(user), slug=slug)
+    return _event_shared(slug=slug, user=user)
 
 
 def event_related(*, event: Event, user) -> dict:
@@ -88,10 +98,13 @@ def event_related(*, event: Event, user) -> dict:
 def user_registration_for(*, event: Event, user) -> Registration | None:
     if not user.is_authenticated:
         return None
+    # At most one is active (a constraint); ordered by pk, not by the default ordering, which
+    # joins the event for its dates.
     return (
         Registration.objects.active()
         .filter(event=event, user=user)
         .select_related("organisation")
+        .order_by("pk")
         .first()
     )
 

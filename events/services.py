@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Min
+from django.db.models import Count, Max, Min, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -63,6 +63,22 @@ def _seats_taken(event: Event) -> int:
 def _next_waiting_position(event: Event) -> int:
     highest = Registration.objects.filter(event=event).aggregate(m=Max("waiting_position"))["m"]
     return (highest or 0) + 1
+
+
+def _lock_event_columns(event: Event, *columns: str) -> tuple:
+    """Lock the event's row and read only these columns of it (a sign-up needs two)."""
+    return Event.objects.select_for_update().filter(pk=event.pk).values_list(*columns).get()
+
+
+def _seats_and_last_in_line(event: Event) -> tuple[int, int]:
+    """The seats taken and the last waiting position, in one query. Under the event's lock, as
+    a statement of its own after the lock: a subquery of the locking statement would count
+    from before the wait."""
+    counts = Registration.objects.filter(event_id=event.pk).aggregate(
+        taken=Count("pk", filter=Q(status__in=Registration.SEAT_STATUSES)),
+        last_in_line=Max("waiting_position"),
+    )
+    return counts["taken"], counts["last_in_line"] or 0
 
 
 def _first_start(event: Event) -> datetime.datetime | None:
@@ -126,10 +142,8 @@ def _signup(
         problem = event_signup_problem(event=event)
         if problem:
             raise ValidationError(problem, code="closed")
-    # A second click fails here without queueing for the lock; two clicks at once are caught
-    # by the one-active-registration constraint below.
-    if Registration.objects.active().filter(event=event, user=user).exists():
-        raise ValidationError(_("You are already signed up for this event."), code="twice")
+    # A second registration is refused by the one-active-registration constraint at the
+    # insert below (no look-up first: one query less for every sign-up in a rush).
     # One query for the organisation and the price (none when the form has read it already).
     standing = standing or user_standing(user=user)
     organisation = signup_organisation(
@@ -153,17 +167,19 @@ def _signup(
     # row and the mail's intent (small inserts). Nothing is rendered while others wait; the
     # confirmation and its calendar file are rendered by the worker after commit.
     with transaction.atomic():
-        locked = _lock_event(event)
+        capacity, requires_approval = _lock_event_columns(event, "capacity", "requires_approval")
         now = timezone.now()  # after the lock: created_at is the arrival order
         registration.created_at = now
-        if locked.requires_approval and not by_staff:
+        if requires_approval and not by_staff:
             registration.status = Status.PENDING
-        elif _seats_taken(locked) < locked.capacity:
-            registration.status = Status.CONFIRMED
-            registration.confirmed_at = now
         else:
-            registration.status = Status.WAITING
-            registration.waiting_position = _next_waiting_position(locked)
+            taken, last_in_line = _seats_and_last_in_line(event)
+            if taken < capacity:
+                registration.status = Status.CONFIRMED
+                registration.confirmed_at = now
+            else:
+                registration.status = Status.WAITING
+                registration.waiting_position = last_in_line + 1
         try:
             # No savepoint: a clash ends this transaction anyway (the error leaves the block).
             registration.save(force_insert=True)
@@ -172,7 +188,9 @@ def _signup(
                 _("You are already signed up for this event."), code="twice"
             ) from error
         _log(registration, actor=actor, action="added_by_staff" if by_staff else "signed_up")
-        mail.registration_mail_queue(registration=registration, kind=_mail_kind_for(registration))
+        mail.registration_mail_queue(
+            registration=registration, kind=_mail_kind_for(registration), new_registration=True
+        )
     return registration
 
 

@@ -90,6 +90,7 @@ def message_queue_deferred(
     dedup_key: str | None = None,
     language: str | None = None,
     headers: dict[str, str] | None = None,
+    key_is_new: bool = False,
 ) -> OutboxMessage:
     """Queue the intent of a mail, in the caller's transaction: a row with what is needed to
     render it (`data`, JSON), rendered and sent by the worker after commit. For writes that
@@ -97,7 +98,9 @@ def message_queue_deferred(
 
     `renderer` names a builder registered with `registry.register_renderer`, which turns
     `data` into the template's context and the attachments when the worker renders the row.
-    The rest is as `message_queue`; the address is validated now.
+    The rest is as `message_queue`; the address is validated now. `key_is_new` says that no
+    row can hold the dedup key yet (it names a row the caller inserted in this transaction):
+    then the insert needs no savepoint to meet a clash.
     """
     user = None
     if hasattr(to, "email"):
@@ -123,15 +126,18 @@ def message_queue_deferred(
             render_data=dict(data),
         ),
         (),
+        savepoint=not key_is_new,
     )
 
 
-def _message_insert(message: OutboxMessage, attachments: Iterable[Attachment]) -> OutboxMessage:
+def _message_insert(
+    message: OutboxMessage, attachments: Iterable[Attachment], *, savepoint: bool = True
+) -> OutboxMessage:
     attachments = list(attachments)
     # Savepoints only where needed: callers may hold a lock (an event's seats) meanwhile.
     with transaction.atomic() if attachments else nullcontext():
         try:
-            with transaction.atomic() if message.dedup_key else nullcontext():
+            with transaction.atomic() if message.dedup_key and savepoint else nullcontext():
                 message.save(force_insert=True)
         except IntegrityError:
             # Another transaction queued the same key first (and has committed by now).

@@ -226,3 +226,25 @@ def test_members_share_the_pages_shell_but_not_their_box_token_or_messages(page_
     answer = other.post(f"/en/events/{event.slug}/signup/", {"csrfmiddlewaretoken": _token(page)})
     assert answer.status_code == 302
     assert Registration.objects.filter(event=event).count() == 2
+
+
+def test_a_sign_up_from_the_event_page_writes_without_reading_the_event_again(
+    client, page_cache, django_assert_num_queries
+):
+    """The POST takes the event the page read from the shared copy and counts under the lock:
+    session, user; the sign-up's savepoint and its release (the test's transaction is the outer
+    one); the lock on two of the event's columns, one count of seats and waiting positions; the
+    registration, the action log row and the mail's intent (no savepoint: its key is new)."""
+    member = AffiliationFactory().user
+    event = EventFactory(capacity=5)
+    client.force_login(member)
+    page = client.get(f"/en/events/{event.slug}/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    with django_assert_num_queries(10) as captured:
+        response = client.post(f"/en/events/{event.slug}/signup/", {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    sql = [query["sql"] for query in captured.captured_queries]
+    assert sum("FOR UPDATE" in statement for statement in sql) == 1
+    assert not any('FROM "events_event"' in s and "FOR UPDATE" not in s for s in sql)
+    registration = Registration.objects.get(event=event, user=member)
+    assert registration.status == Registration.Status.CONFIRMED
