@@ -14,6 +14,8 @@ a query string (it changes the header's search box and language link); everyone 
 page rendered whole, as does any page when the page cache is off.
 """
 
+import functools
+
 from django.contrib.messages import get_messages
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -22,7 +24,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
-from .page_cache import CONTENT, shared
+from .page_cache import CONTENT, personal, shared
 
 MESSAGES_SLOT = "<!-- messages -->"
 CONTENT_SLOT = "<!-- content -->"
@@ -37,31 +39,52 @@ def uses_shell(request) -> bool:
 def render_member_page(
     request,
     template: str,
-    context: dict,
+    context,
     *,
     name: str,
     parts=(),
     on=(CONTENT,),
     fills=None,
     personal_partial: str | None = None,
+    personal_kept_under: tuple[str, ...] | None = None,
 ) -> HttpResponse:
     """The page as `render(request, template, context)` gives it, from a shell kept per
     `name`, path, language and `parts` under the versions `on`. `fills` maps the caller's
     own slots to their HTML (which may hold CSRF_SLOT); `personal_partial` is rendered per
-    request into CONTENT_SLOT. Nothing personal may reach the shell but through a slot."""
+    request into CONTENT_SLOT, or, with `personal_kept_under` (the versions the member's rows
+    shown in it move besides the content version and their scope), kept per person and `parts`
+    (almennet.page_cache.personal). `context` may be a function giving the dict: it is then
+    called only when something is rendered. Nothing personal may reach the shell but through
+    a slot."""
+    context_of = functools.cache(context if callable(context) else lambda: context)
     if not uses_shell(request):
-        return render(request, template, context)
+        return render(request, template, context_of())
 
     def build() -> str:
         slots = {"messages_slot": mark_safe(MESSAGES_SLOT), "csrf_token": CSRF_SLOT}  # noqa: S308 - constants
         if personal_partial:
             slots["content_slot"] = mark_safe(CONTENT_SLOT)  # noqa: S308 - a constant
-        return render_to_string(template, {**context, **slots}, request)
+        return render_to_string(template, {**context_of(), **slots}, request)
 
     shell = shared(f"shell-{name}", build, request.path, translation.get_language(), *parts, on=on)
     fills = dict(fills or {})
     if personal_partial:
-        fills[CONTENT_SLOT] = render_partial(request, f"{template}#{personal_partial}", context)
+
+        def own_part() -> str:
+            return render_partial(request, f"{template}#{personal_partial}", context_of())
+
+        if personal_kept_under is None:
+            fills[CONTENT_SLOT] = own_part()
+        else:
+            fills[CONTENT_SLOT] = personal(
+                f"part-{name}",
+                own_part,
+                request.user,
+                request.path,
+                translation.get_language(),
+                *parts,
+                also=personal_kept_under,
+            )
     fills[MESSAGES_SLOT] = render_to_string(
         "includes/messages.html", {"messages": get_messages(request)}
     )

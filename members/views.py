@@ -115,11 +115,11 @@ def _next_url(request) -> str:
     return ""
 
 
-def _my_page(request, *, profile_form=None, affiliation_form=None, status=200):
+def _my_page_context(request, *, profile_form=None, affiliation_form=None) -> dict:
     user = request.user
     affiliations, seats = selectors.user_affiliations_and_seats(user=user)
     standing = selectors.Standing.of(affiliations, timezone.localdate())
-    context = {
+    return {
         "profile_form": profile_form,
         # Unbound, the profile form's fields show the person's own row (content): rendered
         # once per person, language and content version.
@@ -157,11 +157,31 @@ def _my_page(request, *, profile_form=None, affiliation_form=None, status=200):
         "today": timezone.localdate(),
         "next_url": _next_url(request),
     }
+
+
+def _my_page(request, *, profile_form=None, affiliation_form=None, status=200):
     if status != 200:
+        context = _my_page_context(
+            request, profile_form=profile_form, affiliation_form=affiliation_form
+        )
         return render(request, "members/me.html", context, status=status)
-    # Everything on it is the member's own: a shell shared by every member around it.
+    # Everything on it is the member's own: a shell shared by every member around it, and
+    # the member's part kept per person and day under what its rows move (the content version,
+    # their scope, and what the panels name), when every panel says so.
+    panels = registry.my_page_panels()
+    kept_under = (
+        None
+        if any(panel.cached_under is None for panel in panels)
+        else tuple(sorted({name for panel in panels for name in panel.cached_under}))
+    )
     return shell.render_member_page(
-        request, "members/me.html", context, name="my-page", personal_partial="me"
+        request,
+        "members/me.html",
+        lambda: _my_page_context(request),
+        name="my-page",
+        parts=(timezone.localdate(),),
+        personal_partial="me",
+        personal_kept_under=kept_under,
     )
 
 

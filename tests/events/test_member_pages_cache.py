@@ -6,6 +6,7 @@ such as another member's sign-up, shows at once."""
 import re
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from devtools.factories.events import EventFactory, RegistrationFactory
@@ -240,7 +241,10 @@ def test_a_sign_up_from_the_event_page_writes_without_reading_the_event_again(
     client.force_login(member)
     page = client.get(f"/en/events/{event.slug}/").content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    with django_assert_num_queries(10) as captured:
+    # The action log names the registration's type, which each process looks up once (a
+    # transactional test before this one in the same process may have emptied that memo).
+    ContentType.objects.get_for_model(Registration)
+    with django_assert_num_queries(9) as captured:
         response = client.post(f"/en/events/{event.slug}/signup/", {"csrfmiddlewaretoken": token})
     assert response.status_code == 302
     sql = [query["sql"] for query in captured.captured_queries]

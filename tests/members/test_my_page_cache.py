@@ -120,3 +120,26 @@ def test_another_members_changes_leave_my_copy_standing(
         client.get(ME)
     with django_assert_num_queries(2):
         client.get(ME)
+
+
+def test_the_second_view_reads_the_members_part_in_one_piece(
+    client, page_cache, member, monkeypatch
+):
+    """Every panel says what its rows move, so the member's whole part of the page is kept
+    as HTML: the second view reads it once, not its affiliations, fields and panels apart."""
+    from django.core.cache.backends.locmem import LocMemCache
+
+    first = client.get(ME).content.decode()
+    asked = []
+    real_get = LocMemCache.get
+
+    def get(self, key, *args, **kwargs):
+        asked.append(key)
+        return real_get(self, key, *args, **kwargs)
+
+    monkeypatch.setattr(LocMemCache, "get", get)
+    second = client.get(ME).content.decode()
+    assert _without_tokens(second) == _without_tokens(first)
+    personal = [key for key in asked if ":personal-" in key]
+    assert len(personal) == 1
+    assert ":personal-part-my-page:" in personal[0]
