@@ -12,7 +12,7 @@ from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from activity.admin import ActionsLinkMixin, actions_by_url
-from almennet.admin import DanishSlugsMixin, SubquerySearchMixin
+from almennet.admin import DanishSlugsMixin, SubquerySearchMixin, year_filter
 
 from . import selectors, services
 from .admin_superusers import SuperuserProtectedMixin
@@ -286,13 +286,18 @@ class OrganisationAdmin(
 @admin.register(Affiliation)
 class AffiliationAdmin(SubquerySearchMixin, ActionsLinkMixin, SimpleHistoryAdmin):
     list_display = ["user", "organisation", "role", "starts_on", "ends_on", "confirmed_at"]
-    list_filter = [ConfirmedFilter, CurrentFilter, "role", "organisation__kind"]
+    list_filter = [
+        ConfirmedFilter,
+        CurrentFilter,
+        "role",
+        "organisation__kind",
+        year_filter("starts_on", _("year started")),
+    ]
     search_fields = ["user__email", "user__first_name", "user__last_name", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]
     readonly_fields = ["confirmed_at", "confirmed_by", "created_at"]
     list_select_related = ["user", "organisation"]
     show_full_result_count = False
-    date_hierarchy = "starts_on"
     actions = ["confirm_affiliations", "refuse_affiliations", "end_affiliations"]
 
     def get_changeform_initial_data(self, request):

@@ -3,7 +3,7 @@ from django.db import models
 from django.forms import ClearableFileInput
 from django.utils.translation import gettext_lazy as _
 
-from almennet.admin import DanishSlugsMixin
+from almennet.admin import DanishSlugsMixin, year_filter
 from projects.admin import PublishingAdmin
 
 from . import services
@@ -48,9 +48,14 @@ class FileInline(admin.TabularInline):
 @admin.register(Publication)
 class PublicationAdmin(DanishSlugsMixin, PublishingAdmin):
     list_display = ["title", "kind", "published_on", "is_member_only", "is_published", "preview"]
-    list_filter = ["is_published", "is_member_only", "kind", "tags"]
+    list_filter = [
+        "is_published",
+        "is_member_only",
+        "kind",
+        "tags",
+        year_filter("published_on", _("year published")),
+    ]
     search_fields = ["title", "summary", "authors"]
-    date_hierarchy = "published_on"
     prepopulated_fields = {"slug": ["title"]}
     # Searched pickers: a select of every event (or project) is thousands of rows per page.
     autocomplete_fields = ["organisations", "tags", "projects", "events"]

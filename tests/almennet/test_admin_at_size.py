@@ -334,3 +334,38 @@ def test_the_selection_checkbox_is_djangos_html_without_its_template():
     ours = model_admin.action_checkbox(organisation)
     assert ours == ModelAdmin.action_checkbox.django_version(model_admin, organisation)
     assert "&amp; Co &quot;Ærø&quot; &lt;1&gt;" in ours
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "make"),
+    [
+        (Publication, "published_on", lambda day: PublicationFactory(published_on=day)),
+        (
+            "members.Affiliation",
+            "starts_on",
+            lambda day: AffiliationFactory(starts_on=day),
+        ),
+    ],
+)
+def test_publications_and_affiliations_filter_by_year_without_a_date_hierarchy(
+    secretariat, model, field, make
+):
+    """A date hierarchy runs a search twice more (first and last date, distinct days); the
+    year filter's choices are the years of the whole table, asked once."""
+    import datetime
+
+    from django.apps import apps
+
+    model = apps.get_model(model) if isinstance(model, str) else model
+    model_admin = admin.site._registry[model]
+    assert not model_admin.date_hierarchy
+    old, new = make(datetime.date(2023, 5, 1)), make(datetime.date(2025, 3, 1))
+    url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+    page = secretariat.get(url).content.decode()
+    assert f"?{field}__year=2025" in page and f"?{field}__year=2023" in page
+    listed = secretariat.get(url, {f"{field}__year": "2023"}).context["cl"].result_list
+    assert [row.pk for row in listed] == [old.pk]
+    for junk in ("abc", "20231", "<b>"):
+        response = secretariat.get(url, {f"{field}__year": junk})
+        assert response.status_code == 200
+        assert {row.pk for row in response.context["cl"].result_list} == {old.pk, new.pk}
