@@ -64,12 +64,14 @@ def test_admin_refuses_a_deadline_after_the_start(admin_client_secretary, field)
     assert "before the event starts" in response.content.decode()
     event.refresh_from_db()
     assert getattr(event, field) < start
-    # Moving the session later in the same save makes the same deadline valid.
-    session_start = start + datetime.timedelta(days=40)
+    # Moving the session later in the same save makes the same deadline valid. Its end moves
+    # by as much (a session that runs past midnight ends on the next day).
+    session = event.sessions.get()
+    moved = datetime.timedelta(days=40)
     data.update(
         {
-            "sessions-0-starts_at_0": _local(session_start)["0"],
-            "sessions-0-ends_at_0": _local(session_start)["0"],
+            "sessions-0-starts_at_0": _local(session.starts_at + moved)["0"],
+            "sessions-0-ends_at_0": _local(session.ends_at + moved)["0"],
         }
     )
     response = admin_client_secretary.post(url, data)
