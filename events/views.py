@@ -52,7 +52,9 @@ def event_list(request):
     )
 
 
-def _detail_context(request, event: Event, form=None) -> dict:
+def _detail_context(request, event: Event, form=None, *, with_box: bool = True) -> dict:
+    """The event page's context. Without `with_box`, what only the sign-up box shows (the
+    form, the price) is left out: _signup_box() adds it when the box is rendered."""
     user = request.user
     registration = personal(
         "registration",
@@ -66,7 +68,6 @@ def _detail_context(request, event: Event, form=None) -> dict:
     context = {
         "event": event,
         "registration": registration,
-        "waiting_place": registration and selectors.waiting_list_place(registration=registration),
         "signup_problem": problem,
         "past": bool(event.last_end and event.last_end < timezone.now()),
         "is_member": is_member,
@@ -75,14 +76,24 @@ def _detail_context(request, event: Event, form=None) -> dict:
     context["shared_html"] = SimpleLazyObject(
         lambda: _shared_html(event=event, user=user, context=context)
     )
-    if user.is_authenticated and registration is None and problem is None:
+    context["standing"] = standing
+    if with_box:
+        _add_box_context(context, user=user, form=form)
+    return context
+
+
+def _add_box_context(context: dict, *, user, form=None) -> None:
+    event, standing, registration = context["event"], context["standing"], context["registration"]
+    context["waiting_place"] = registration and selectors.waiting_list_place(
+        registration=registration
+    )
+    if user.is_authenticated and context["registration"] is None and not context["signup_problem"]:
         context["form"] = form or SignupForm(event=event, user=user, standing=standing)
         if form is None:
             context["form_fields_html"] = _unbound_fields_html(context["form"])
         context["your_price"] = pricing.signup_price(event=event, user=user, standing=standing)[1]
     if user.is_authenticated and not context["is_member"] and not event.is_free:
         context["pending_affiliations"] = selectors.user_pending_affiliation_names(user=user)
-    return context
 
 
 def _unbound_fields_html(form: SignupForm) -> str:
@@ -164,11 +175,33 @@ def _detail_render(request, template: str, event: Event, context: dict, status: 
     return render(request, template, context, status=status)
 
 
+def _signup_box(request, event: Event, context: dict) -> str:
+    """The sign-up box of a member's event page, kept per person, event and language under
+    what it shows moves: the content version (the event, the prices, where the person stands),
+    the person's scope (their registration) and the event's (its seats and waiting list).
+    Whether sign-up is open is asked per request and is part of the key."""
+
+    def build() -> str:
+        _add_box_context(context, user=request.user)
+        return shell.render_partial(request, "events/detail.html#signup", context)
+
+    return personal(
+        "signup-box",
+        build,
+        request.user,
+        event.pk,
+        translation.get_language(),
+        context["signup_problem"] or "",
+        also=(f"event:{event.pk}",),
+    )
+
+
 def _detail_page(request, event: Event, context: dict) -> HttpResponse:
     if not shell.uses_shell(request):
+        _add_box_context(context, user=request.user)
         return _detail_render(request, "events/detail.html", event, context)
     seats = _seats_html(event=event, past=context["past"])
-    signup = shell.render_partial(request, "events/detail.html#signup", context)
+    signup = _signup_box(request, event, context)
     return shell.render_member_page(
         request,
         "events/detail.html",
@@ -188,7 +221,7 @@ def _detail_page(request, event: Event, context: dict) -> HttpResponse:
 @require_GET
 def event_detail(request, slug):
     event = selectors.event_for_viewer_shared(slug=slug, user=request.user)
-    return _detail_page(request, event, _detail_context(request, event))
+    return _detail_page(request, event, _detail_context(request, event, with_box=False))
 
 
 @login_required
@@ -265,21 +298,30 @@ def events_feed(request):
 @login_required
 @require_GET
 def my_registrations(request):
-    registrations = personal(
-        "registrations",
-        lambda: list(selectors.user_registration_list(user=request.user)),
-        request.user,
-    )
-    now = timezone.now()
-    upcoming = [r for r in registrations if r.event_end and r.event_end >= now]
-    upcoming.reverse()
-    past = [r for r in registrations if not (r.event_end and r.event_end >= now)]
+    # Upcoming and past are told apart by the minute: the member's part of the page is kept
+    # per person and minute (under the content version and their scope, which their
+    # registrations move) and read in one piece.
+    now = timezone.now().replace(second=0, microsecond=0)
+
+    def context() -> dict:
+        registrations = personal(
+            "registrations",
+            lambda: list(selectors.user_registration_list(user=request.user)),
+            request.user,
+        )
+        upcoming = [r for r in registrations if r.event_end and r.event_end >= now]
+        upcoming.reverse()
+        past = [r for r in registrations if not (r.event_end and r.event_end >= now)]
+        return {"upcoming": upcoming, "past": past, "now": now}
+
     return shell.render_member_page(
         request,
         "events/mine.html",
-        {"upcoming": upcoming, "past": past, "now": now},
+        context,
         name="my-registrations",
+        parts=(now.isoformat(),),
         personal_partial="mine",
+        personal_kept_under=(),
     )
 
 

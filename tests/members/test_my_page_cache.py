@@ -143,3 +143,30 @@ def test_the_second_view_reads_the_members_part_in_one_piece(
     personal = [key for key in asked if ":personal-" in key]
     assert len(personal) == 1
     assert ":personal-part-my-page:" in personal[0]
+
+
+def test_my_registrations_are_read_in_one_piece_and_a_cancellation_shows_at_once(
+    client, page_cache, member, monkeypatch
+):
+    from django.core.cache.backends.locmem import LocMemCache
+
+    registration = RegistrationFactory(
+        user=member, event=EventFactory(title="Boligsocial konference")
+    )
+    assert "Boligsocial konference" in client.get("/en/events/mine/").content.decode()
+    asked = []
+    real_get = LocMemCache.get
+
+    def get(self, key, *args, **kwargs):
+        asked.append(key)
+        return real_get(self, key, *args, **kwargs)
+
+    monkeypatch.setattr(LocMemCache, "get", get)
+    assert "Boligsocial konference" in client.get("/en/events/mine/").content.decode()
+    personal = [key for key in asked if ":personal-" in key]
+    assert len(personal) == 1 and ":personal-part-my-registrations:" in personal[0]
+    response = client.post(f"/en/events/mine/{registration.pk}/cancel/")
+    assert response.status_code == 302
+    page = client.get("/en/events/mine/").content.decode()
+    status = re.search(r'class="registration-status"[^>]*>([^<]*)<', page).group(1)
+    assert status == "Cancelled"
