@@ -137,19 +137,21 @@ def snapshot(gunicorn: server.Gunicorn, celery: CeleryWorkers) -> dict[str, floa
 def minute_of_traffic(base, plan, cookie, workdir, minute, seconds) -> dict:
     results: dict = {}
 
-    def visitors():
-        results["visitors"] = run_wrk(
-            base, _paths(plan, VISITOR_PAGES), seconds=seconds, workdir=workdir,
-            name=f"visitors{minute}", threads=1, connections=16,
-        )  # fmt: skip
+    def load(key, paths, **options):
+        try:
+            results[key] = run_wrk(
+                base, paths, seconds=seconds, workdir=workdir, name=f"{key}{minute}",
+                threads=1, **options,
+            )  # fmt: skip
+        except (RuntimeError, OSError, subprocess.SubprocessError) as error:
+            results[key] = {"error": str(error)[:300]}
 
-    def members():
-        results["members"] = run_wrk(
-            base, _paths(plan, MEMBER_PAGES), seconds=seconds, workdir=workdir,
-            name=f"members{minute}", cookie=cookie, threads=1, connections=8,
-        )  # fmt: skip
-
-    threads = [threading.Thread(target=visitors), threading.Thread(target=members)]
+    threads = [
+        threading.Thread(target=load, args=("visitors", _paths(plan, VISITOR_PAGES)),
+                         kwargs={"connections": 16}),
+        threading.Thread(target=load, args=("members", _paths(plan, MEMBER_PAGES)),
+                         kwargs={"cookie": cookie, "connections": 8}),
+    ]  # fmt: skip
     for thread in threads:
         thread.start()
     results["sign_ups"] = sign_ups(base, plan, minute)
@@ -218,11 +220,19 @@ def main(argv=None) -> int:
         f"\nAlmenNet soak {report['when']}: {args.minutes} minutes, load "
         f"{' '.join(map(str, report['machine']['load_averages']))}"
     )
+    failed_loads = []
     for entry in minutes:
         traffic = entry["traffic"]
+        shown = {}
+        for key in ("visitors", "members"):
+            if "error" in traffic[key]:
+                failed_loads.append(f"minute {entry['minute']} {key}: {traffic[key]['error']}")
+                shown[key] = "failed"
+            else:
+                shown[key] = f"{traffic[key]['rps']:.0f} req/s"
         print(
-            f"  minute {entry['minute']}: visitors {traffic['visitors']['rps']:.0f} req/s, "
-            f"members {traffic['members']['rps']:.0f} req/s, {traffic['sign_ups']} sign-ups"
+            f"  minute {entry['minute']}: visitors {shown['visitors']}, "
+            f"members {shown['members']}, {traffic['sign_ups']} sign-ups"
         )
     print(f"{'process':<24} {'RSS min 1':>10} {'RSS last':>10} {'growth':>8}")
     for name, before, after, growth in rows:
@@ -234,6 +244,9 @@ def main(argv=None) -> int:
         server.database_recreate(url, drop_only=True)
     if grown:
         say(f"FAILED: grew by more than {GROWTH_LIMIT:.0%}: {', '.join(grown)}")
+        return 1
+    if failed_loads:
+        say("FAILED: the load did not run as planned: " + "; ".join(failed_loads))
         return 1
     say(f"no process grew by more than {GROWTH_LIMIT:.0%}; JSON: {OUT / 'soak-latest.json'}")
     return 0

@@ -81,7 +81,9 @@ def run_wrk(
 ) -> dict:
     """One wrk run; requests/s, latency percentiles in ms and the errors (any status but 200
     counts as one)."""
-    script = workdir / "paths.lua"
+    # Per run: the soak runs two of them at once in one folder, and a script rewritten while
+    # the other wrk reads it lost its summary.
+    script = workdir / f"{name}.lua"
     script.write_text(LUA)
     path_file = workdir / f"{name}.paths"
     path_file.write_text("\n".join(paths) + "\n")
