@@ -87,7 +87,7 @@ def _add_box_context(context: dict, *, user, form=None) -> None:
     context["waiting_place"] = registration and selectors.waiting_list_place(
         registration=registration
     )
-    if user.is_authenticated and context["registration"] is None and not context["signup_problem"]:
+    if user.is_authenticated and registration is None and not context["signup_problem"]:
         context["form"] = form or SignupForm(event=event, user=user, standing=standing)
         if form is None:
             context["form_fields_html"] = _unbound_fields_html(context["form"])
