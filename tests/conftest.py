@@ -75,3 +75,20 @@ def _force_login_includes_the_second_factor(monkeypatch):
     from tests.logins import force_login_with_factors
 
     monkeypatch.setattr(ClientMixin, "force_login", force_login_with_factors)
+
+
+@pytest.fixture
+def cache_reads(monkeypatch):
+    """The keys the (local-memory) cache is asked for, in order; clear() to start afresh. The
+    page cache's tests count with it which copies a view reads."""
+    from django.core.cache.backends.locmem import LocMemCache
+
+    asked = []
+    real_get = LocMemCache.get
+
+    def get(self, key, *args, **kwargs):
+        asked.append(key)
+        return real_get(self, key, *args, **kwargs)
+
+    monkeypatch.setattr(LocMemCache, "get", get)
+    return asked

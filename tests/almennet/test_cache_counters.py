@@ -30,13 +30,15 @@ def _round_trips(monkeypatch):
     return sent
 
 
-def test_counters_move_together_and_a_missing_one_starts_at_its_start(
-    private_redis,  # noqa: F811 - the fixture, imported above
-    settings,
-    monkeypatch,
-):
-    _process, url = private_redis
+@pytest.fixture
+def redis_process(private_redis, settings):  # noqa: F811 - the fixture, imported above
+    """The cache on a private redis-server of its own; its process, to stop it."""
+    process, url = private_redis
     _redis_settings(settings, url)
+    return process
+
+
+def test_counters_move_together_and_a_missing_one_starts_at_its_start(redis_process, monkeypatch):
     cache.set("seen", 5, timeout=None)
     sent = _round_trips(monkeypatch)
     cache.incr_or_start({"seen": 100, "new": 7})
@@ -45,13 +47,7 @@ def test_counters_move_together_and_a_missing_one_starts_at_its_start(
     assert cache.get("new") == 8
 
 
-def test_a_move_starts_an_evicted_version_afresh_in_one_round_trip(
-    private_redis,  # noqa: F811 - the fixture, imported above
-    settings,
-    monkeypatch,
-):
-    _process, url = private_redis
-    _redis_settings(settings, url)
+def test_a_move_starts_an_evicted_version_afresh_in_one_round_trip(redis_process, monkeypatch):
     page_cache._move([page_cache.VERSION_KEY, page_cache.SCOPE_KEY + "user:1"])
     # As if read (1, the clock) and then moved by one.
     assert page_cache.content_version() == 2
@@ -63,10 +59,8 @@ def test_a_move_starts_an_evicted_version_afresh_in_one_round_trip(
     assert page_cache.version("user:1") == scope + 1
 
 
-def test_a_move_while_redis_is_down_is_given_up(private_redis, settings):  # noqa: F811
-    process, url = private_redis
-    _redis_settings(settings, url)
-    _stop(process)
+def test_a_move_while_redis_is_down_is_given_up(redis_process):
+    _stop(redis_process)
     with pytest.raises(CacheUnavailable):
         cache.incr_or_start({"seen": 1})
     page_cache._move([page_cache.VERSION_KEY])  # no error: nothing is served from it now

@@ -269,26 +269,17 @@ def test_a_copy_kept_under_a_scope_is_stale_once_the_content_version_moves(page_
 
 
 def test_a_members_first_page_builds_their_own_parts_without_asking_the_cache(
-    client, page_cache, monkeypatch
+    client, page_cache, cache_reads
 ):
     """A scope this request started (a member's first page: their scope is new) cannot have
     copies under it yet, so personal() builds them without a cache read; the next page reads
     them."""
-    from django.core.cache.backends.locmem import LocMemCache
-
     event = _event("Seminar")
     client.force_login(member_user())
-    asked = []
-    real_get = LocMemCache.get
-
-    def get(self, key, *args, **kwargs):
-        asked.append(key)
-        return real_get(self, key, *args, **kwargs)
-
-    monkeypatch.setattr(LocMemCache, "get", get)
+    cache_reads.clear()
     assert client.get(f"/events/{event.slug}/").status_code == 200
-    assert not [key for key in asked if ":personal-" in key]
-    assert any(key.startswith("page-cache:scope:user:") for key in asked)  # looked for
-    asked.clear()
+    assert not [key for key in cache_reads if ":personal-" in key]
+    assert any(key.startswith("page-cache:scope:user:") for key in cache_reads)  # looked for
+    cache_reads.clear()
     assert client.get(f"/events/{event.slug}/").status_code == 200
-    assert [key for key in asked if ":personal-registration:" in key]
+    assert [key for key in cache_reads if ":personal-registration:" in key]

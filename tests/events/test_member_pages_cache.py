@@ -256,29 +256,20 @@ def test_a_sign_up_from_the_event_page_writes_without_reading_the_event_again(
 
 @pytest.mark.django_db(transaction=True)
 def test_the_sign_up_box_is_kept_per_member_and_says_at_once_when_another_took_the_last_seat(
-    client, page_cache, monkeypatch
+    client, page_cache, cache_reads
 ):
     """The box (form, price, a full event's notice) is kept per member and event under the
     event's scope too: a second view reads it in one piece, and another member's sign-up for
     the last seat shows in it at once."""
-    from django.core.cache.backends.locmem import LocMemCache
-
     member, other = AffiliationFactory().user, AffiliationFactory().user
     event = EventFactory(capacity=1)
     client.force_login(member)
     first = client.get(f"/en/events/{event.slug}/").content.decode()
     assert 'id="signup-form"' in first and "The event is full" not in first
-    asked = []
-    real_get = LocMemCache.get
-
-    def get(self, key, *args, **kwargs):
-        asked.append(key)
-        return real_get(self, key, *args, **kwargs)
-
-    monkeypatch.setattr(LocMemCache, "get", get)
+    cache_reads.clear()
     client.get(f"/en/events/{event.slug}/")
-    assert [key for key in asked if ":personal-signup-box:" in key]
-    assert not [key for key in asked if ":signup-fields:" in key]  # the form was not built
+    assert [key for key in cache_reads if ":personal-signup-box:" in key]
+    assert not [key for key in cache_reads if ":signup-fields:" in key]  # the form was not built
     with transaction.atomic():
         RegistrationFactory(event=event, user=other, status=Registration.Status.CONFIRMED)
     page = client.get(f"/en/events/{event.slug}/").content.decode()

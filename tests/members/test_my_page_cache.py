@@ -123,47 +123,29 @@ def test_another_members_changes_leave_my_copy_standing(
 
 
 def test_the_second_view_reads_the_members_part_in_one_piece(
-    client, page_cache, member, monkeypatch
+    client, page_cache, member, cache_reads
 ):
     """Every panel says what its rows move, so the member's whole part of the page is kept
     as HTML: the second view reads it once, not its affiliations, fields and panels apart."""
-    from django.core.cache.backends.locmem import LocMemCache
-
     first = client.get(ME).content.decode()
-    asked = []
-    real_get = LocMemCache.get
-
-    def get(self, key, *args, **kwargs):
-        asked.append(key)
-        return real_get(self, key, *args, **kwargs)
-
-    monkeypatch.setattr(LocMemCache, "get", get)
+    cache_reads.clear()
     second = client.get(ME).content.decode()
     assert _without_tokens(second) == _without_tokens(first)
-    personal = [key for key in asked if ":personal-" in key]
+    personal = [key for key in cache_reads if ":personal-" in key]
     assert len(personal) == 1
     assert ":personal-part-my-page:" in personal[0]
 
 
 def test_my_registrations_are_read_in_one_piece_and_a_cancellation_shows_at_once(
-    client, page_cache, member, monkeypatch
+    client, page_cache, member, cache_reads
 ):
-    from django.core.cache.backends.locmem import LocMemCache
-
     registration = RegistrationFactory(
         user=member, event=EventFactory(title="Boligsocial konference")
     )
     assert "Boligsocial konference" in client.get("/en/events/mine/").content.decode()
-    asked = []
-    real_get = LocMemCache.get
-
-    def get(self, key, *args, **kwargs):
-        asked.append(key)
-        return real_get(self, key, *args, **kwargs)
-
-    monkeypatch.setattr(LocMemCache, "get", get)
+    cache_reads.clear()
     assert "Boligsocial konference" in client.get("/en/events/mine/").content.decode()
-    personal = [key for key in asked if ":personal-" in key]
+    personal = [key for key in cache_reads if ":personal-" in key]
     assert len(personal) == 1 and ":personal-part-my-registrations:" in personal[0]
     response = client.post(f"/en/events/mine/{registration.pk}/cancel/")
     assert response.status_code == 302
