@@ -307,8 +307,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Accounts ---
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend with the session's user read compiled once: logins record it.
+    "almennet.auth.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+    # Sessions recorded before by Django's own stay valid (a backend no longer listed logs
+    # its sessions out).
+    "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -423,6 +427,7 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+SESSION_ENGINE = "almennet.sessions"  # Django's database sessions, their read compiled once
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from almennet.compiled import CompiledQuery
 from almennet.html import sanitise_html
 from almennet.images import cover_alt_check, cover_alt_constraint, validate_image
 from almennet.lazy import ByPath
@@ -18,6 +19,23 @@ from almennet.trigram import upper_trigram_index
 
 # Paths under /events/ that an event's slug must not shadow.
 RESERVED_SLUGS = {"mine", "statistics", "feed"}
+
+
+# One event's seat counts, compiled once (almennet/compiled.py): grouped by the event so that
+# the aggregate is a queryset.
+_SEAT_COUNTS = CompiledQuery(
+    lambda event: (
+        Registration.objects.filter(event_id=event)
+        .order_by()
+        .values("event_id")
+        .annotate(
+            confirmed=Count("pk", filter=Q(status__in=Registration.SEAT_STATUSES)),
+            waiting=Count("pk", filter=Q(status=Registration.Status.WAITING)),
+        )
+        .values_list("confirmed", "waiting")
+    ),
+    event=int,
+)
 
 
 class EventQuerySet(models.QuerySet):
@@ -69,12 +87,13 @@ class EventQuerySet(models.QuerySet):
     def seat_counts_of(self, event) -> dict:
         """with_seat_counts()'s three figures for one event, counted by the same rule in one
         aggregate over its registrations (the event page asks again after every sign-up)."""
-        counts = Registration.objects.filter(event_id=event.pk).aggregate(
-            confirmed_count=Count("pk", filter=Q(status__in=Registration.SEAT_STATUSES)),
-            waiting_count=Count("pk", filter=Q(status=Registration.Status.WAITING)),
-        )
-        counts["seats_left"] = max(event.capacity - counts["confirmed_count"], 0)
-        return counts
+        found = _SEAT_COUNTS.rows(event=event.pk)
+        confirmed, waiting = found[0] if found else (0, 0)  # no registrations: no group
+        return {
+            "confirmed_count": confirmed,
+            "waiting_count": waiting,
+            "seats_left": max(event.capacity - confirmed, 0),
+        }
 
 
 class Event(models.Model):

@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from almennet.compiled import CompiledQuery
 from almennet.page_cache import CONTENT, shared
 from almennet.related import related_lists
 
@@ -95,18 +96,24 @@ def event_related(*, event: Event, user) -> dict:
     return related_lists(obj=event, user=user)
 
 
+# At most one is active (a constraint); ordered by pk, not by the default ordering, which
+# joins the event for its dates. Compiled once: every member's first look at an event asks.
+_REGISTRATION_FOR = CompiledQuery(
+    lambda event, user: (
+        Registration.objects.active()
+        .filter(event_id=event, user_id=user)
+        .select_related("organisation")
+        .order_by("pk")[:1]
+    ),
+    event=int,
+    user=int,
+)
+
+
 def user_registration_for(*, event: Event, user) -> Registration | None:
     if not user.is_authenticated:
         return None
-    # At most one is active (a constraint); ordered by pk, not by the default ordering, which
-    # joins the event for its dates.
-    return (
-        Registration.objects.active()
-        .filter(event=event, user=user)
-        .select_related("organisation")
-        .order_by("pk")
-        .first()
-    )
+    return _REGISTRATION_FOR.first(event=event.pk, user=user.pk)
 
 
 def waiting_list_place(*, registration: Registration) -> int | None:

@@ -16,6 +16,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from activity.services import actions_scrub, record
+from almennet.compiled import CompiledQuery
 from members.selectors import Standing, user_standing
 
 from . import mail
@@ -65,20 +66,48 @@ def _next_waiting_position(event: Event) -> int:
     return (highest or 0) + 1
 
 
-def _lock_event_columns(event: Event, *columns: str) -> tuple:
-    """Lock the event's row and read only these columns of it (a sign-up needs two)."""
-    return Event.objects.select_for_update().filter(pk=event.pk).values_list(*columns).get()
+# The two reads a sign-up makes under the event's lock, compiled once (almennet/compiled.py):
+# every sign-up of a rush waits for the one before it, so what it does under the lock is kept
+# small.
+_LOCK_FOR_SIGNUP = CompiledQuery(
+    lambda event: (
+        Event.objects.select_for_update()
+        .filter(pk=event)
+        .values_list("capacity", "requires_approval")
+    ),
+    event=int,
+)
+_SEATS_AND_LAST_IN_LINE = CompiledQuery(
+    lambda event: (
+        Registration.objects.filter(event_id=event)
+        .order_by()
+        .values("event_id")
+        .annotate(
+            taken=Count("pk", filter=Q(status__in=Registration.SEAT_STATUSES)),
+            last_in_line=Max("waiting_position"),
+        )
+        .values_list("taken", "last_in_line")
+    ),
+    event=int,
+)
+
+
+def _lock_event_for_signup(event: Event) -> tuple[int, bool]:
+    """Lock the event's row and read the two columns a sign-up needs: capacity and whether
+    it needs approval."""
+    found = _LOCK_FOR_SIGNUP.rows(event=event.pk)
+    if not found:
+        raise Event.DoesNotExist(f"event {event.pk} is gone")
+    return found[0]
 
 
 def _seats_and_last_in_line(event: Event) -> tuple[int, int]:
     """The seats taken and the last waiting position, in one query. Under the event's lock, as
     a statement of its own after the lock: a subquery of the locking statement would count
     from before the wait."""
-    counts = Registration.objects.filter(event_id=event.pk).aggregate(
-        taken=Count("pk", filter=Q(status__in=Registration.SEAT_STATUSES)),
-        last_in_line=Max("waiting_position"),
-    )
-    return counts["taken"], counts["last_in_line"] or 0
+    found = _SEATS_AND_LAST_IN_LINE.rows(event=event.pk)
+    taken, last_in_line = found[0] if found else (0, None)  # no registrations: no group
+    return taken, last_in_line or 0
 
 
 def _first_start(event: Event) -> datetime.datetime | None:
@@ -167,7 +196,7 @@ def _signup(
     # row and the mail's intent (small inserts). Nothing is rendered while others wait; the
     # confirmation and its calendar file are rendered by the worker after commit.
     with transaction.atomic():
-        capacity, requires_approval = _lock_event_columns(event, "capacity", "requires_approval")
+        capacity, requires_approval = _lock_event_for_signup(event)
         now = timezone.now()  # after the lock: created_at is the arrival order
         registration.created_at = now
         if requires_approval and not by_staff:

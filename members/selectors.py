@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from almennet.compiled import CompiledQuery
 from almennet.page_cache import personal
 from almennet.periods import period_includes
 
@@ -87,10 +88,19 @@ def user_standing(*, user, on: datetime.date | None = None) -> Standing:
         return Standing(organisations=(), on=on)
 
     def build() -> Standing:
-        current = Affiliation.objects.current(on).filter(user=user).select_related("organisation")
-        return Standing.of(current, on)
+        return Standing.of(_CURRENT_AFFILIATIONS.objects(user=user.pk, on=on), on)
 
     return personal("standing", build, user, on)
+
+
+# Compiled once (almennet/compiled.py): a member's first page of the day asks it.
+_CURRENT_AFFILIATIONS = CompiledQuery(
+    lambda user, on: (
+        Affiliation.objects.current(on).filter(user_id=user).select_related("organisation")
+    ),
+    user=int,
+    on=datetime.date,
+)
 
 
 def user_affiliations_and_seats(*, user) -> tuple[list[Affiliation], list[Seat]]:

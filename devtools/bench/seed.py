@@ -881,6 +881,7 @@ class Seeder:
         addresses are verified, so the load generator can also log them in through the login
         form (PASSWORD; none has a second factor)."""
         from allauth.account.models import EmailAddress
+        from django.conf import settings
         from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
         from django.contrib.sessions.backends.db import SessionStore
         from django.middleware.csrf import _get_new_csrf_string
@@ -897,7 +898,7 @@ class Seeder:
         for user in users:
             store = SessionStore()
             store[SESSION_KEY] = str(user.pk)
-            store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
             store[HASH_SESSION_KEY] = user.get_session_auth_hash()
             store.create()
             self.plan["sessions"].append(

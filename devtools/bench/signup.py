@@ -110,7 +110,7 @@ def _prepare(*, run: str, hot: bool, people: int, capacity: int) -> dict:
             key = store._get_new_session_key()
             data = {
                 SESSION_KEY: str(account.pk),
-                BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+                BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0],
                 HASH_SESSION_KEY: account.get_session_auth_hash(),
             }
             sessions.append(

@@ -45,7 +45,7 @@ def _session_cookie(email: str) -> dict | None:
         )
     request = RequestFactory().get("/")
     SessionMiddleware(lambda r: None).process_request(request)
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
     record_authentication(request, user, "password", email=email)
     record_authentication(request, user, "mfa", type="totp")
     request.session.save()
