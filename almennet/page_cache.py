@@ -286,10 +286,15 @@ class AnonymousPageCacheMiddleware:
 
     def __call__(self, request):
         _request.active, _request.versions, _request.fresh = True, None, None
+        _request.pending = {}
         try:
             return self._answer(request)
         finally:
-            _request.active, _request.versions, _request.fresh = False, None, None
+            try:
+                _keep_pending()
+            finally:
+                _request.active, _request.versions, _request.fresh = False, None, None
+                _request.pending = None
 
     def _answer(self, request):
         # Content may have changed while the cache was down, unrecorded: pages stored before
@@ -386,11 +391,26 @@ def shared(name: str, build, *parts, on=EVERYTHING):
         # Always under the content version too: moving it (after a Redis outage) empties all.
         on = (CONTENT, *on)
     key = f"shared:{_version_stamp(on)}:{name}:" + ":".join(str(part) for part in parts)
-    value = None if _nothing_kept_under(on) else cache.get(key)
+    pending = getattr(_request, "pending", None)
+    value = pending.get(key) if pending else None
+    if value is None:
+        value = None if _nothing_kept_under(on) else cache.get(key)
     if value is None:
         value = build()
-        cache.set(key, value, settings.PAGE_CACHE_SECONDS)
+        if pending is None:  # outside a request (a task, a command): kept at once
+            cache.set(key, value, settings.PAGE_CACHE_SECONDS)
+        else:
+            pending[key] = value
     return value
+
+
+def _keep_pending() -> None:
+    """What this request built for shared() and personal(), kept in one round trip as it ends
+    (a member's first look at an event builds four or five parts). Each is stored under the
+    versions it was built under, so a late write can only be one nobody asks for any more."""
+    pending = getattr(_request, "pending", None)
+    if pending:
+        cache.set_many(pending, settings.PAGE_CACHE_SECONDS)
 
 
 def personal(name: str, build, user, *parts, also=()):

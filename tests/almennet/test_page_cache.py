@@ -283,3 +283,49 @@ def test_a_members_first_page_builds_their_own_parts_without_asking_the_cache(
     cache_reads.clear()
     assert client.get(f"/events/{event.slug}/").status_code == 200
     assert [key for key in cache_reads if ":personal-registration:" in key]
+
+
+def test_what_a_members_first_look_builds_is_kept_in_one_write_as_the_request_ends(
+    client, page_cache, monkeypatch
+):
+    """A member's first look at an event builds their registration, where they stand, the
+    seat counts and their sign-up box: kept together in one set_many (one round trip to Redis),
+    not one set each; the next look reads them back and builds none of them."""
+    from django.core.cache.backends.locmem import LocMemCache
+
+    from devtools.factories.events import EventFactory
+
+    writes, inside = [], []
+    real_set, real_set_many = LocMemCache.set, LocMemCache.set_many
+
+    def set_one(self, key, *args, **kwargs):
+        if not inside:  # the local-memory cache's set_many sets one by one
+            writes.append(("set", [key]))
+        return real_set(self, key, *args, **kwargs)
+
+    def set_many(self, data, *args, **kwargs):
+        writes.append(("set_many", list(data)))
+        inside.append(True)
+        try:
+            return real_set_many(self, data, *args, **kwargs)
+        finally:
+            inside.pop()
+
+    monkeypatch.setattr(LocMemCache, "set", set_one)
+    monkeypatch.setattr(LocMemCache, "set_many", set_many)
+    event = EventFactory(capacity=5)
+    client.force_login(member_user())
+    assert client.get(f"/en/events/{event.slug}/").status_code == 200
+    parts = [(kind, keys) for kind, keys in writes if any(k.startswith("shared:") for k in keys)]
+    assert [kind for kind, _keys in parts] == ["set_many"]
+    kept = " ".join(parts[0][1])
+    for name in ("personal-registration", "personal-standing", "event-seats", "signup-box"):
+        assert name in kept
+    writes.clear()
+    again = client.get(f"/en/events/{event.slug}/")
+    assert 'id="signup-form"' in again.content.decode()
+    assert not [keys for _kind, keys in writes if any(k.startswith("shared:") for k in keys)]
+    # outside a request (a task, a command) a part is kept at once
+    page_cache_module.shared("outside", lambda: "built", 1)
+    assert len(writes) == 1 and writes[0][0] == "set"
+    assert writes[0][1][0].startswith("shared:") and ":outside:" in writes[0][1][0]
