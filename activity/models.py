@@ -4,12 +4,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from almennet.compiled import CompiledInsert
 from almennet.trigram import upper_trigram_index
 
 from .verbs import Verb
 
 
-class Action(models.Model):
+class Action(CompiledInsert, models.Model):
     """One row of the action log: who (actor; empty for the system) did what (verb, from the
     fixed list in verbs.py) to which object (content type + id, and a label kept after the
     object is deleted), when, with the details in data."""

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from almennet.compiled import CompiledQuery
+from almennet.compiled import CompiledInsert, CompiledQuery
 from almennet.html import sanitise_html
 from almennet.images import cover_alt_check, cover_alt_constraint, validate_image
 from almennet.lazy import ByPath
@@ -273,7 +273,7 @@ class RegistrationQuerySet(models.QuerySet):
         return self.filter(status=Registration.Status.WAITING).order_by("waiting_position", "pk")
 
 
-class Registration(models.Model):
+class Registration(CompiledInsert, models.Model):
     """A person's sign-up for an event. Seats are taken only through events.services."""
 
     class Status(models.TextChoices):

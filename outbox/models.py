@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from almennet.compiled import CompiledInsert
 from almennet.trigram import upper_trigram_index
 
 
@@ -67,7 +68,7 @@ class Batch(models.Model):
         return self.label
 
 
-class OutboxMessage(models.Model):
+class OutboxMessage(CompiledInsert, models.Model):
     """One mail to one recipient, rendered when queued. The delivery log for that recipient."""
 
     class Status(models.TextChoices):

@@ -216,3 +216,36 @@ def test_where_a_person_stands_comes_from_their_current_confirmed_affiliations()
     standing = user_standing(user=user)
     assert standing.organisations == (member,)
     assert standing.is_member
+
+
+def test_an_insert_compiled_once_saves_the_row_as_djangos_insert_does():
+    """Registration, Action and OutboxMessage insert through CompiledInsert: the row, its
+    primary key, auto_now_add and JSON come out as Django's own insert leaves them, in one
+    query; a value that is an expression goes through Django's insert."""
+    from django.db.models.functions import Now
+
+    from almennet.compiled import _INSERTS
+
+    user = UserFactory()
+    target = RegistrationFactory()
+    for note in ("first", "second, the SQL kept"):
+        with CaptureQueriesContext(connection) as queries:
+            action = record(user, "registration.signed_up", target, event=3, note=note)
+        # (the first also looks up the content type, which Django then keeps)
+        assert [q["sql"].split(" ")[0] for q in queries][-1:] == ["INSERT"]
+        assert len([q for q in queries if q["sql"].startswith("INSERT")]) == 1
+        assert action.pk is not None and not action._state.adding
+        stored = Action.objects.get(pk=action.pk)
+        assert stored.data == {"event": 3, "note": note}
+        assert stored.target_id == str(target.pk) and stored.actor == user
+        assert stored.created_at == action.created_at and timezone.is_aware(action.created_at)
+    assert any(key[0] is Action for key in _INSERTS)
+    with_expression = Action(actor=user, verb="registration.signed_up", created_at=Now())
+    with_expression.target_id = "1"
+    with_expression.save()  # Django's insert: the expression is compiled with the query
+    assert Action.objects.filter(pk=with_expression.pk).exists()
+    registration = Registration(
+        event=EventFactory(), user=user, status=Registration.Status.CONFIRMED, price=0
+    )
+    registration.save(force_insert=True)
+    assert Registration.objects.get(pk=registration.pk).created_at == registration.created_at
