@@ -73,9 +73,9 @@ def test_without_the_lock_the_same_race_overbooks(monkeypatch):
     monkeypatch.setattr(
         services,
         "_lock_event_for_signup",
-        lambda event: Event.objects.filter(pk=event.pk)
-        .values_list("capacity", "requires_approval")
-        .get(),
+        lambda event: (
+            Event.objects.filter(pk=event.pk).values_list("capacity", "requires_approval").get()
+        ),
     )
     event = EventFactory(capacity=10, member_price=0, non_member_price=0)
     _sign_up_all_at_once(event, UserFactory.create_batch(30))
