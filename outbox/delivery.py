@@ -79,8 +79,11 @@ class _ConnectionBroken(Exception):
     """The SMTP connection is unusable; the rest of the batch is retried later."""
 
 
-def outbox_claim(*, limit: int = BATCH_SIZE, ids: list[int] | None = None):
-    """Lock and mark up to `limit` due rows as ours. Returns (claim token, lease end, ids)."""
+def outbox_claim(
+    *, limit: int = BATCH_SIZE, ids: list[int] | None = None, transactional_only: bool = False
+):
+    """Lock and mark up to `limit` due rows as ours (with `transactional_only`, none of a
+    newsletter's batch). Returns (claim token, lease end, ids)."""
     now = timezone.now()
     token = uuid.uuid4()
     lease_until = now + lease_duration()
@@ -88,6 +91,8 @@ def outbox_claim(*, limit: int = BATCH_SIZE, ids: list[int] | None = None):
         due = OutboxMessage.objects.due(now)
         if ids is not None:
             due = due.filter(id__in=ids)
+        if transactional_only:
+            due = due.filter(batch_id__isnull=True)
         claimed = list(
             due.select_for_update(skip_locked=True, of=("self",))
             .order_by("next_attempt_at", "id")
@@ -320,12 +325,19 @@ def smtp_connection() -> _BatchConnection:
 
 
 def outbox_deliver(
-    *, limit: int = BATCH_SIZE, ids: list[int] | None = None, smtp: _BatchConnection | None = None
+    *,
+    limit: int = BATCH_SIZE,
+    ids: list[int] | None = None,
+    smtp: _BatchConnection | None = None,
+    transactional_only: bool = False,
 ) -> DeliveryResult:
-    """Claim one batch of due messages and deliver it over one SMTP connection: `smtp`, kept
-    open for the caller's next batch, or a new one closed at the end."""
+    """Claim one batch of due messages (`transactional_only`: none of a newsletter's) and
+    deliver it over one SMTP connection: `smtp`, kept open for the caller's next batch, or a
+    new one closed at the end."""
     result = DeliveryResult()
-    token, lease_until, claimed = outbox_claim(limit=limit, ids=ids)
+    token, lease_until, claimed = outbox_claim(
+        limit=limit, ids=ids, transactional_only=transactional_only
+    )
     result.claimed = len(claimed)
     if not claimed:
         return result

@@ -145,9 +145,9 @@ def _message_insert(
                 return OutboxMessage.objects.get(dedup_key=message.dedup_key)
             raise
         _attachments_add(message, attachments)
-    from .tasks import enqueue_on_commit, outbox_message_send
+    from .tasks import message_deliver_soon
 
-    enqueue_on_commit(outbox_message_send, message.pk)
+    message_deliver_soon(message.pk)
     return message
 
 

@@ -8,7 +8,7 @@ from django.db import connection
 from django.utils import timezone
 
 from outbox import delivery, tasks
-from outbox.models import OutboxMessage, SuppressedAddress
+from outbox.models import Batch, OutboxMessage, SuppressedAddress
 from outbox.services import message_queue
 
 pytestmark = pytest.mark.django_db
@@ -276,3 +276,84 @@ def test_old_finished_mail_loses_its_body_but_keeps_its_log_line(smtp):
     fresh.refresh_from_db()
     waiting.refresh_from_db()
     assert fresh.body_text and waiting.body_text
+
+
+@pytest.fixture
+def eager_restored():
+    from celery import current_app
+
+    eager = current_app.conf.task_always_eager
+    yield
+    current_app.conf.task_always_eager = eager
+
+
+def test_mail_queued_in_a_burst_is_sent_by_one_task_a_second_and_none_is_left_behind(
+    smtp, django_capture_on_commit_callbacks, monkeypatch, eager_restored
+):
+    """With a broker (not eager) and the cache up, the first message after a quiet second
+    publishes one outbox_send_transactional to run once that second is over; the messages
+    committed meanwhile publish nothing and are sent by it. A newsletter's batch is left to
+    outbox_drain."""
+    from celery import current_app
+    from django.core.cache import cache
+
+    published = []
+
+    def recorder(name):
+        def apply_async(args=(), countdown=None, **kwargs):
+            published.append((name, tuple(args), countdown))
+
+        return apply_async
+
+    monkeypatch.setattr(tasks.outbox_message_send, "apply_async", recorder("one"))
+    monkeypatch.setattr(tasks.outbox_send_transactional, "apply_async", recorder("burst"))
+    cache.delete(tasks.KICK_KEY)
+    current_app.conf.task_always_eager = False  # with a broker (restored by the fixture)
+    for number in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            queue(f"person{number}@example.dk")
+    assert published == [("burst", (), tasks.KICK_DELAY_SECONDS)]
+    cache.delete(tasks.KICK_KEY)  # the second is over
+    with django_capture_on_commit_callbacks(execute=True):
+        queue("later@example.dk")
+    assert published[1:] == [("burst", (), tasks.KICK_DELAY_SECONDS)]
+    newsletter = queue("reader@example.dk")
+    batch = Batch.objects.create(label="Nyhedsbrev")
+    OutboxMessage.objects.filter(pk=newsletter.pk).update(batch=batch)
+
+    assert tasks.outbox_send_transactional() == 4
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "later@example.dk",
+        "person0@example.dk",
+        "person1@example.dk",
+        "person2@example.dk",
+    ]
+    newsletter.refresh_from_db()
+    assert newsletter.status == OutboxMessage.Status.QUEUED
+
+
+def test_with_the_cache_down_or_run_eagerly_each_message_gets_its_own_task(
+    smtp, django_capture_on_commit_callbacks, monkeypatch, eager_restored
+):
+    from celery import current_app
+    from django.core.cache import cache
+
+    published = []
+    monkeypatch.setattr(
+        tasks.outbox_message_send,
+        "apply_async",
+        lambda args=(), **kwargs: published.append(("one", tuple(args))),
+    )
+    monkeypatch.setattr(
+        tasks.outbox_send_transactional,
+        "apply_async",
+        lambda args=(), **kwargs: published.append(("burst", tuple(args))),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        eager = queue("eager@example.dk")  # the tests run Celery eagerly
+    assert published == [("one", (eager.pk,))]
+    current_app.conf.task_always_eager = False  # with a broker (restored by the fixture)
+    monkeypatch.setattr(type(cache), "is_available", False, raising=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        down = queue("down@example.dk")
+    assert published[1:] == [("one", (down.pk,))]
