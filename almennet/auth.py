@@ -2,6 +2,7 @@
 session) compiled once (almennet/compiled.py). It authenticates as Django's does."""
 
 from django.contrib.auth import backends, get_user_model
+from django.core.exceptions import ValidationError
 
 from .compiled import CompiledQuery
 
@@ -12,7 +13,7 @@ class ModelBackend(backends.ModelBackend):
     def get_user(self, user_id):
         try:
             pk = get_user_model()._meta.pk.to_python(user_id)
-        except Exception:  # noqa: BLE001 - a session's id that is not one is no user
+        except (ValidationError, TypeError, ValueError):  # a session's id that is not one
             return None
         user = _USER.first(pk=pk)
         return user if user is not None and self.user_can_authenticate(user) else None

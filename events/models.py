@@ -21,8 +21,9 @@ from almennet.trigram import upper_trigram_index
 RESERVED_SLUGS = {"mine", "statistics", "feed"}
 
 
-# One event's seat counts, compiled once (almennet/compiled.py): grouped by the event so that
-# the aggregate is a queryset.
+# One event's seats taken, places on the waiting list and last waiting position, compiled
+# once (almennet/compiled.py): the event page and the sign-up under the event's lock ask it.
+# Grouped by the event so that the aggregate is a queryset.
 _SEAT_COUNTS = CompiledQuery(
     lambda event: (
         Registration.objects.filter(event_id=event)
@@ -31,8 +32,9 @@ _SEAT_COUNTS = CompiledQuery(
         .annotate(
             confirmed=Count("pk", filter=Q(status__in=Registration.SEAT_STATUSES)),
             waiting=Count("pk", filter=Q(status=Registration.Status.WAITING)),
+            last_in_line=Max("waiting_position"),
         )
-        .values_list("confirmed", "waiting")
+        .values_list("confirmed", "waiting", "last_in_line")
     ),
     event=int,
 )
@@ -87,13 +89,23 @@ class EventQuerySet(models.QuerySet):
     def seat_counts_of(self, event) -> dict:
         """with_seat_counts()'s three figures for one event, counted by the same rule in one
         aggregate over its registrations (the event page asks again after every sign-up)."""
-        found = _SEAT_COUNTS.rows(event=event.pk)
-        confirmed, waiting = found[0] if found else (0, 0)  # no registrations: no group
+        confirmed, waiting, _last_in_line = _seat_counts(event)
         return {
             "confirmed_count": confirmed,
             "waiting_count": waiting,
             "seats_left": max(event.capacity - confirmed, 0),
         }
+
+    def seats_taken_and_last_in_line(self, event) -> tuple[int, int]:
+        """The seats taken and the highest waiting position given (0 for none), by the same
+        query: what a sign-up counts under the event's lock."""
+        confirmed, _waiting, last_in_line = _seat_counts(event)
+        return confirmed, last_in_line or 0
+
+
+def _seat_counts(event) -> tuple[int, int, int | None]:
+    found = _SEAT_COUNTS.rows(event=event.pk)
+    return found[0] if found else (0, 0, None)  # no registrations: no group
 
 
 class Event(models.Model):

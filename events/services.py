@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Max, Min
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -66,27 +66,14 @@ def _next_waiting_position(event: Event) -> int:
     return (highest or 0) + 1
 
 
-# The two reads a sign-up makes under the event's lock, compiled once (almennet/compiled.py):
-# every sign-up of a rush waits for the one before it, so what it does under the lock is kept
-# small.
+# The lock a sign-up takes, compiled once (almennet/compiled.py): every sign-up of a rush
+# waits for the one before it, so what it does under the lock is kept small (the count is
+# Event.objects.seats_taken_and_last_in_line, compiled too).
 _LOCK_FOR_SIGNUP = CompiledQuery(
     lambda event: (
         Event.objects.select_for_update()
         .filter(pk=event)
         .values_list("capacity", "requires_approval")
-    ),
-    event=int,
-)
-_SEATS_AND_LAST_IN_LINE = CompiledQuery(
-    lambda event: (
-        Registration.objects.filter(event_id=event)
-        .order_by()
-        .values("event_id")
-        .annotate(
-            taken=Count("pk", filter=Q(status__in=Registration.SEAT_STATUSES)),
-            last_in_line=Max("waiting_position"),
-        )
-        .values_list("taken", "last_in_line")
     ),
     event=int,
 )
@@ -105,9 +92,7 @@ def _seats_and_last_in_line(event: Event) -> tuple[int, int]:
     """The seats taken and the last waiting position, in one query. Under the event's lock, as
     a statement of its own after the lock: a subquery of the locking statement would count
     from before the wait."""
-    found = _SEATS_AND_LAST_IN_LINE.rows(event=event.pk)
-    taken, last_in_line = found[0] if found else (0, None)  # no registrations: no group
-    return taken, last_in_line or 0
+    return Event.objects.seats_taken_and_last_in_line(event)
 
 
 def _first_start(event: Event) -> datetime.datetime | None:
