@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bi
 
 export PYTHONDONTWRITEBYTECODE=1
 
-.PHONY: help install install-test run stop lock test test-fast vnu lint lint-imports format bench soak wrk wrk-for-tests bandit bench-search bench-mail chromium messages vendor clean scale-demo screenshots
+.PHONY: help install install-test run stop lock test test-fast vnu lint lint-imports format bench soak wrk wrk-for-tests smtp-sink bandit bench-search bench-mail chromium messages vendor clean scale-demo screenshots
 
 help:
 	@echo "make run    start the portal with demo data at http://127.0.0.1:8000/ (PORT=8001 for another port)"
@@ -148,8 +148,8 @@ bench-search: install
 	DEBUG=$${DEBUG:-on} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-on} $(PY) manage.py bench_search
 
-# Newsletter throughput to a local SMTP sink (aiosmtpd) in mails per second, with the machine.
-bench-mail: install
+# Newsletter throughput to local SMTP sinks (smtp-sink, aiosmtpd) in mails per second, with the machine.
+bench-mail: install smtp-sink
 	DEBUG=$${DEBUG:-on} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-on} $(PY) manage.py bench_mail $(BENCH_MAIL_ARGS)
 
@@ -161,6 +161,16 @@ wrk-for-tests:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
 	  else echo "wrk is missing: install Debian's wrk package (the soak's wrk test will be skipped)"; fi; }
 
+# Postfix's smtp-sink, a native SMTP test server, for bench_mail: taken from Debian's postfix
+# package into var/tools/postfix (no mail server is installed or started). Without it,
+# bench_mail measures with the aiosmtpd sink only.
+SMTP_SINK_DIR := $(CURDIR)/var/tools/postfix
+smtp-sink:
+	@test -x $(SMTP_SINK_DIR)/usr/sbin/smtp-sink || { mkdir -p $(SMTP_SINK_DIR) && cd $(SMTP_SINK_DIR) && \
+	  { apt-get download postfix >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+	    apt-get download postfix >/dev/null 2>&1; }; } && dpkg-deb -x postfix_*.deb . && rm -f postfix_*.deb; } \
+	  || echo "Postfix's smtp-sink could not be fetched: bench_mail measures with the aiosmtpd sink only"
+
 wrk:
 	@command -v wrk >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
@@ -170,7 +180,7 @@ wrk:
 # measures wrk's own ceiling and the bare view's, drives every read page with wrk -t2 -c32 and
 # the sign-up rush with a scripted client, and writes a table and var/bench/*.json (about 8
 # minutes at scale 1). BENCH_ARGS="--seconds 5 --scale 0.2 --only front,my_page --keep" etc.
-bench: install wrk
+bench: install wrk smtp-sink
 	$(PY) -m devtools.bench.run $(BENCH_ARGS)
 
 # Five minutes of mixed traffic (visitors' and members' pages) against gunicorn with two Celery

@@ -384,7 +384,7 @@ def main(argv=None) -> int:  # noqa: C901, PLR0915 - one linear script
             env=env,
             capture_output=True,
             text=True,
-            timeout=300,
+            timeout=600,  # bench_mail: two sinks, a minute or two each
         )
         extra[command] = (done.stdout + done.stderr).strip().splitlines()[-25:]
 

@@ -2,11 +2,14 @@
 
 Creates N throwaway subscribers (10,000) and one newsletter, releases it (audience, rendering and
 queueing, timed), then has it delivered by `--workers` real Celery worker processes (2, each
-`celery worker --pool=solo`, started here with EMAIL_URL pointing at an aiosmtpd sink in its own
+`celery worker --pool=solo`, started here with EMAIL_URL pointing at an SMTP sink in its own
 process) running the outbox's drain task, as in production; timed from the moment the drains
-are queued until every row is marked sent. The workers use the project's Redis (REDIS_URL) under
-a key prefix private to the run, and only those keys are deleted after. `--in-process` delivers
-from forked processes instead (no Celery, no Redis). Removes what it made.
+are queued until every row is marked sent, with the CPU the workers, the sink and the rest of
+the machine spent meanwhile. Mail already due outside a newsletter is delivered first, untimed.
+The sinks: Postfix's smtp-sink (native) when `make smtp-sink` fetched it, and aiosmtpd's (Python);
+each run says which. The workers use the project's Redis (REDIS_URL) under a key prefix private
+to the run, and only those keys are deleted after. `--in-process` delivers from forked
+processes instead (no Celery, no Redis). Removes what it made.
 """
 
 import contextlib
@@ -21,7 +24,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
 
 from devtools.smtp_sink import free_port
@@ -62,6 +65,110 @@ def _drain() -> None:
         connections.close_all()
 
 
+def _leftovers_deliver() -> int:
+    """Deliver, untimed, the mail that is due outside any newsletter (after `make bench`, the
+    sign-up rush's confirmations): the workers would otherwise send it first, inside the timing
+    of the newsletter."""
+    sent = 0
+    smtp = delivery.smtp_connection()
+    try:
+        while True:
+            result = delivery.outbox_deliver(limit=500, smtp=smtp, transactional_only=True)
+            sent += result.sent
+            if not result.claimed:
+                return sent
+    finally:
+        smtp.close()
+
+
+class CpuClock:
+    """CPU seconds (user + system) spent by some processes, and by the whole machine, between
+    `start()` and `stop()`, read from /proc (Linux). Shows what the delivery's limit was."""
+
+    def __init__(self, **pids: list[int]):
+        self.pids = pids
+        self.before: dict[str, float] = {}
+        self.spent: dict[str, float] = {}
+
+    @staticmethod
+    def _process(pid: int) -> float:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    @staticmethod
+    def _machine() -> float:
+        try:
+            fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+        except OSError:
+            return 0.0
+        busy = sum(int(x) for x in fields[:8]) - int(fields[3]) - int(fields[4])  # not idle
+        return busy / os.sysconf("SC_CLK_TCK")
+
+    def _read(self) -> dict[str, float]:
+        read = {name: sum(map(self._process, pids)) for name, pids in self.pids.items()}
+        return {**read, "machine": self._machine()}
+
+    def start(self) -> None:
+        self.before = self._read()
+
+    def stop(self) -> None:
+        after = self._read()
+        self.spent = {name: after[name] - self.before[name] for name in after}
+
+    def report(self, seconds: float) -> str:
+        if not self.spent.get("machine"):
+            return ""
+        cores = os.cpu_count() or 1
+        parts = ", ".join(
+            f"{name} {spent:.1f}" for name, spent in self.spent.items() if name != "machine"
+        )
+        rest = self.spent["machine"] - sum(v for k, v in self.spent.items() if k != "machine")
+        return (
+            f"  CPU while delivering: {self.spent['machine']:.1f} s busy of {cores} cores x "
+            f"{seconds:.1f} s = {cores * seconds:.1f} s; {parts}, the rest (PostgreSQL, this "
+            f"command, other work) {rest:.1f}"
+        )
+
+
+# The SMTP servers the mail is delivered to, each in its own process on this machine. Postfix's
+# smtp-sink is a native test server made for measuring mail clients (`make smtp-sink` takes it
+# from Debian's postfix package without installing a mail server); aiosmtpd's Sink, in Python,
+# costs the machine about a third as much CPU per mail as a Celery worker does, CPU the workers
+# then do not get. Measured with each, the report says which.
+SMTP_SINK_ROOT = Path(settings.BASE_DIR) / "var" / "tools" / "postfix"
+SMTP_SINK = SMTP_SINK_ROOT / "usr" / "sbin" / "smtp-sink"
+SINKS = {
+    "smtp-sink": "Postfix's smtp-sink (native)",
+    "aiosmtpd": "aiosmtpd's Sink (Python)",
+}
+
+
+@contextlib.contextmanager
+def _sink_running(name: str):
+    """Start the sink on a free port; yields (port, pid)."""
+    port = free_port()
+    if name == "smtp-sink":
+        drop = ["-u", "nobody"] if os.geteuid() == 0 else []  # it refuses to run as root
+        command = [str(SMTP_SINK), *drop, f"127.0.0.1:{port}", "256"]
+        env = {**os.environ, "LD_LIBRARY_PATH": str(SMTP_SINK_ROOT / "usr" / "lib" / "postfix")}
+    else:
+        command = [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}",
+                   "-c", "aiosmtpd.handlers.Sink"]  # fmt: skip
+        env = None
+    sink = subprocess.Popen(  # noqa: S603 - a fixed program and arguments
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        wait_for_port(port)
+        yield port, sink.pid
+    finally:
+        sink.terminate()
+        sink.wait(timeout=10)
+
+
 def _warm_up(run: str) -> None:
     """Send a newsletter to one address first, untimed: the web process that sends the real one
     has its URL resolver, templates and search lexicon loaded; this fresh process has not."""
@@ -100,10 +207,11 @@ def _database_url() -> str:
 
 
 def _deliver_with_celery(
-    *, batch_id: int, count: int, workers: int, port: int, async_marks: bool
+    *, batch_id: int, count: int, workers: int, port: int, async_marks: bool, clock: CpuClock
 ) -> float:
     """Start `workers` Celery workers, queue one drain per worker, and time until every row of
-    the batch is sent. The broker keys of the run carry a private prefix, deleted after."""
+    the batch is sent, with the workers' CPU on `clock`. The broker keys of the run carry a
+    private prefix, deleted after."""
     import redis
     from celery import Celery
 
@@ -157,6 +265,8 @@ def _deliver_with_celery(
                     )  # fmt: skip
                 )
             _wait_for_workers(broker, workers, log_path)
+            clock.pids["workers"] = [process.pid for process in processes]
+            clock.start()
             started = time.perf_counter()
             for _ in range(workers):
                 broker.send_task("outbox.tasks.outbox_drain")
@@ -168,6 +278,7 @@ def _deliver_with_celery(
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"delivery did not finish; see {log_path}")
                 time.sleep(0.05)
+            clock.stop()
             return time.perf_counter() - started
     finally:
         for process in processes:
@@ -216,52 +327,62 @@ class Command(BaseCommand):
         parser.add_argument(
             "--async-marks", action="store_true", help="also measure asynchronous sent marks"
         )
+        parser.add_argument(
+            "--sink",
+            choices=["auto", "both", *SINKS],
+            default="auto",
+            help="the SMTP sink (auto: both when Postfix's smtp-sink is there, else aiosmtpd)",
+        )
 
-    def handle(self, *args, count, workers, in_process, parallel, async_marks, **options):
-        port = free_port()
-        sink = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}",
-             "-c", "aiosmtpd.handlers.Sink"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        try:
-            wait_for_port(port)
-            settings.MAILERS = {
-                "default": {
-                    "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                    "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 10},
+    def handle(self, *args, count, workers, in_process, parallel, async_marks, sink, **options):
+        sinks = {"both": list(SINKS), "auto": list(SINKS) if SMTP_SINK.exists() else ["aiosmtpd"]}
+        sinks = sinks.get(sink, [sink])
+        if "smtp-sink" in sinks and not SMTP_SINK.exists():
+            raise CommandError(f"{SMTP_SINK} is missing: `make smtp-sink` fetches it")
+        settings.MAILINGS_PARALLEL_DRAINS = 0  # delivery is driven and timed below
+        how = (
+            f"{parallel} forked delivery processes"
+            if in_process
+            else f"{workers} Celery worker processes (--pool=solo)"
+        )
+        self.stdout.write(
+            f"Newsletter to {count} addresses, {how}; load average {os.getloadavg()[0]:.1f}"
+        )
+        if sinks == ["aiosmtpd"] and sink == "auto":
+            self.stdout.write(f"  ({SMTP_SINK} is missing, so only the Python sink is used)")
+        for name in sinks:
+            self.stdout.write(f"to {SINKS[name]}:")
+            with _sink_running(name) as (port, sink_pid):
+                settings.MAILERS = {
+                    "default": {
+                        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                        "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 10},
+                    }
                 }
-            }
-            settings.MAILINGS_PARALLEL_DRAINS = 0  # delivery is driven and timed below
-            how = (
-                f"{parallel} forked delivery processes"
-                if in_process
-                else f"{workers} Celery worker processes (--pool=solo)"
-            )
-            self.stdout.write(
-                f"Newsletter to {count} addresses, {how}, aiosmtpd sink in its own process; "
-                f"load average {os.getloadavg()[0]:.1f}"
-            )
-            for marks in (False, True) if async_marks else (False,):
-                settings.MAILINGS_ASYNC_SENT_MARKS = marks
-                self._run(
-                    count=count,
-                    parallel=parallel,
-                    async_marks=marks,
-                    workers=0 if in_process else workers,
-                    port=port,
-                )
-        finally:
-            sink.terminate()
-            sink.wait(timeout=10)
+                for marks in (False, True) if async_marks else (False,):
+                    settings.MAILINGS_ASYNC_SENT_MARKS = marks
+                    self._run(
+                        count=count,
+                        parallel=parallel,
+                        async_marks=marks,
+                        workers=0 if in_process else workers,
+                        port=port,
+                        sink_pid=sink_pid,
+                    )
         self.stdout.write(
             f"  machine: {os.cpu_count()} cores, {cpu_model()}, "
             f"Python {platform.python_version()}, PostgreSQL {connection.pg_version // 10000}"
         )
 
-    def _run(self, *, count: int, parallel: int, async_marks: bool, workers: int, port) -> None:
+    def _run(
+        self, *, count: int, parallel: int, async_marks: bool, workers: int, port, sink_pid: int
+    ) -> None:
         run = uuid.uuid4().hex[:8]
         newsletter = None
+        clock = CpuClock(sink=[sink_pid])
+        leftovers = _leftovers_deliver()
+        if leftovers:
+            self.stdout.write(f"  first delivered {leftovers} mails already due (untimed)")
         try:
             _warm_up(run)  # before the audience exists: it goes to one address
             Subscriber.objects.bulk_create(
@@ -284,6 +405,7 @@ class Command(BaseCommand):
                     workers=workers,
                     port=port,
                     async_marks=async_marks,
+                    clock=clock,
                 )
             else:
                 sent_in = _deliver_forked(parallel)
@@ -301,5 +423,7 @@ class Command(BaseCommand):
             f"{sent / sent_in:7,.0f} mails/s ({sent} sent; load average "
             f"{os.getloadavg()[0]:.1f})"
         )
+        if clock.spent:
+            self.stdout.write(clock.report(sent_in))
         if sent != count:
             self.stderr.write(f"only {sent} of {count} were sent")
