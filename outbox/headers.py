@@ -62,10 +62,10 @@ class ReusingHeaderRegistry(HeaderRegistry):
     parses the value, although a newsletter's thousands of mails share most headers (From,
     Subject, MIME-Version, each part's Content-Type and Content-Transfer-Encoding): building a
     newsletter's mail took 1.8 ms, about half of a worker's time per mail, and 1.0 ms with the
-    classes built once per header name and the values of those shared headers parsed once. A header object is an immutable value (the
-    email package itself shares one between messages when a header is copied), so the same
-    object may sit in many messages. Values that differ per mail (To, Date, Message-ID, the
-    unsubscribe link) are parsed each time and not kept."""
+    classes built once per header name and the values of those shared headers parsed once. A
+    header object is an immutable value (the email package itself shares one between messages
+    when a header is copied), so the same object may sit in many messages. Values that differ
+    per mail (To, Date, Message-ID, the unsubscribe link) are parsed each time and not kept."""
 
     SHARED = frozenset(
         {
