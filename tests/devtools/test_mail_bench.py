@@ -5,12 +5,12 @@ import smtplib
 import subprocess
 import sys
 import time
-import uuid
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
+from devtools.factories.outbox import OutboxMessageFactory
 from devtools.management.commands import bench_mail
 from outbox.models import OutboxMessage
 
@@ -54,14 +54,8 @@ def test_mail_already_due_is_delivered_before_the_newsletter_is_timed(settings):
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     due = timezone.now() - timedelta(seconds=1)
     OutboxMessage.objects.bulk_create(
-        OutboxMessage(
-            to=f"person-{n}@example.dk",
-            language="da",
-            template="events/mail/confirmation",
-            subject="Bekræftelse",
-            body_text="Du er tilmeldt.",
-            message_id=f"<{uuid.uuid4()}@almennet.dk>",
-            next_attempt_at=due,
+        OutboxMessageFactory.build(
+            to=f"person-{n}@example.dk", template="events/mail/confirmation", next_attempt_at=due
         )
         for n in range(3)
     )

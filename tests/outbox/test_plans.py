@@ -15,6 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from devtools.factories.outbox import OutboxMessageFactory
 from outbox import delivery
 from outbox.models import Batch, OutboxMessage
 
@@ -22,18 +23,6 @@ pytestmark = pytest.mark.django_db
 
 TABLE = OutboxMessage._meta.db_table
 PENDING = 600
-
-
-def _row(n: int, **fields) -> OutboxMessage:
-    return OutboxMessage(
-        to=f"modtager-{n}@example.dk",
-        language="da",
-        template="newsletters/mail/issue",
-        subject="Nyhedsbrev",
-        body_text="Hej",
-        message_id=f"<{uuid.uuid4()}@almennet.dk>",
-        **fields,
-    )
 
 
 @pytest.fixture
@@ -44,7 +33,9 @@ def stale_statistics():
         Batch(label=f"Nyhedsbrev {n}", finished_at=earlier) for n in range(20)
     )
     OutboxMessage.objects.bulk_create(
-        _row(n, status=OutboxMessage.Status.SENT, sent_at=earlier, batch=sent_batches[n % 20])
+        OutboxMessageFactory.build(
+            status=OutboxMessage.Status.SENT, sent_at=earlier, batch=sent_batches[n % 20]
+        )
         for n in range(4000)
     )
     with connection.cursor() as cursor:
@@ -53,7 +44,7 @@ def stale_statistics():
     batch = Batch.objects.create(label="Nyhedsbrev december")
     due = timezone.now() - timedelta(seconds=1)
     OutboxMessage.objects.bulk_create(
-        _row(n, batch=batch, next_attempt_at=due) for n in range(PENDING)
+        OutboxMessageFactory.build(batch=batch, next_attempt_at=due) for _n in range(PENDING)
     )
     return batch
 
@@ -115,7 +106,6 @@ def test_each_write_of_a_delivery_finds_its_rows_by_primary_key(stale_statistics
 
 
 def test_a_claim_token_means_the_row_is_being_sent():
-    row = _row(1)
-    row.save()
+    row = OutboxMessageFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
         OutboxMessage.objects.filter(pk=row.pk).update(claim_token=uuid.uuid4())

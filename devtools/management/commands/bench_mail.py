@@ -32,6 +32,7 @@ from newsletters.models import Newsletter, Subscriber
 from newsletters.services import newsletter_send
 from outbox import delivery
 from outbox.models import OutboxMessage
+from outbox.tasks import outbox_send_transactional
 
 
 def cpu_model() -> str:
@@ -66,19 +67,10 @@ def _drain() -> None:
 
 
 def _leftovers_deliver() -> int:
-    """Deliver, untimed, the mail that is due outside any newsletter (after `make bench`, the
-    sign-up rush's confirmations): the workers would otherwise send it first, inside the timing
-    of the newsletter."""
-    sent = 0
-    smtp = delivery.smtp_connection()
-    try:
-        while True:
-            result = delivery.outbox_deliver(limit=500, smtp=smtp, transactional_only=True)
-            sent += result.sent
-            if not result.claimed:
-                return sent
-    finally:
-        smtp.close()
+    """Deliver, untimed and in this process, the mail that is due outside any newsletter (after
+    `make bench`, the sign-up rush's confirmations), as the worker's task does: the workers
+    would otherwise send it first, inside the timing of the newsletter."""
+    return outbox_send_transactional()
 
 
 class CpuClock:
